@@ -1,0 +1,216 @@
+"""Admin for every model. Immutable things (article text, published codebooks, audit rows)
+are read-only here; changes to them go through services."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from . import models as m
+
+
+@admin.register(m.User)
+class AtharUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Athar", {"fields": ("display_name", "ui_language")}))  # type: ignore[misc]
+
+
+class EventTypeInline(admin.TabularInline):
+    model = m.EventType
+    fields = ("code", "parent", "depth", "position")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(m.Codebook)
+class CodebookAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name", "preset", "created_at")
+    search_fields = ("slug", "name")
+
+
+@admin.register(m.CodebookVersion)
+class CodebookVersionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "status", "created_at", "published_at")
+    list_filter = ("status",)
+    readonly_fields = ("spec", "status", "published_at", "created_from")
+    inlines = [EventTypeInline]
+
+
+@admin.register(m.EventType)
+class EventTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "version", "parent", "depth")
+    list_filter = ("version",)
+    search_fields = ("code",)
+
+
+@admin.register(m.FieldDefinition)
+class FieldDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("key", "version", "kind", "required", "level", "typed_column")
+    list_filter = ("version", "kind", "level")
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = m.ActorAlias
+    fields = ("text", "lang", "script", "normalized")
+    readonly_fields = ("normalized",)
+    extra = 0
+
+
+@admin.register(m.Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "actor_type", "country", "status")
+    list_filter = ("actor_type", "status", "country")
+    search_fields = ("name", "key", "aliases__normalized")
+    inlines = [ActorAliasInline]
+
+
+class LocationAliasInline(admin.TabularInline):
+    model = m.LocationAlias
+    fields = ("text", "lang", "script", "normalized")
+    readonly_fields = ("normalized",)
+    extra = 0
+
+
+@admin.register(m.Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "country", "admin1", "feature_kind", "latitude", "longitude")
+    list_filter = ("country", "feature_kind", "status")
+    search_fields = ("name", "key", "aliases__normalized")
+    inlines = [LocationAliasInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = m.Membership
+    extra = 0
+
+
+@admin.register(m.Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name", "codebook_version", "overlap")
+    inlines = [MembershipInline]
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("project", "user", "role", "is_active")
+    list_filter = ("project", "role")
+
+
+@admin.register(m.Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "project", "language", "direction", "len_cp", "published_at")
+    list_filter = ("project", "language")
+    search_fields = ("title", "external_id")
+    readonly_fields = ("text", "text_sha256", "len_cp", "len_u16", "paragraphs", "direction")
+
+
+@admin.register(m.Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("article", "coder", "project", "status", "submitted_at")
+    list_filter = ("project", "status")
+    raw_id_fields = ("article",)
+
+
+class EvidenceSpanInline(admin.TabularInline):
+    model = m.EvidenceSpan
+    fields = ("role", "start", "end", "quote")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(m.CodedEvent)
+class CodedEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "article",
+        "layer",
+        "event_type",
+        "event_subtype",
+        "date_start",
+        "version",
+    )
+    list_filter = ("layer",)
+    raw_id_fields = ("article", "assignment", "adjudication", "location")
+    inlines = [EvidenceSpanInline]
+
+
+@admin.register(m.EvidenceSpan)
+class EvidenceSpanAdmin(admin.ModelAdmin):
+    list_display = ("event", "role", "start", "end", "quote")
+    raw_id_fields = ("event",)
+
+
+@admin.register(m.Adjudication)
+class AdjudicationAdmin(admin.ModelAdmin):
+    list_display = ("article", "project", "status", "revision", "validated_at")
+    list_filter = ("project", "status")
+    raw_id_fields = ("article",)
+
+
+@admin.register(m.AdjudicationDecision)
+class AdjudicationDecisionAdmin(admin.ModelAdmin):
+    list_display = ("adjudication", "kind", "cluster_key", "decided_by", "decided_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("adjudication", "gold_event", "source_events")
+
+
+@admin.register(m.Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("article", "event", "author", "created_at")
+    raw_id_fields = ("article", "event", "parent")
+
+
+@admin.register(m.AgreementRun)
+class AgreementRunAdmin(admin.ModelAdmin):
+    list_display = ("id", "project", "scope", "article", "status", "created_at")
+    list_filter = ("scope", "status")
+    raw_id_fields = ("article",)
+
+
+@admin.register(m.AgreementResult)
+class AgreementResultAdmin(admin.ModelAdmin):
+    list_display = ("run", "metric", "field_key", "value", "status", "n_units")
+    raw_id_fields = ("run",)
+
+
+@admin.register(m.Disagreement)
+class DisagreementAdmin(admin.ModelAdmin):
+    list_display = ("article", "kind", "severity", "field_key")
+    raw_id_fields = ("run", "article")
+
+
+class ReleaseFileInline(admin.TabularInline):
+    model = m.ReleaseFile
+    fields = ("format", "filename", "size", "sha256")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(m.DatasetRelease)
+class DatasetReleaseAdmin(admin.ModelAdmin):
+    list_display = ("project", "tag", "status", "row_count", "created_at")
+    inlines = [ReleaseFileInline]
+
+
+@admin.register(m.ReleaseFile)
+class ReleaseFileAdmin(admin.ModelAdmin):
+    list_display = ("release", "format", "filename", "size", "sha256")
+
+
+@admin.register(m.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor", "project", "target_type", "target_id")
+    list_filter = ("action", "project")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,40 @@
+"""The Athar domain model. See docs/architecture.md for how the pieces fit."""
+
+from .agreement import AgreementResult, AgreementRun, Disagreement
+from .audit import AuditEntry
+from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
+from .corpus import Article, Membership, Project
+from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, LocationAlias
+from .events import CodedEvent, EvidenceSpan
+from .release import DatasetRelease, ReleaseFile
+from .review import Adjudication, AdjudicationDecision, Comment
+from .users import User
+from .workflow import Assignment
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "Adjudication",
+    "AdjudicationDecision",
+    "AgreementResult",
+    "AgreementRun",
+    "Article",
+    "Assignment",
+    "AuditEntry",
+    "Codebook",
+    "CodebookVersion",
+    "CodedEvent",
+    "Comment",
+    "DatasetRelease",
+    "DictionaryStatus",
+    "Disagreement",
+    "EventType",
+    "EvidenceSpan",
+    "FieldDefinition",
+    "Location",
+    "LocationAlias",
+    "Membership",
+    "Project",
+    "ReleaseFile",
+    "User",
+]

@@ -1,0 +1,123 @@
+"""Coded events and their evidence spans.
+
+An event lives in exactly one layer: a coder's (through an Assignment) or the gold layer
+(through the article's Adjudication). Field values are validated against the pinned codebook
+version by coding.services; values with a typed column are also projected into the typed
+columns below so that exports and filters can use indexes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+from .codebook import CodebookVersion, EventType
+from .corpus import Article
+from .dictionaries import Location
+from .workflow import Assignment
+
+
+class CodedEvent(models.Model):
+    class Layer(models.TextChoices):
+        CODER = "coder", "Coder"
+        GOLD = "gold", "Gold (adjudicated)"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    codebook_version = models.ForeignKey(
+        CodebookVersion, on_delete=models.PROTECT, related_name="events"
+    )
+    layer = models.CharField(max_length=8, choices=Layer.choices)
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    adjudication = models.ForeignKey(
+        "coding.Adjudication",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="gold_events",
+    )
+    event_type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="+")
+    event_subtype = models.ForeignKey(
+        EventType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    values = models.JSONField(default=dict, blank=True)
+    date_start = models.DateField(null=True, blank=True)
+    date_end = models.DateField(null=True, blank=True)
+    date_precision = models.SmallIntegerField(null=True, blank=True)
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    geo_precision = models.SmallIntegerField(null=True, blank=True)
+    fatalities = models.IntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic-lock version.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(layer="coder", assignment__isnull=False, adjudication__isnull=True)
+                    | Q(layer="gold", assignment__isnull=True, adjudication__isnull=False)
+                ),
+                name="codedevent_one_layer",
+            ),
+            models.CheckConstraint(
+                condition=Q(fatalities__isnull=True) | Q(fatalities__gte=0),
+                name="codedevent_fatalities_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_start__isnull=True)
+                | Q(date_end__isnull=True)
+                | Q(date_end__gte=F("date_start")),
+                name="codedevent_date_range",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="codedevent_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["article", "layer"]),
+            models.Index(fields=["date_start"]),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"event {self.pk} ({self.layer})"
+
+
+class EvidenceSpan(models.Model):
+    """Words in the article that are evidence for one role of an event.
+
+    `start`/`end` are Unicode code-point offsets into Article.text, half-open [start, end);
+    `quote == text[start:end]` is checked by the service on save, and the database checks that
+    the quote is as long as the span.
+    """
+
+    event = models.ForeignKey(CodedEvent, on_delete=models.CASCADE, related_name="spans")
+    role = models.CharField(max_length=80)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0), name="evidencespan_start_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="evidencespan_start_lt_end"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("quote"), F("end") - F("start")),
+                name="evidencespan_quote_length",
+            ),
+        ]
+        ordering = ["start", "end", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role} [{self.start}, {self.end})"

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The full suite runs on PostgreSQL; only tests marked `smoke` may run on SQLite.
+
+    A database test that is not smoke and finds SQLite fails loudly instead of skipping, so
+    the embedded default can never quietly stand in for the real database.
+    """
+    needs_pg = [
+        item
+        for item in items
+        if item.get_closest_marker("django_db") and not item.get_closest_marker("smoke")
+    ]
+    if not needs_pg:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise pytest.UsageError(
+            f"{len(needs_pg)} database tests need PostgreSQL: set DATABASE_URL (`make test` "
+            "does), or select the SQLite subset with `-m smoke`."
+        )

@@ -1,0 +1,61 @@
+"""Production settings refuse to start without a secret key or with DEBUG on, and pass
+`manage.py check --deploy`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 20 + "Q7v!x9#pL2@m4Z8$wR6^" + "t" * 10
+
+
+def _run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(
+        {
+            "ATHAR_ENV": "production",
+            "ALLOWED_HOSTS": "athar.example.org",
+            "DATABASE_URL": "sqlite:////tmp/athar-deploy-check.sqlite3",
+        }
+    )
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+pytestmark = pytest.mark.smoke
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    result = _run_check({})
+    assert result.returncode != 0
+    assert "Production needs SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug() -> None:
+    result = _run_check({"SECRET_KEY": GOOD_KEY, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "refuses to start with DEBUG on" in result.stderr
+
+
+def test_production_refuses_without_allowed_hosts() -> None:
+    result = _run_check({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_mode() -> None:
+    result = _run_check({"SECRET_KEY": GOOD_KEY}, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
