@@ -1,12 +1,68 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .views import assignments, events, projects
 from .views.auth import TokenView
 
 app_name = "api"
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("users/", projects.UserListView.as_view(), name="users"),
+    path("projects/", projects.ProjectListView.as_view(), name="projects"),
+    path("projects/<int:project_id>/", projects.ProjectDetailView.as_view(), name="project"),
+    path("projects/<int:project_id>/members/", projects.MemberListView.as_view(), name="members"),
+    path(
+        "projects/<int:project_id>/articles/", projects.ArticleListView.as_view(), name="articles"
+    ),
+    path(
+        "projects/<int:project_id>/articles/import/",
+        projects.ArticleImportView.as_view(),
+        name="articles-import",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/",
+        projects.ArticleDetailView.as_view(),
+        name="article",
+    ),
+    path(
+        "projects/<int:project_id>/assignments/",
+        assignments.ProjectAssignmentsView.as_view(),
+        name="project-assignments",
+    ),
+    path(
+        "projects/<int:project_id>/assignments/balance/",
+        assignments.BalanceAssignmentsView.as_view(),
+        name="assignments-balance",
+    ),
+    path("projects/<int:project_id>/audit/", projects.AuditListView.as_view(), name="audit"),
+    path("me/assignments/", assignments.MyAssignmentsView.as_view(), name="my-assignments"),
+    path(
+        "assignments/<int:assignment_id>/",
+        assignments.AssignmentDetailView.as_view(),
+        name="assignment",
+    ),
+    path(
+        "assignments/<int:assignment_id>/submit/",
+        assignments.SubmitView.as_view(),
+        name="assignment-submit",
+    ),
+    path(
+        "assignments/<int:assignment_id>/reopen/",
+        assignments.ReopenView.as_view(),
+        name="assignment-reopen",
+    ),
+    path(
+        "assignments/<int:assignment_id>/reassign/",
+        assignments.ReassignView.as_view(),
+        name="assignment-reassign",
+    ),
+    path(
+        "assignments/<int:assignment_id>/events/",
+        events.AssignmentEventsView.as_view(),
+        name="assignment-events",
+    ),
+    path("events/<int:event_id>/", events.EventDetailView.as_view(), name="event"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,12 @@
+from rest_framework import serializers
+
+from coding.models import AuditEntry
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "created_at", "action", "actor", "target_type", "target_id", "data"]
+        read_only_fields = fields

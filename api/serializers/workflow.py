@@ -1,0 +1,182 @@
+"""Serializers for projects, members, articles and assignments.
+
+Output of the heavy reads (assignment detail with hundreds of events) is built by
+api.presenters as plain dicts; these serializers document the shapes for the schema and
+validate input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from coding.models import Article, Assignment, Membership, Project, User
+
+
+class CodebookRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    number = serializers.IntegerField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    codebook_version = serializers.SerializerMethodField()
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "codebook_version",
+            "overlap",
+            "settings",
+            "my_role",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_codebook_version(self, project: Project) -> dict[str, Any]:
+        version = project.codebook_version
+        return {"id": version.pk, "slug": version.codebook.slug, "number": version.number}
+
+    def get_my_role(self, project: Project) -> str | None:
+        roles: dict[int, str] = self.context.get("roles", {})
+        return roles.get(project.pk)
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=80)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    codebook_version = serializers.IntegerField(help_text="Id of a published codebook version.")
+    overlap = serializers.IntegerField(min_value=1, max_value=20, default=2)
+    assignment_seed = serializers.IntegerField(default=0)
+    settings = serializers.DictField(required=False, default=dict)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "role", "is_active", "created_at"]
+        read_only_fields = ["id", "username", "created_at"]
+        extra_kwargs = {"user": {"queryset": User.objects.all()}}
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "language",
+            "direction",
+            "source",
+            "url",
+            "published_at",
+            "external_id",
+            "len_cp",
+            "len_u16",
+            "text_sha256",
+            "imported_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = [*ArticleSerializer.Meta.fields, "text", "paragraphs", "metadata"]
+        read_only_fields = fields
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JSON, JSONL, CSV, TXT or a ZIP of them.")
+    format = serializers.ChoiceField(
+        choices=["json", "jsonl", "csv", "txt", "zip"],
+        required=False,
+        help_text="Overrides the format guessed from the file name.",
+    )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())
+    assignments_created = serializers.IntegerField()
+
+
+class AssignmentArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+    direction = serializers.CharField()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    article = serializers.SerializerMethodField()
+    coder = serializers.SerializerMethodField()
+    n_events = serializers.IntegerField(read_only=True)
+    last_activity = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "project",
+            "article",
+            "coder",
+            "status",
+            "version",
+            "n_events",
+            "created_at",
+            "started_at",
+            "submitted_at",
+            "last_activity",
+            "reopen_count",
+        ]
+        read_only_fields = fields
+
+    def get_article(self, assignment: Assignment) -> dict[str, Any]:
+        article = assignment.article
+        return {
+            "id": article.pk,
+            "title": article.title,
+            "language": article.language,
+            "direction": article.direction,
+        }
+
+    def get_coder(self, assignment: Assignment) -> dict[str, Any]:
+        return {"id": assignment.coder_id, "username": assignment.coder.username}
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReassignSerializer(serializers.Serializer):
+    coder = serializers.IntegerField(help_text="User id of the new coder.")
+    discard_drafts = serializers.BooleanField(default=False)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, min_length=10, required=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "email",
+            "is_active",
+            "ui_language",
+            "password",
+            "date_joined",
+        ]
+        read_only_fields = ["id", "date_joined"]

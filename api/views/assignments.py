@@ -1,0 +1,238 @@
+"""Assignments (the coder's queue, a supervisor's overview) and their life-cycle actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.presenters import event_dict
+from api.serializers.events import EventReadSerializer
+from api.serializers.workflow import (
+    ArticleDetailSerializer,
+    AssignmentSerializer,
+    ReassignSerializer,
+    ReopenSerializer,
+)
+from coding import access, selectors
+from coding.codebook_runtime import event_type_codes
+from coding.errors import ValidationFailed
+from coding.models import Assignment, User
+from coding.services.assignment import assignments_balance
+from coding.services.workflow import (
+    assignment_reassign,
+    assignment_reopen,
+    assignment_submit,
+)
+from coding.text.offsets import OffsetMap
+
+_FILTERS = [
+    OpenApiParameter("status", str, enum=["assigned", "in_progress", "submitted"]),
+    OpenApiParameter("search", str, description="Article title contains / external id equals"),
+]
+
+
+def _status_param(request: Request) -> str | None:
+    value = request.query_params.get("status")
+    if value and value not in Assignment.Status.values:
+        raise ValidationFailed(
+            "unknown status",
+            errors=[
+                {
+                    "field": "status",
+                    "code": "invalid_choice",
+                    "message": f"{value!r} is not one of {', '.join(Assignment.Status.values)}",
+                }
+            ],
+        )
+    return value or None
+
+
+@extend_schema(
+    tags=["assignments"],
+    parameters=_FILTERS,
+    summary="My queue: the signed-in coder's assignments in every project",
+)
+class MyAssignmentsView(generics.ListAPIView):
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Assignment.objects.none()
+        return selectors.coder_queue(
+            self.request.user,  # type: ignore[arg-type]
+            status=_status_param(self.request),  # type: ignore[arg-type]
+            search=self.request.query_params.get("search"),
+        )
+
+
+@extend_schema(
+    tags=["assignments"],
+    parameters=[*_FILTERS, OpenApiParameter("coder", int), OpenApiParameter("article", int)],
+)
+class ProjectAssignmentsView(generics.ListAPIView):
+    """Supervisors see every assignment of the project; a coder sees only their own."""
+
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Assignment.objects.none()
+        user = self.request.user
+        project, role = access.access_project(
+            user,
+            self.kwargs["project_id"],  # type: ignore[arg-type]
+            roles={access.CODER, *access.MANAGERS},
+        )
+        params = self.request.query_params
+        coder: Any = user if role == access.CODER else None
+        if coder is None and params.get("coder"):
+            coder = User.objects.filter(pk=_int_param(params["coder"], "coder")).first()
+            if coder is None:
+                return Assignment.objects.none()
+        return selectors.assignment_list(
+            project=project,
+            coder=coder,
+            status=_status_param(self.request),
+            search=params.get("search"),
+            article=_int_param(params["article"], "article") if params.get("article") else None,
+        )
+
+
+def _int_param(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed(
+            f"{name} must be an integer",
+            errors=[{"field": name, "code": "invalid", "message": "must be an integer"}],
+        ) from None
+
+
+@extend_schema(tags=["assignments"])
+class BalanceAssignmentsView(APIView):
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "BalanceResult",
+            {"created": serializers.IntegerField(), "short_articles": serializers.IntegerField()},
+        ),
+        summary="Assign every article to `overlap` coders (only what is missing)",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
+        report = assignments_balance(project=project, actor=request.user)  # type: ignore[arg-type]
+        return Response({"created": report.created, "short_articles": report.short_articles})
+
+
+AssignmentDetailResponse = inline_serializer(
+    "AssignmentDetail",
+    {
+        "assignment": AssignmentSerializer(),
+        "article": ArticleDetailSerializer(),
+        "events": EventReadSerializer(many=True),
+    },
+)
+
+
+@extend_schema(tags=["assignments"])
+class AssignmentDetailView(APIView):
+    """One assignment with its article (text, paragraphs with direction) and the coder's events.
+
+    Span offsets are given in code points and UTF-16 units; `article.len_u16` lets a browser
+    check that what it rendered is the stored text.
+    """
+
+    @extend_schema(responses=AssignmentDetailResponse)
+    def get(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        article = assignment.article
+        offsets = OffsetMap(article.text)
+        codes = event_type_codes(assignment.project.codebook_version_id)
+        assignment.n_events = -1  # type: ignore[attr-defined]
+        events = [event_dict(e, codes, offsets) for e in selectors.assignment_events(assignment)]
+        body = AssignmentSerializer(assignment).data
+        body["n_events"] = len(events)
+        return Response(
+            {
+                "assignment": body,
+                "article": ArticleDetailSerializer(article).data,
+                "events": events,
+            }
+        )
+
+
+@extend_schema(tags=["assignments"])
+class SubmitView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: AssignmentSerializer,
+            409: OpenApiResponse(description="Not allowed from the current status"),
+            422: OpenApiResponse(description="Incomplete: the list of what is missing, per event"),
+        },
+        summary="Submit the assignment (it becomes read-only)",
+    )
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_assignment(request.user, assignment_id, write=True)  # type: ignore[arg-type]
+        updated = assignment_submit(assignment=assignment, actor=request.user)  # type: ignore[arg-type]
+        return Response(_assignment_body(updated))
+
+
+@extend_schema(tags=["assignments"])
+class ReopenView(APIView):
+    @extend_schema(
+        request=ReopenSerializer,
+        responses={200: AssignmentSerializer},
+        summary="Reopen a submitted assignment (supervisors; a reason is required)",
+    )
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_managed_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        serializer = ReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = assignment_reopen(
+            assignment=assignment,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(_assignment_body(updated))
+
+
+@extend_schema(tags=["assignments"])
+class ReassignView(APIView):
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={200: AssignmentSerializer},
+        summary="Give a not-yet-submitted assignment to another coder (supervisors)",
+    )
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_managed_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        serializer = ReassignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        coder = User.objects.filter(pk=serializer.validated_data["coder"]).first()
+        if coder is None:
+            raise ValidationFailed(
+                "unknown user",
+                errors=[{"field": "coder", "code": "not_found", "message": "no such user"}],
+            )
+        updated = assignment_reassign(
+            assignment=assignment,
+            actor=request.user,
+            coder=coder,  # type: ignore[arg-type]
+            discard_drafts=serializer.validated_data["discard_drafts"],
+        )
+        return Response(_assignment_body(updated), status=status.HTTP_200_OK)
+
+
+def _assignment_body(assignment: Assignment) -> dict[str, Any]:
+    fresh = selectors.assignment_list().get(pk=assignment.pk)
+    return dict(AssignmentSerializer(fresh).data)

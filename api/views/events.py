@@ -1,0 +1,178 @@
+"""A coder's events on their assignment, with evidence spans.
+
+Writes accept `?offset_unit=utf16` (browser offsets; converted on the server). Updates need
+the version being edited, as `If-Match: "v<version>"` or `version` in the body; a stale one
+gets 412 and nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.presenters import event_dict
+from api.serializers.events import EventReadSerializer, EventWriteSerializer
+from coding import access, selectors
+from coding.codebook_runtime import event_type_codes
+from coding.errors import ValidationFailed
+from coding.models import CodedEvent
+from coding.services.events import (
+    EventInput,
+    OffsetUnit,
+    SpanInput,
+    event_create,
+    event_delete,
+    event_update,
+)
+from coding.text.offsets import OffsetMap
+
+OFFSET_UNIT = OpenApiParameter(
+    "offset_unit",
+    str,
+    enum=["cp", "utf16"],
+    description="Unit of the span offsets you send: code points (default) or UTF-16 units.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The version you edited, as "v3".',
+)
+_ETAG = re.compile(r'^(?:W/)?"v(\d+)"$')
+
+
+def _offset_unit(request: Request) -> OffsetUnit:
+    unit = request.query_params.get("offset_unit", "cp")
+    if unit not in ("cp", "utf16"):
+        raise ValidationFailed(
+            "offset_unit must be cp or utf16",
+            errors=[{"field": "offset_unit", "code": "invalid_choice", "message": f"{unit!r}"}],
+        )
+    return unit  # type: ignore[return-value]
+
+
+def _event_input(request: Request, data: dict[str, Any]) -> EventInput:
+    return EventInput(
+        event_type=data["event_type"],
+        event_subtype=data.get("event_subtype") or None,
+        values=data.get("values") or {},
+        notes=data.get("notes") or "",
+        spans=[SpanInput(**span) for span in data.get("spans") or []],
+        offset_unit=_offset_unit(request),
+    )
+
+
+def _render(event: CodedEvent) -> dict[str, Any]:
+    fresh = CodedEvent.objects.select_related("article").prefetch_related("spans").get(pk=event.pk)
+    codes = event_type_codes(fresh.codebook_version_id)
+    return event_dict(fresh, codes, OffsetMap(fresh.article.text))
+
+
+def _expected_version(request: Request, body_version: int | None) -> int:
+    header = request.headers.get("If-Match")
+    if header:
+        match = _ETAG.match(header.strip())
+        if not match:
+            raise ValidationFailed(
+                'If-Match must look like "v3"',
+                errors=[{"field": "If-Match", "code": "invalid", "message": header}],
+            )
+        return int(match.group(1))
+    if body_version is None:
+        raise ValidationFailed(
+            "say which version you edited",
+            code="version_required",
+            errors=[
+                {
+                    "field": "version",
+                    "code": "required",
+                    "message": 'send "version" in the body or an If-Match: "v<version>" header',
+                }
+            ],
+        )
+    return body_version
+
+
+@extend_schema(tags=["events"])
+class AssignmentEventsView(APIView):
+    @extend_schema(responses=EventReadSerializer(many=True))
+    def get(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        codes = event_type_codes(assignment.project.codebook_version_id)
+        offsets = OffsetMap(assignment.article.text)
+        return Response(
+            [event_dict(e, codes, offsets) for e in selectors.assignment_events(assignment)]
+        )
+
+    @extend_schema(
+        request=EventWriteSerializer,
+        parameters=[OFFSET_UNIT],
+        responses={
+            201: EventReadSerializer,
+            409: OpenApiResponse(description="The assignment is submitted (read-only)"),
+            422: OpenApiResponse(description="Per-field errors; spans that do not match the text"),
+        },
+    )
+    def post(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_assignment(request.user, assignment_id, write=True)  # type: ignore[arg-type]
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = event_create(
+            assignment=assignment,
+            actor=request.user,  # type: ignore[arg-type]
+            data=_event_input(request, serializer.validated_data),
+        )
+        body = _render(event)
+        return Response(
+            body, status=status.HTTP_201_CREATED, headers={"ETag": f'"v{body["version"]}"'}
+        )
+
+
+@extend_schema(tags=["events"])
+class EventDetailView(APIView):
+    @extend_schema(responses=EventReadSerializer)
+    def get(self, request: Request, event_id: int) -> Response:
+        event = access.access_coder_event(request.user, event_id)  # type: ignore[arg-type]
+        body = _render(event)
+        return Response(body, headers={"ETag": f'"v{body["version"]}"'})
+
+    @extend_schema(
+        request=EventWriteSerializer,
+        parameters=[OFFSET_UNIT, IF_MATCH],
+        responses={
+            200: EventReadSerializer,
+            412: OpenApiResponse(description="Stale version: someone saved first; nothing changed"),
+            422: OpenApiResponse(description="Per-field errors"),
+        },
+    )
+    def put(self, request: Request, event_id: int) -> Response:
+        event = access.access_coder_event(request.user, event_id, write=True)  # type: ignore[arg-type]
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        updated = event_update(
+            event=event,
+            actor=request.user,  # type: ignore[arg-type]
+            data=_event_input(request, data),
+            expected_version=_expected_version(request, data.get("version")),
+        )
+        body = _render(updated)
+        return Response(body, headers={"ETag": f'"v{body["version"]}"'})
+
+    @extend_schema(
+        parameters=[IF_MATCH, OpenApiParameter("version", int)],
+        responses={204: None, 412: OpenApiResponse(description="Stale version")},
+    )
+    def delete(self, request: Request, event_id: int) -> Response:
+        event = access.access_coder_event(request.user, event_id, write=True)  # type: ignore[arg-type]
+        raw = request.query_params.get("version")
+        version = _expected_version(request, int(raw) if raw and raw.isdigit() else None)
+        event_delete(event=event, actor=request.user, expected_version=version)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

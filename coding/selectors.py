@@ -1,0 +1,99 @@
+"""Reads for views and tasks, scoped to what the user may see. Pair with coding.access."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+
+from coding.models import (
+    Article,
+    Assignment,
+    AuditEntry,
+    CodedEvent,
+    EvidenceSpan,
+    Membership,
+    Project,
+    User,
+)
+
+
+def projects_for_user(user: User) -> tuple[QuerySet[Project], dict[int, str]]:
+    """The projects the user belongs to (all of them for superusers) and their role in each."""
+    projects = Project.objects.select_related("codebook_version__codebook").order_by("slug")
+    if user.is_superuser:
+        return projects, dict.fromkeys(projects.values_list("pk", flat=True), "admin")
+    roles = dict(
+        Membership.objects.filter(user=user, is_active=True).values_list("project_id", "role")
+    )
+    return projects.filter(pk__in=roles), roles
+
+
+def assignment_list(
+    *,
+    project: Project | None = None,
+    coder: User | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    article: int | None = None,
+) -> QuerySet[Assignment]:
+    queryset = (
+        Assignment.objects.select_related("article", "coder")
+        .annotate(n_events=Count("events"), last_activity=Max("events__updated_at"))
+        .defer("article__text", "article__paragraphs", "article__metadata")
+    )
+    if project is not None:
+        queryset = queryset.filter(project=project)
+    if coder is not None:
+        queryset = queryset.filter(coder=coder)
+    if status:
+        queryset = queryset.filter(status=status)
+    if article:
+        queryset = queryset.filter(article_id=article)
+    if search:
+        queryset = queryset.filter(
+            Q(article__title__icontains=search) | Q(article__external_id=search)
+        )
+    return queryset.order_by("id")
+
+
+def coder_queue(user: User, **filters: object) -> QuerySet[Assignment]:
+    """A coder's own assignments: in progress first (most recently worked on first), then
+    not started, then submitted."""
+    status_rank = {"in_progress": 0, "assigned": 1, "submitted": 2}
+    from django.db.models import Case, IntegerField, Value, When
+
+    rank = Case(
+        *[When(status=s, then=Value(r)) for s, r in status_rank.items()],
+        output_field=IntegerField(),
+    )
+    return assignment_list(coder=user, **filters).order_by(  # type: ignore[arg-type]
+        rank, F("last_activity").desc(nulls_last=True), "id"
+    )
+
+
+def assignment_events(assignment: Assignment) -> list[CodedEvent]:
+    return list(
+        CodedEvent.objects.filter(assignment=assignment)
+        .prefetch_related(
+            Prefetch("spans", queryset=EvidenceSpan.objects.order_by("start", "end", "id"))
+        )
+        .order_by("id")
+    )
+
+
+def project_articles(project: Project, *, search: str | None = None) -> QuerySet[Article]:
+    queryset = Article.objects.filter(project=project).defer("text", "paragraphs", "metadata")
+    if search:
+        queryset = queryset.filter(Q(title__icontains=search) | Q(external_id=search))
+    return queryset.order_by("id")
+
+
+def project_audit(project: Project) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(project=project)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def project_members(project: Project) -> QuerySet[Membership]:
+    return Membership.objects.filter(project=project).select_related("user").order_by("id")

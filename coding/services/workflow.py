@@ -1,0 +1,173 @@
+"""Assignment life cycle: assigned → in_progress → submitted, reopened by a supervisor.
+
+Only the moves in Assignment.TRANSITIONS are allowed; anything else is a Conflict (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from coding.codebook_runtime import event_type_codes, version_spec
+from coding.errors import Conflict, ValidationFailed
+from coding.models import Assignment, CodedEvent, Membership, User
+from coding.services.audit import audit_record
+from coding.services.events import EventInput, check_event
+
+# Called (after commit) with the article id when the last coder of an article submits.
+# The agreement service registers itself here; kept as a list so coding.services.workflow
+# does not import the agreement machinery.
+ON_ARTICLE_COMPLETE: list[Callable[[int], None]] = []
+
+
+def _transition(assignment: Assignment, to: str) -> None:
+    allowed = Assignment.TRANSITIONS.get(assignment.status, frozenset())
+    if to not in allowed:
+        raise Conflict(
+            f"an assignment cannot go from {assignment.status} to {to}",
+            code="invalid_transition",
+            extra={"status": assignment.status},
+        )
+
+
+def submission_problems(assignment: Assignment) -> list[dict[str, object]]:
+    """Every completeness or validity problem of the assignment's events, per event."""
+    spec = version_spec(assignment.project.codebook_version)
+    codes = event_type_codes(assignment.project.codebook_version_id)
+    problems: list[dict[str, object]] = []
+    events = CodedEvent.objects.filter(assignment=assignment).prefetch_related("spans")
+    for event in events:
+        data = EventInput(
+            event_type=codes[event.event_type_id],
+            event_subtype=codes[event.event_subtype_id] if event.event_subtype_id else None,
+            values=event.values,
+        )
+        errors = check_event(spec, data, list(event.spans.all()), complete=True)
+        for error in errors:
+            problems.append({"event": event.pk, **error.as_dict()})
+    return problems
+
+
+@transaction.atomic
+def assignment_submit(*, assignment: Assignment, actor: User) -> Assignment:
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.coder_id != actor.pk:
+        raise Conflict("only the assigned coder may submit", code="not_your_assignment")
+    _transition(locked, Assignment.Status.SUBMITTED)
+    problems = submission_problems(assignment)
+    if problems:
+        raise ValidationFailed(
+            f"{len(problems)} problem(s) must be fixed before submitting",
+            code="incomplete",
+            errors=problems,
+        )
+    locked.status = Assignment.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["status", "submitted_at", "version"])
+    audit_record(
+        action="assignment.submit",
+        actor=actor,
+        project=assignment.project,
+        target=locked,
+        data={"article": locked.article_id},
+    )
+    article_id = locked.article_id
+    outstanding = Assignment.objects.filter(article_id=article_id).exclude(
+        status=Assignment.Status.SUBMITTED
+    )
+    if not outstanding.exists():
+        for hook in ON_ARTICLE_COMPLETE:
+            transaction.on_commit(partial(hook, article_id))
+    return locked
+
+
+@transaction.atomic
+def assignment_reopen(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
+    """A supervisor sends a submitted assignment back to its coder (audited, with a reason)."""
+    if not reason.strip():
+        raise ValidationFailed(
+            "a reason is required to reopen",
+            errors=[{"field": "reason", "code": "required", "message": "required"}],
+        )
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.status != Assignment.Status.SUBMITTED:
+        raise Conflict(
+            f"only a submitted assignment can be reopened (it is {locked.status})",
+            code="invalid_transition",
+            extra={"status": locked.status},
+        )
+    locked.status = Assignment.Status.IN_PROGRESS
+    locked.submitted_at = None
+    locked.reopen_count += 1
+    locked.version += 1
+    locked.save(update_fields=["status", "submitted_at", "reopen_count", "version"])
+    audit_record(
+        action="assignment.reopen",
+        actor=actor,
+        project=assignment.project,
+        target=locked,
+        data={"reason": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def assignment_reassign(
+    *, assignment: Assignment, actor: User, coder: User, discard_drafts: bool = False
+) -> Assignment:
+    """Give a not-yet-submitted assignment to another active coder of the project.
+
+    The new coder starts blind: draft events of the old coder are not handed over. If there
+    are any, the supervisor must say `discard_drafts=True`; they are then deleted and their
+    content kept in the audit row, so nothing is lost silently.
+    """
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.status == Assignment.Status.SUBMITTED:
+        raise Conflict(
+            "a submitted assignment cannot be reassigned; reopen it first",
+            code="invalid_transition",
+            extra={"status": locked.status},
+        )
+    if not Membership.objects.filter(
+        project=locked.project, user=coder, role=Membership.Role.CODER, is_active=True
+    ).exists():
+        raise ValidationFailed(
+            "the new coder must be an active coder of this project",
+            errors=[
+                {
+                    "field": "coder",
+                    "code": "not_a_coder",
+                    "message": "not an active coder of this project",
+                }
+            ],
+        )
+    if coder.pk == locked.coder_id:
+        raise Conflict("the assignment is already this coder's", code="same_coder")
+    if Assignment.objects.filter(article=locked.article, coder=coder).exists():
+        raise Conflict("that coder already has this article", code="already_assigned")
+    drafts = list(CodedEvent.objects.filter(assignment=locked).values("id", "values"))
+    if drafts and not discard_drafts:
+        raise Conflict(
+            f"the assignment has {len(drafts)} draft event(s); pass "
+            "discard_drafts=true to reassign anyway",
+            code="has_drafts",
+        )
+    CodedEvent.objects.filter(assignment=locked).delete()
+    previous = locked.coder_id
+    locked.coder = coder
+    locked.status = Assignment.Status.ASSIGNED
+    locked.started_at = None
+    locked.version += 1
+    locked.save(update_fields=["coder", "status", "started_at", "version"])
+    audit_record(
+        action="assignment.reassign",
+        actor=actor,
+        project=locked.project,
+        target=locked,
+        data={"from": previous, "to": coder.pk, "discarded_events": drafts},
+    )
+    return locked
