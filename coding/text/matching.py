@@ -1,0 +1,242 @@
+"""Dictionary alias matching over Arabic / French / English text.
+
+:class:`AliasMatcher` is built once from ``(entry_id, kind, alias)`` triples and finds aliases
+in a text with one Aho–Corasick automaton (pyahocorasick) over *folded* aliases
+(:mod:`coding.text.arabic`), so spelling variants that folding unifies (مالى / مالي,
+أ / ا, ة / ه, harakat, tatweel, Persian letters, Eastern digits, accents, case) need no
+extra aliases. Variants that folding does not unify (تمبكتو / تنبكتو, غاو / جاو / Gao) are
+data: list them as aliases.
+
+Rules, applied on the folded text:
+
+* **Word boundaries**: the folded text is turned into a "match text" where every character
+  that is not a letter or digit becomes a space ("\\n" stays "\\n"); every automaton key is the
+  folded alias followed by a separator, so a key can only end at the end of a word. The start is
+  checked in Python: the match must start a word, or follow an Arabic proclitic that is glued
+  to it.
+* **Proclitics**: conjunction و/ف, then preposition ب/ل/ك (وب, فل, ...), glued to the name;
+  tatweel is removed by folding, so لـJNIM and بـمالي work like لJNIM and بمالي, for Latin
+  and Arabic aliases alike. Aliases that begin with the article ال (الجيش المالي) also match
+  after و ف ب ك (والجيش, بالجيش, وبالجيش) and in the elided form لل (للجيش = ل + الجيش).
+  With ``article_prefix=True`` the article itself is also accepted before aliases without it
+  (المالي, بالمالي, للمالي for مالي); it is off by default because المالي is mostly the
+  adjective "Malian" (or "financial"), not the country.
+  A proclitic is only accepted before aliases of at least three folded letters (two for
+  Latin aliases, where the script change makes the split unambiguous).
+* **Reported span** = the name only, proclitics excluded: بمالي → مالي, وبغاو → غاو,
+  لـJNIM → JNIM. For the elided article, للجيش المالي → لجيش المالي: the first ل is the
+  preposition, the second is the article's lam, which belongs to the name. ``word_start`` gives
+  the start of the written word including its proclitics (what a double-click selects).
+  Spans end after any harakat on the last letter.
+* **Overlaps**: the longest name (in folded characters) wins, then the earliest; several
+  entries sharing exactly the same span (an ambiguous alias) are all reported.
+
+Matches are suggestions for coders to confirm: مالي is also "financial", وولد may be و + ولد.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+import regex
+
+from coding.text.arabic import Folded, fold
+
+__all__ = ["AliasMatcher", "Match", "alias_key", "normalize_for_search"]
+
+_NON_WORD = regex.compile(r"[^\p{L}\p{N}\n]+")
+_IS_WORD_CHAR = regex.compile(r"[\p{L}\p{N}\n]")
+# ord(char) -> " " for characters that are not letters/digits/newline (grown lazily).
+_SEPARATOR_TABLE: dict[int, str] = {}
+_WORD_CHARS: set[str] = set()
+_SPACES = regex.compile(r" +")
+_ARABIC_LETTER = regex.compile(r"\p{Script=Arabic}")
+
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ل", "ك")
+# Proclitic sequences glued to any name: [وف]?[بلك]?
+_PREFIXES: frozenset[str] = frozenset(c + p for c in _CONJUNCTIONS for p in _PREPOSITIONS)
+# With the article before a name that lacks it: [وف]?[بك]?ال and [وف]?لل (ل + ال).
+_ARTICLE_PREFIXES: frozenset[str] = frozenset(
+    [c + p + "ال" for c in _CONJUNCTIONS for p in ("", "ب", "ك")]
+    + [c + "لل" for c in _CONJUNCTIONS]
+)
+# Before the elided key of an ال-alias (key لجيش for الجيش, found in للجيش / وللجيش).
+_ELIDED_PREFIXES: frozenset[str] = frozenset({"ل", "ول", "فل"})
+_MAX_PREFIX = 4
+_MIN_ARABIC_WITH_PREFIX = 3
+_MIN_LATIN_WITH_PREFIX = 2
+
+
+def _key_from_folded(folded: str) -> str:
+    """Alias key from folded text: non-letters/digits become single spaces, trimmed."""
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", folded.replace("\n", " "))).strip()
+
+
+def alias_key(alias: str) -> str:
+    """The folded key under which ``alias`` is matched (and stored for dictionary search)."""
+    return _key_from_folded(fold(unicodedata.normalize("NFC", alias)).text)
+
+
+def normalize_for_search(query: str) -> str:
+    """Fold a search query the same way aliases are folded, so that searching مالى finds
+    مالي, "menaka" finds Ménaka, and "Al-Qaïda" finds "al qaida". Store ``alias_key(alias)``
+    in the database and compare it with ``normalize_for_search(query)``."""
+    return alias_key(query)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An alias found in a text. ``[start, end)`` are code points in the original text and
+    cover the name only (no proclitic); ``word_start`` is where the written word begins
+    (``== start`` when there is no proclitic; None only for hand-built instances)."""
+
+    entry_id: int
+    kind: str
+    alias: str
+    start: int
+    end: int
+    word_start: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What one automaton key stands for."""
+
+    entries: tuple[tuple[int, str, str], ...]  # (entry_id, kind, alias) sharing the key
+    prefixes: frozenset[str]  # proclitic sequences accepted before it
+    min_len_with_prefix: int
+
+
+def _match_text(folded_text: str) -> str:
+    """``folded_text`` with every character that is not a letter, digit or "\\n" replaced by a
+    space (same length), plus a final space so that a key can end at the end of the text."""
+    for ch in set(folded_text).difference(_WORD_CHARS):
+        if ord(ch) in _SEPARATOR_TABLE:
+            continue
+        if _IS_WORD_CHAR.match(ch):
+            _WORD_CHARS.add(ch)
+        else:
+            _SEPARATOR_TABLE[ord(ch)] = " "
+    return folded_text.translate(_SEPARATOR_TABLE) + " "
+
+
+def _is_arabic(key: str) -> bool:
+    return _ARABIC_LETTER.match(key) is not None
+
+
+class AliasMatcher:
+    """Aho–Corasick alias matcher with Arabic proclitic handling (see the module docstring)."""
+
+    def __init__(
+        self, entries: Iterable[tuple[int, str, str]], *, article_prefix: bool = False
+    ) -> None:
+        by_key: dict[str, dict[tuple[int, str], str]] = {}
+        elided_keys: dict[str, dict[tuple[int, str], str]] = {}
+        self.skipped_aliases: list[tuple[int, str, str]] = []
+        count = 0
+        for entry_id, kind, alias in entries:
+            key = alias_key(alias)
+            if not key:
+                self.skipped_aliases.append((entry_id, kind, alias))
+                continue
+            count += 1
+            by_key.setdefault(key, {}).setdefault((entry_id, kind), alias)
+            if key.startswith("ال") and len(key) > 3:
+                elided_keys.setdefault(key[1:], {}).setdefault((entry_id, kind), alias)
+        self.alias_count = count
+        self.keys: frozenset[str] = frozenset(by_key)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for key, owners in by_key.items():
+            arabic = _is_arabic(key)
+            prefixes = _PREFIXES
+            if arabic and article_prefix and not key.startswith("ال"):
+                prefixes = _PREFIXES | _ARTICLE_PREFIXES
+            targets = [
+                _Target(
+                    tuple((eid, kind, alias) for (eid, kind), alias in owners.items()),
+                    prefixes,
+                    _MIN_ARABIC_WITH_PREFIX if arabic else _MIN_LATIN_WITH_PREFIX,
+                )
+            ]
+            self._add(automaton, key, targets)
+        for key, owners in elided_keys.items():
+            target = _Target(
+                tuple((eid, kind, alias) for (eid, kind), alias in owners.items()),
+                _ELIDED_PREFIXES,
+                _MIN_ARABIC_WITH_PREFIX,
+            )
+            self._add(automaton, key, [target])
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    @staticmethod
+    def _add(automaton: ahocorasick.Automaton, key: str, targets: list[_Target]) -> None:
+        # A key ends at a word end: followed by a space or a newline in the match text.
+        for separator in (" ", "\n"):
+            existing = automaton.get(key + separator, None)
+            value = (len(key), (existing[1] if existing else []) + targets)
+            automaton.add_word(key + separator, value)
+
+    def __len__(self) -> int:
+        """Number of aliases indexed (after dropping those that fold to nothing)."""
+        return self.alias_count
+
+    def find(self, text: str) -> list[Match]:
+        """All alias matches in ``text``, sorted by (start, entry_id); see module docstring."""
+        folded = fold(text)
+        return self.find_folded(folded)
+
+    def find_folded(self, folded: Folded) -> list[Match]:
+        """Like :meth:`find` on an already folded text (to share one fold between passes)."""
+        match_text = _match_text(folded.text)
+        candidates: list[tuple[int, int, int, tuple[int, str, str]]] = []
+        for last, (length, targets) in self._automaton.iter(match_text):
+            end = last  # the separator is at `last`; the name ends before it
+            start = end - length
+            word_start = start
+            while word_start > 0 and match_text[word_start - 1] not in " \n":
+                word_start -= 1
+                if start - word_start > _MAX_PREFIX:
+                    break
+            prefix = match_text[word_start:start]
+            for target in targets:
+                if prefix and (
+                    prefix not in target.prefixes or length < target.min_len_with_prefix
+                ):
+                    continue
+                if not prefix and target.prefixes is _ELIDED_PREFIXES:
+                    continue
+                for owner in target.entries:
+                    candidates.append((start, end, word_start, owner))
+        return self._resolve(folded, candidates)
+
+    @staticmethod
+    def _resolve(
+        folded: Folded, candidates: list[tuple[int, int, int, tuple[int, str, str]]]
+    ) -> list[Match]:
+        """Keep the longest non-overlapping names; equal spans are all kept."""
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[3][0]))
+        occupied = bytearray(len(folded.text) + 1)
+        chosen_spans: set[tuple[int, int]] = set()
+        seen: set[tuple[int, int, int, str]] = set()
+        matches: list[Match] = []
+        for start, end, word_start, (entry_id, kind, alias) in candidates:
+            span = (start, end)
+            if span not in chosen_spans:
+                if occupied.find(1, start, end) != -1:
+                    continue
+                occupied[start:end] = b"\x01" * (end - start)
+                chosen_spans.add(span)
+            if (start, end, entry_id, kind) in seen:
+                continue
+            seen.add((start, end, entry_id, kind))
+            orig_start, orig_end = folded.original_span(start, end)
+            matches.append(
+                Match(entry_id, kind, alias, orig_start, orig_end, folded.to_original[word_start])
+            )
+        matches.sort(key=lambda m: (m.start, m.end, m.entry_id))
+        return matches
