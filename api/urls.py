@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import assignments, events, projects
+from .views import assignments, codebooks, dictionaries, events, projects
 from .views.auth import TokenView
 
 app_name = "api"
@@ -63,6 +63,39 @@ v1 = [
         name="assignment-events",
     ),
     path("events/<int:event_id>/", events.EventDetailView.as_view(), name="event"),
+    path(
+        "assignments/<int:assignment_id>/suggestions/",
+        dictionaries.SuggestionsView.as_view(),
+        name="assignment-suggestions",
+    ),
+    path("codebook-presets/", codebooks.CodebookPresetListView.as_view(), name="codebook-presets"),
+    path(
+        "codebook-versions/", codebooks.CodebookVersionListView.as_view(), name="codebook-versions"
+    ),
+    path(
+        "codebook-versions/<int:version_id>/",
+        codebooks.CodebookVersionDetailView.as_view(),
+        name="codebook-version",
+    ),
+    path(
+        "codebook-versions/<int:version_id>/export/",
+        codebooks.CodebookVersionExportView.as_view(),
+        name="codebook-version-export",
+    ),
+    path(
+        "codebook-versions/<int:version_id>/publish/",
+        codebooks.CodebookVersionPublishView.as_view(),
+        name="codebook-version-publish",
+    ),
+    path(
+        "codebook-versions/<int:version_id>/new-draft/",
+        codebooks.CodebookVersionNewDraftView.as_view(),
+        name="codebook-version-new-draft",
+    ),
+    path("dictionary/actors/", dictionaries.ActorSearchView.as_view(), name="actor-search"),
+    path(
+        "dictionary/locations/", dictionaries.LocationSearchView.as_view(), name="location-search"
+    ),
 ]
 
 urlpatterns = [

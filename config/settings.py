@@ -211,6 +211,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "coding.models.workflow.Assignment.Status",
+        "CodebookVersionStatusEnum": "coding.models.codebook.CodebookVersion.Status",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""A small world for API tests: one project on the mini codebook with every role, an Arabic
-article with an emoji, mixed-direction lines, and a second project a user does not belong to."""
+"""A small world for API tests, registered for the whole suite in tests/conftest.py.
+
+One project on the mini codebook with every role, an Arabic article with an emoji and
+mixed-direction lines, and a second project a user does not belong to."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from coding.services.codebooks import codebook_version_create
 from coding.services.projects import membership_set, project_create
 from tests.factories import ActorFactory, LocationFactory, UserFactory
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
 
 ARTICLE_TEXT = (
     '🇲🇱 هاجم مسلحو JNIM قرية بولكيسي بـ"الطائرات" يوم ١٢ يونيو/ حزيران 2022.\n'

@@ -120,7 +120,9 @@ class ActorAlias(_Alias):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["actor", "text"], name="actoralias_unique_text")
+            models.UniqueConstraint(
+                fields=["actor", "text", "lang"], name="actoralias_unique_text_lang"
+            )
         ]
 
 
@@ -129,5 +131,7 @@ class LocationAlias(_Alias):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["location", "text"], name="locationalias_unique_text")
+            models.UniqueConstraint(
+                fields=["location", "text", "lang"], name="locationalias_unique_text_lang"
+            )
         ]

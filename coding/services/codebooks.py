@@ -6,6 +6,9 @@ refuses them too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +22,15 @@ from coding.codebook_spec import (
 from coding.errors import Conflict
 from coding.models import Codebook, CodebookVersion, EventType, FieldDefinition, User
 from coding.services.audit import audit_record
+
+
+def _plain(value: Any) -> Any:
+    """Spec values (read-only mappings, tuples) as plain JSON-ready dicts and lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _create_event_types(
@@ -37,9 +49,9 @@ def _create_event_types(
                     version=version,
                     code=node.code,
                     parent=by_code[parent_code] if parent_code else None,
-                    labels=dict(node.labels),
-                    definition=dict(node.definition),
-                    attributes=dict(node.attributes),
+                    labels=_plain(node.labels),
+                    definition=_plain(node.definition),
+                    attributes=_plain(node.attributes),
                     depth=depth,
                     position=position,
                 )
@@ -60,8 +72,8 @@ def _create_fields(
             version=version,
             key=field.key,
             kind=field.kind,
-            labels=dict(field.labels),
-            definition=dict(field.definition),
+            labels=_plain(field.labels),
+            definition=_plain(field.definition),
             required=field.required,
             level=field.level,
             evidence_role=field.evidence_role or "",
@@ -89,9 +101,9 @@ def _create_fields(
 def _choice_dict(choice: ChoiceSpec) -> dict[str, object]:
     return {
         "code": choice.code,
-        "labels": dict(choice.labels),
-        "definition": dict(choice.definition),
-        "attributes": dict(choice.attributes),
+        "labels": _plain(choice.labels),
+        "definition": _plain(choice.definition),
+        "attributes": _plain(choice.attributes),
     }
 
 

@@ -20,11 +20,24 @@ class LoadReport:
 
 
 def _alias_rows(aliases: Iterable[Alias], name: str) -> list[tuple[str, str, str]]:
-    """(text, lang, script) for every alias plus the name itself, without duplicates."""
-    rows: dict[str, tuple[str, str, str]] = {name: (name, "", "")}
+    """(text, lang, script) for every alias, plus the name itself (lang "") when no alias
+    spells it, so that searching the name always finds the entry."""
+    rows: dict[tuple[str, str], tuple[str, str, str]] = {}
     for alias in aliases:
-        rows.setdefault(alias.text, (alias.text, alias.lang or "", alias.script or ""))
+        lang = alias.lang or ""
+        rows.setdefault((alias.text, lang), (alias.text, lang, alias.script or ""))
+    if not any(text == name for text, _ in rows):
+        rows[(name, "")] = (name, "", "")
     return list(rows.values())
+
+
+def stored_aliases(name: str, rows: Iterable[tuple[str, str, str]]) -> tuple[Alias, ...]:
+    """The aliases of a stored entry as they were given (without the added name row)."""
+    return tuple(
+        Alias(text, lang or None, script or None)
+        for text, lang, script in rows
+        if not (text == name and lang == "")
+    )
 
 
 @transaction.atomic

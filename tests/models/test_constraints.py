@@ -161,6 +161,8 @@ def test_location_coordinates_in_range_paired_and_sourced() -> None:
 def test_alias_unique_per_entry() -> None:
     alias = f.ActorAliasFactory()
     refused(lambda: m.ActorAlias.objects.create(actor=alias.actor, text=alias.text, normalized="x"))
+    # The same spelling in another language is another alias.
+    m.ActorAlias.objects.create(actor=alias.actor, text=alias.text, lang="fr", normalized="x")
     place_alias = f.LocationAliasFactory()
     refused(
         lambda: m.LocationAlias.objects.create(

@@ -1,0 +1,194 @@
+"""Codebooks and their versions: read (the coding form is generated from a version's spec),
+load from a file or a preset, export, publish, branch a new draft."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coding.codebook_spec import (
+    CodebookFileError,
+    UnknownPresetError,
+    dump_codebook,
+    list_presets,
+    load_codebook_text,
+    load_preset,
+)
+from coding.errors import NotFound, PermissionDenied, ValidationFailed
+from coding.models import CodebookVersion, User
+from coding.services.codebooks import (
+    codebook_version_create,
+    codebook_version_new_draft,
+    codebook_version_publish,
+    codebook_version_spec,
+)
+
+
+class VersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=CodebookVersion.Status.choices)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class VersionDetailSerializer(VersionSerializer):
+    spec = serializers.DictField(help_text="The canonical codebook document")
+
+
+LoadSerializer = inline_serializer(
+    "CodebookLoad",
+    {
+        "document": serializers.CharField(required=False, help_text="YAML or JSON codebook text"),
+        "preset": serializers.CharField(required=False, help_text="Or a built-in preset name"),
+        "publish": serializers.BooleanField(required=False, default=False),
+    },
+)
+
+
+def _visible_versions(user: User) -> QuerySet[CodebookVersion]:
+    versions = CodebookVersion.objects.select_related("codebook").order_by(
+        "codebook__slug", "number"
+    )
+    if user.is_staff or user.is_superuser:
+        return versions
+    return versions.filter(
+        projects__memberships__user=user, projects__memberships__is_active=True
+    ).distinct()
+
+
+def _version_for(user: User, version_id: int) -> CodebookVersion:
+    version = _visible_versions(user).filter(pk=version_id).first()
+    if version is None:
+        raise NotFound("codebook version not found")
+    return version
+
+
+def _require_staff(user: User) -> None:
+    if not (user.is_staff or user.is_superuser):
+        raise PermissionDenied("only site admins manage codebooks")
+
+
+def _summary(version: CodebookVersion) -> dict[str, object]:
+    return {
+        "id": version.pk,
+        "slug": version.codebook.slug,
+        "name": version.codebook.name,
+        "number": version.number,
+        "status": version.status,
+        "published_at": version.published_at,
+    }
+
+
+@extend_schema(tags=["codebooks"])
+class CodebookVersionListView(APIView):
+    @extend_schema(
+        responses=VersionSerializer(many=True),
+        summary="Codebook versions you can see (site admins: all)",
+    )
+    def get(self, request: Request) -> Response:
+        return Response([_summary(v) for v in _visible_versions(request.user)])  # type: ignore[arg-type]
+
+    @extend_schema(
+        request=LoadSerializer,
+        responses={
+            201: VersionSerializer,
+            422: OpenApiResponse(description="Every problem of the file, by path; nothing written"),
+        },
+        summary="Load a codebook version from a document or a preset (site admins)",
+    )
+    def post(self, request: Request) -> Response:
+        _require_staff(request.user)  # type: ignore[arg-type]
+        document, preset = request.data.get("document"), request.data.get("preset")
+        if bool(document) == bool(preset):
+            raise ValidationFailed(
+                "give either a document or a preset",
+                errors=[{"field": "document", "code": "required", "message": "document or preset"}],
+            )
+        try:
+            spec = load_preset(str(preset)) if preset else load_codebook_text(str(document))
+        except CodebookFileError as exc:
+            raise ValidationFailed(
+                f"{len(exc.problems)} problem(s) in the codebook; nothing was loaded",
+                code="invalid_codebook",
+                errors=[
+                    {"field": p.path, "code": "invalid", "message": p.message} for p in exc.problems
+                ],
+            ) from exc
+        except UnknownPresetError as exc:
+            raise ValidationFailed(
+                str(exc),
+                errors=[{"field": "preset", "code": "invalid_choice", "message": str(exc)}],
+            ) from exc
+        version = codebook_version_create(
+            spec=spec,
+            actor=request.user,  # type: ignore[arg-type]
+            publish=bool(request.data.get("publish")),
+        )
+        return Response(_summary(version), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["codebooks"])
+class CodebookPresetListView(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "Presets", {"presets": serializers.ListField(child=serializers.CharField())}
+        )
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"presets": list_presets()})
+
+
+@extend_schema(tags=["codebooks"])
+class CodebookVersionDetailView(APIView):
+    @extend_schema(responses=VersionDetailSerializer)
+    def get(self, request: Request, version_id: int) -> Response:
+        version = _version_for(request.user, version_id)  # type: ignore[arg-type]
+        return Response({**_summary(version), "spec": version.spec})
+
+
+@extend_schema(tags=["codebooks"])
+class CodebookVersionExportView(APIView):
+    @extend_schema(
+        responses={(200, "application/yaml"): str},
+        summary="The version as canonical YAML (loads back byte-identically)",
+    )
+    def get(self, request: Request, version_id: int) -> HttpResponse:
+        version = _version_for(request.user, version_id)  # type: ignore[arg-type]
+        body = dump_codebook(codebook_version_spec(version))
+        response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
+        filename = f"{version.codebook.slug}@{version.number}.yaml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+@extend_schema(tags=["codebooks"])
+class CodebookVersionPublishView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: VersionSerializer, 409: OpenApiResponse(description="Already published")},
+    )
+    def post(self, request: Request, version_id: int) -> Response:
+        _require_staff(request.user)  # type: ignore[arg-type]
+        version = _version_for(request.user, version_id)  # type: ignore[arg-type]
+        return Response(_summary(codebook_version_publish(version=version, actor=request.user)))  # type: ignore[arg-type]
+
+
+@extend_schema(tags=["codebooks"])
+class CodebookVersionNewDraftView(APIView):
+    @extend_schema(
+        request=None,
+        responses={201: VersionSerializer},
+        summary="A new draft (next number) copied from this version",
+    )
+    def post(self, request: Request, version_id: int) -> Response:
+        _require_staff(request.user)  # type: ignore[arg-type]
+        version = _version_for(request.user, version_id)  # type: ignore[arg-type]
+        draft = codebook_version_new_draft(version=version, actor=request.user)  # type: ignore[arg-type]
+        return Response(_summary(draft), status=status.HTTP_201_CREATED)

@@ -1,0 +1,223 @@
+"""Dictionary search (Arabic-normalized) and text suggestions for an assignment's article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coding import access
+from coding.dictionary_search import alias_matcher, dictionary_search
+from coding.errors import ValidationFailed
+from coding.models import Actor, Location
+from coding.text.offsets import OffsetMap
+from coding.text.suggest import suggest
+
+QUERY = [
+    OpenApiParameter("q", str, required=True, description="Any spelling, any script"),
+    OpenApiParameter("limit", int, description="At most this many entries (1–100)"),
+]
+
+
+def _limit(request: Request) -> int:
+    raw = request.query_params.get("limit", "20")
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise ValidationFailed(
+            "limit must be 1–100",
+            errors=[{"field": "limit", "code": "invalid", "message": "an integer from 1 to 100"}],
+        )
+    return int(raw)
+
+
+class ActorHit(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    matched_alias = serializers.CharField()
+    actor_type = serializers.IntegerField(allow_null=True)
+    country = serializers.CharField()
+    parent = serializers.IntegerField(allow_null=True)
+
+
+class LocationHit(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    matched_alias = serializers.CharField()
+    country = serializers.CharField()
+    admin1 = serializers.CharField()
+    admin2 = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    feature_kind = serializers.CharField()
+
+
+@extend_schema(tags=["dictionaries"])
+class ActorSearchView(APIView):
+    @extend_schema(
+        parameters=QUERY,
+        responses=inline_serializer("ActorSearch", {"results": ActorHit(many=True)}),
+    )
+    def get(self, request: Request) -> Response:
+        hits = dictionary_search("actor", request.query_params.get("q", ""), limit=_limit(request))
+        actors = Actor.objects.in_bulk([h.entry_id for h in hits])
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": h.entry_id,
+                        "name": actors[h.entry_id].name,
+                        "matched_alias": h.matched_alias,
+                        "actor_type": actors[h.entry_id].actor_type,
+                        "country": actors[h.entry_id].country,
+                        "parent": actors[h.entry_id].parent_id,
+                    }
+                    for h in hits
+                ]
+            }
+        )
+
+
+@extend_schema(tags=["dictionaries"])
+class LocationSearchView(APIView):
+    @extend_schema(
+        parameters=QUERY,
+        responses=inline_serializer("LocationSearch", {"results": LocationHit(many=True)}),
+    )
+    def get(self, request: Request) -> Response:
+        hits = dictionary_search(
+            "location", request.query_params.get("q", ""), limit=_limit(request)
+        )
+        places = Location.objects.in_bulk([h.entry_id for h in hits])
+        return Response({"results": [_place(places[h.entry_id], h.matched_alias) for h in hits]})
+
+
+def _place(place: Location, alias: str) -> dict[str, Any]:
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "matched_alias": alias,
+        "country": place.country,
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "feature_kind": place.feature_kind,
+    }
+
+
+class SuggestionHit(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    alias = serializers.CharField()
+    start = serializers.IntegerField(help_text="Code points")
+    end = serializers.IntegerField(help_text="Code points")
+    start_u16 = serializers.IntegerField()
+    end_u16 = serializers.IntegerField()
+
+
+class DateHit(serializers.Serializer):
+    text = serializers.CharField()
+    start = serializers.IntegerField(help_text="Code points")
+    end = serializers.IntegerField(help_text="Code points")
+    start_u16 = serializers.IntegerField()
+    end_u16 = serializers.IntegerField()
+    date_start = serializers.DateField()
+    date_end = serializers.DateField()
+    precision = serializers.ChoiceField(choices=["day", "week", "month", "year"])
+    relative = serializers.BooleanField()
+
+
+@extend_schema(tags=["dictionaries"])
+class SuggestionsView(APIView):
+    """Proposals for the coder to confirm: dictionary actors and places named in the text and
+    date expressions (relative ones resolved against the publication date). Never saved."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", int, description="Region start (code points)"),
+            OpenApiParameter("end", int, description="Region end (code points)"),
+        ],
+        responses=inline_serializer(
+            "Suggestions",
+            {
+                "actors": SuggestionHit(many=True),
+                "locations": SuggestionHit(many=True),
+                "dates": DateHit(many=True),
+            },
+        ),
+    )
+    def get(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        article = assignment.article
+        start, end = self._region(request, article.len_cp)
+        anchor = article.published_at.date() if article.published_at else None
+        found = suggest(article.text, alias_matcher(), anchor=anchor, start=start, end=end)
+        offsets = OffsetMap(article.text)
+        names = {
+            "actor": dict(
+                Actor.objects.filter(pk__in={m.entry_id for m in found.actors}).values_list(
+                    "pk", "name"
+                )
+            ),
+            "location": dict(
+                Location.objects.filter(pk__in={m.entry_id for m in found.locations}).values_list(
+                    "pk", "name"
+                )
+            ),
+        }
+
+        def hit(match: Any) -> dict[str, Any]:
+            return {
+                "id": match.entry_id,
+                "name": names[match.kind].get(match.entry_id, ""),
+                "alias": match.alias,
+                "start": match.start,
+                "end": match.end,
+                "start_u16": offsets.cp_to_u16(match.start),
+                "end_u16": offsets.cp_to_u16(match.end),
+            }
+
+        return Response(
+            {
+                "actors": [hit(m) for m in found.actors],
+                "locations": [hit(m) for m in found.locations],
+                "dates": [
+                    {
+                        "text": d.text,
+                        "start": d.start,
+                        "end": d.end,
+                        "start_u16": offsets.cp_to_u16(d.start),
+                        "end_u16": offsets.cp_to_u16(d.end),
+                        "date_start": d.date_start.isoformat(),
+                        "date_end": d.date_end.isoformat(),
+                        "precision": d.precision,
+                        "relative": d.relative,
+                    }
+                    for d in found.dates
+                ],
+            }
+        )
+
+    @staticmethod
+    def _region(request: Request, length: int) -> tuple[int | None, int | None]:
+        values = []
+        for name in ("start", "end"):
+            raw = request.query_params.get(name)
+            if raw is None:
+                values.append(None)
+            elif raw.isdigit() and int(raw) <= length:
+                values.append(int(raw))
+            else:
+                raise ValidationFailed(
+                    f"{name} must be an offset from 0 to {length}",
+                    errors=[{"field": name, "code": "out_of_range", "message": f"0..{length}"}],
+                )
+        if values[0] is not None and values[1] is not None and values[0] > values[1]:
+            raise ValidationFailed(
+                "start must not be after end",
+                errors=[{"field": "start", "code": "out_of_range", "message": "start > end"}],
+            )
+        return values[0], values[1]
