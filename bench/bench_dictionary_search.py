@@ -18,11 +18,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "athar_bench_dict"
-os.environ.update({
-    "ATHAR_ENV": "test",
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-})
+os.environ.update(
+    {
+        "ATHAR_ENV": "test",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+)
 sys.path.insert(0, str(ROOT))
 
 N_ENTRIES = 20_000
@@ -32,8 +34,11 @@ LATIN = "abcdefghijklmnopqrstuvwxyz"
 
 
 def _psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _word(rng: random.Random, alphabet: str, lo: int = 4, hi: int = 9) -> str:
@@ -57,18 +62,24 @@ def main() -> None:
 
         rng = random.Random(7)
         places = Location.objects.bulk_create(
-            Location(key=f"p{i}", name=f"Place {i}") for i in range(N_ENTRIES))
+            Location(key=f"p{i}", name=f"Place {i}") for i in range(N_ENTRIES)
+        )
         aliases = []
-        samples: dict[str, list[str]] = {"exact": [], "prefix": [], "substring": [],
-                                         "arabic variant": []}
+        samples: dict[str, list[str]] = {
+            "exact": [],
+            "prefix": [],
+            "substring": [],
+            "arabic variant": [],
+        }
         for place in places:
             for j in range(ALIASES_PER_ENTRY):
                 if j % 2:
                     text = "ال" + _word(rng, ARABIC) + "ى"
                 else:
                     text = _word(rng, LATIN).capitalize() + " " + _word(rng, LATIN)
-                aliases.append(LocationAlias(location=place, text=text,
-                                             normalized=normalize_for_search(text)))
+                aliases.append(
+                    LocationAlias(location=place, text=text, normalized=normalize_for_search(text))
+                )
                 if rng.random() < 0.002:
                     samples["exact"].append(text)
                     samples["prefix"].append(text[:4])
@@ -88,8 +99,10 @@ def main() -> None:
                 hits = dictionary_search("location", query, limit=20)
                 times.append((time.perf_counter() - start) * 1000)
                 assert hits, query
-            print(f"{kind:>15}: median {statistics.median(times):6.2f} ms   "
-                  f"p95 {sorted(times)[int(len(times) * 0.95)]:6.2f} ms   ({len(times)} queries)")
+            print(
+                f"{kind:>15}: median {statistics.median(times):6.2f} ms   "
+                f"p95 {sorted(times)[int(len(times) * 0.95)]:6.2f} ms   ({len(times)} queries)"
+            )
         connection.close()
     finally:
         _psql(f"DROP DATABASE IF EXISTS {DB}")
