@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import assignments, codebooks, dictionaries, events, projects
+from .views import agreement, assignments, codebooks, dictionaries, events, projects
 from .views.auth import TokenView
 
 app_name = "api"
@@ -91,6 +91,31 @@ v1 = [
         "codebook-versions/<int:version_id>/new-draft/",
         codebooks.CodebookVersionNewDraftView.as_view(),
         name="codebook-version-new-draft",
+    ),
+    path(
+        "projects/<int:project_id>/agreement/",
+        agreement.ProjectAgreementView.as_view(),
+        name="project-agreement",
+    ),
+    path(
+        "projects/<int:project_id>/agreement/recompute/",
+        agreement.RecomputeView.as_view(),
+        name="project-agreement-recompute",
+    ),
+    path(
+        "projects/<int:project_id>/agreement/runs/<int:run_id>/",
+        agreement.RunDetailView.as_view(),
+        name="project-agreement-run",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/agreement/",
+        agreement.ArticleAgreementView.as_view(),
+        name="article-agreement",
+    ),
+    path(
+        "projects/<int:project_id>/disagreements/",
+        agreement.DisagreementListView.as_view(),
+        name="disagreements",
     ),
     path("dictionary/actors/", dictionaries.ActorSearchView.as_view(), name="actor-search"),
     path(

@@ -5,3 +5,12 @@ class CodingConfig(AppConfig):
     name = "coding"
     verbose_name = "Athar coding domain"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The workflow calls its completion hooks after commit; agreement listens there.
+        # Registered here (not by import side effects) so the order of imports never matters.
+        from coding.services import workflow
+        from coding.services.agreement_schedule import enqueue_article_agreement
+
+        if enqueue_article_agreement not in workflow.ON_ARTICLE_COMPLETE:
+            workflow.ON_ARTICLE_COMPLETE.append(enqueue_article_agreement)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from typing import Any
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
 from coding.models import (
+    AgreementResult,
+    AgreementRun,
     Article,
     Assignment,
     AuditEntry,
     CodedEvent,
+    Disagreement,
     EvidenceSpan,
     Membership,
     Project,
@@ -56,8 +61,8 @@ def assignment_list(
 
 
 def coder_queue(user: User, **filters: object) -> QuerySet[Assignment]:
-    """A coder's own assignments: in progress first (most recently worked on first), then
-    not started, then submitted."""
+    """A coder's own assignments in the projects where they are an active member: in progress
+    first (most recently worked on first), then not started, then submitted."""
     status_rank = {"in_progress": 0, "assigned": 1, "submitted": 2}
     from django.db.models import Case, IntegerField, Value, When
 
@@ -65,8 +70,11 @@ def coder_queue(user: User, **filters: object) -> QuerySet[Assignment]:
         *[When(status=s, then=Value(r)) for s, r in status_rank.items()],
         output_field=IntegerField(),
     )
-    return assignment_list(coder=user, **filters).order_by(  # type: ignore[arg-type]
-        rank, F("last_activity").desc(nulls_last=True), "id"
+    active = Membership.objects.filter(project_id=OuterRef("project_id"), user=user, is_active=True)
+    return (
+        assignment_list(coder=user, **filters)  # type: ignore[arg-type]
+        .filter(Exists(active))
+        .order_by(rank, F("last_activity").desc(nulls_last=True), "id")
     )
 
 
@@ -97,3 +105,42 @@ def project_audit(project: Project) -> QuerySet[AuditEntry]:
 
 def project_members(project: Project) -> QuerySet[Membership]:
     return Membership.objects.filter(project=project).select_related("user").order_by("id")
+
+
+def latest_article_run_ids(project: Project) -> QuerySet[Any, Any]:
+    """Ids of the newest finished agreement run of each article of the project (a subquery)."""
+    return (
+        AgreementRun.objects.filter(project=project, scope="article", status="done")
+        .values("article_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+
+
+def project_disagreements(
+    project: Project,
+    *,
+    kind: str | None = None,
+    min_severity: int | None = None,
+    article: int | None = None,
+) -> QuerySet[Disagreement]:
+    queryset = (
+        Disagreement.objects.filter(run_id__in=latest_article_run_ids(project))
+        .select_related("article")
+        .defer("article__text", "article__paragraphs", "article__metadata")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if min_severity:
+        queryset = queryset.filter(severity__gte=min_severity)
+    if article:
+        queryset = queryset.filter(article_id=article)
+    return queryset.order_by("-severity", "article_id", "id")
+
+
+def article_run_results(project: Project) -> QuerySet[AgreementResult]:
+    return (
+        AgreementResult.objects.filter(run_id__in=latest_article_run_ids(project))
+        .select_related("run")
+        .order_by("run__article_id", "field_key")
+    )

@@ -1,15 +1,27 @@
 """Celery tasks: thin wrappers that take ids and call services.
 
 Tasks are enqueued with transaction.on_commit, are idempotent (a re-delivered task changes
-nothing), and retry only on transient database/broker errors, a bounded number of times.
+nothing), are acknowledged late (a worker that dies mid-task leaves the message to be
+delivered again), and retry only on transient database/broker errors, a bounded number of
+times.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 
-TRANSIENT_ERRORS = (OperationalError, ConnectionError, TimeoutError)
+from coding.services import agreement as agreement_service
+from coding.services.agreement_schedule import project_run_started, schedule_project_agreement
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+RETRY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "max_retries": 5,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
 
 
 @shared_task(name="coding.ping", acks_late=True, ignore_result=False)
@@ -19,3 +31,22 @@ def ping(token: str) -> dict[str, str]:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"pong": token, "vendor": connection.vendor}
+
+
+@shared_task(name="coding.compute_article_agreement", **RETRY)
+def compute_article_agreement(article_id: int) -> int | None:
+    """Agreement of one article whose coders have all submitted; then (debounced) its
+    project's figures."""
+    run = agreement_service.article_agreement_compute(article_id=article_id)
+    if run is None:
+        return None
+    schedule_project_agreement(run.project_id)
+    return run.pk
+
+
+@shared_task(name="coding.compute_project_agreement", **RETRY)
+def compute_project_agreement(project_id: int, run_id: int | None = None) -> int:
+    """The project's figures over every ready article (a full recompute when run_id is given)."""
+    if run_id is None:
+        project_run_started(project_id)
+    return agreement_service.project_agreement_compute(project_id=project_id, run_id=run_id).pk

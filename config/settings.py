@@ -220,7 +220,10 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker the demo runs tasks in-process (eager); with one, a real worker does.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Tests run eagerly unless they start a real worker (tests/worker turns this off).
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL or ATHAR_ENV == "test"
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 # Results are kept only for tasks that ask for them (ignore_result=False), e.g. coding.ping.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL) or None
@@ -232,7 +235,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY", 3600)}
+# A message a worker took but never acknowledged (the worker died) is delivered again after
+# the visibility timeout; it must exceed the longest task (a full project recompute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+}
 
 LOGGING = {
     "version": 1,

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, **extra_env: str) -> None:
         self.log_path = log_path
+        self.extra_env = extra_env
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -36,6 +37,8 @@ class WorkerProcess:
         )
         env["ATHAR_ENV"] = "test"
         env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+        env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
@@ -77,6 +80,12 @@ class WorkerProcess:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log:
+            self._log.close()
+            self._log = None
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -85,9 +94,7 @@ class WorkerProcess:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill_hard()
-        if self._log:
-            self._log.close()
-            self._log = None
+        self._close_log()
 
 
 @pytest.fixture

@@ -1,0 +1,284 @@
+"""Agreement figures for supervisors (and researchers): project summary with confidence
+intervals, drill-downs, per-article results, the disagreement list, full recompute."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coding import access, selectors
+from coding.agreement import interpret_alpha
+from coding.errors import NotFound, ValidationFailed
+from coding.models import AgreementResult, AgreementRun, Article, Disagreement
+from coding.services.agreement import (
+    latest_article_run,
+    latest_project_run,
+    project_recompute_request,
+)
+from coding.services.agreement_schedule import enqueue_project_recompute
+
+READERS = {*access.MANAGERS, access.RESEARCHER}
+
+
+class AlphaRowSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text='Field key; "" = event detection (presence)')
+    level = serializers.CharField()
+    alpha = serializers.FloatField(allow_null=True)
+    status = serializers.CharField(help_text='"ok", "undefined: no variation", …')
+    interpretation = serializers.CharField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    p_below_667 = serializers.FloatField(allow_null=True)
+    p_below_800 = serializers.FloatField(allow_null=True)
+    percent_agreement = serializers.FloatField(allow_null=True)
+    n_units = serializers.IntegerField()
+    n_pairable = serializers.IntegerField()
+    n_coders = serializers.IntegerField()
+    event_type = serializers.CharField(allow_blank=True)
+    coder_a = serializers.IntegerField(allow_null=True)
+    coder_b = serializers.IntegerField(allow_null=True)
+
+
+class RunSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    progress_done = serializers.IntegerField()
+    progress_total = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    params = serializers.DictField()
+
+
+def _interpretation(value: float | None) -> str | None:
+    if value is None or math.isnan(value):
+        return None
+    return str(interpret_alpha(value))
+
+
+def _row(result: AgreementResult) -> dict[str, Any]:
+    return {
+        "field": result.field_key,
+        "level": result.level,
+        "alpha": result.value,
+        "status": result.status,
+        "interpretation": _interpretation(result.value),
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "p_below_667": result.p_below_667,
+        "p_below_800": result.p_below_800,
+        "percent_agreement": result.percent_agreement,
+        "n_units": result.n_units,
+        "n_pairable": result.n_pairable,
+        "n_coders": result.n_coders,
+        "event_type": result.event_type_code,
+        "coder_a": result.coder_a,
+        "coder_b": result.coder_b,
+    }
+
+
+def _run(run: AgreementRun | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "progress_done": run.progress_done,
+        "progress_total": run.progress_total,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "params": run.params,
+    }
+
+
+@extend_schema(tags=["agreement"])
+class ProjectAgreementView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "by",
+                str,
+                enum=["field", "event_type", "coder_pair"],
+                description="Drill-down (default: per field)",
+            )
+        ],
+        responses=inline_serializer(
+            "ProjectAgreement",
+            {
+                "run": RunSerializer(allow_null=True),
+                "in_progress": RunSerializer(allow_null=True),
+                "results": AlphaRowSerializer(many=True),
+            },
+        ),
+        summary="Krippendorff's α per field with cluster-bootstrap CI, or a drill-down",
+    )
+    def get(self, request: Request, project_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
+        by = request.query_params.get("by", "field")
+        if by not in {"field", "event_type", "coder_pair"}:
+            raise ValidationFailed(
+                "by must be field, event_type or coder_pair",
+                errors=[{"field": "by", "code": "invalid_choice", "message": by}],
+            )
+        run = latest_project_run(project)
+        in_progress = (
+            AgreementRun.objects.filter(project=project, scope="project")
+            .exclude(status__in=["done", "failed"])
+            .order_by("-id")
+            .first()
+        )
+        results: list[dict[str, Any]] = []
+        if run is not None:
+            rows = AgreementResult.objects.filter(run=run)
+            if by == "field":
+                rows = rows.filter(event_type_code="", coder_a__isnull=True)
+            elif by == "event_type":
+                rows = rows.exclude(event_type_code="")
+            else:
+                rows = rows.filter(coder_a__isnull=False)
+            results = [
+                _row(r) for r in rows.order_by("event_type_code", "coder_a", "coder_b", "id")
+            ]
+        return Response({"run": _run(run), "in_progress": _run(in_progress), "results": results})
+
+
+@extend_schema(tags=["agreement"])
+class RecomputeView(APIView):
+    @extend_schema(
+        request=None,
+        responses={202: RunSerializer},
+        summary="Recompute all agreement of the project in the background",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
+        run = project_recompute_request(project=project)
+        enqueue_project_recompute(project.pk, run.pk)
+        return Response(_run(run), status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["agreement"])
+class RunDetailView(APIView):
+    @extend_schema(responses=RunSerializer, summary="A run's status and progress (done/total)")
+    def get(self, request: Request, project_id: int, run_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
+        run = AgreementRun.objects.filter(project=project, scope="project", pk=run_id).first()
+        if run is None:
+            raise NotFound("run not found")
+        return Response(_run(run))
+
+
+@extend_schema(tags=["agreement"])
+class ArticleAgreementView(APIView):
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "ArticleAgreement",
+                {
+                    "run": RunSerializer(allow_null=True),
+                    "results": AlphaRowSerializer(many=True),
+                    "disagreements": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            404: OpenApiResponse(description="No such article in the project"),
+        }
+    )
+    def get(self, request: Request, project_id: int, article_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
+        if not Article.objects.filter(project=project, pk=article_id).exists():
+            raise NotFound("article not found")
+        run = latest_article_run(article_id)
+        if run is None:
+            return Response({"run": None, "results": [], "disagreements": []})
+        return Response(
+            {
+                "run": _run(run),
+                "results": [_row(r) for r in run.results.order_by("field_key")],
+                "disagreements": [_disagreement(d) for d in run.disagreements.all()],
+            }
+        )
+
+
+def _disagreement(d: Disagreement) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "article": d.article_id,
+        "kind": d.kind,
+        "severity": d.severity,
+        "cluster": d.cluster_key,
+        "field": d.field_key,
+        "details": d.details,
+        "link": f"/api/v1/projects/{d.run.project_id}/articles/{d.article_id}/agreement/",
+    }
+
+
+class DisagreementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    article = serializers.IntegerField()
+    kind = serializers.CharField()
+    severity = serializers.IntegerField(help_text="5 = an event found by one coder only")
+    cluster = serializers.CharField()
+    field = serializers.CharField(allow_blank=True)
+    details = serializers.DictField()
+    link = serializers.CharField()
+
+
+@extend_schema(
+    tags=["agreement"],
+    parameters=[
+        OpenApiParameter("kind", str, enum=[k.value for k in Disagreement.Kind]),
+        OpenApiParameter("min_severity", int),
+        OpenApiParameter("article", int),
+    ],
+)
+class DisagreementListView(generics.ListAPIView):
+    """Where coders differ, most severe first: unmatched events, event type, actors/location,
+    other fields, span boundaries. Each links to the article's agreement detail."""
+
+    serializer_class = DisagreementSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return Disagreement.objects.none()
+        project, _ = access.access_project(
+            self.request.user,
+            self.kwargs["project_id"],  # type: ignore[arg-type]
+            roles=access.MANAGERS,
+        )
+        params = self.request.query_params
+        kind = params.get("kind")
+        if kind and kind not in Disagreement.Kind.values:
+            raise ValidationFailed(
+                "unknown kind",
+                errors=[{"field": "kind", "code": "invalid_choice", "message": kind}],
+            )
+        return selectors.project_disagreements(
+            project,
+            kind=kind,
+            min_severity=_positive(params.get("min_severity"), "min_severity"),
+            article=_positive(params.get("article"), "article"),
+        ).select_related("run")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([_disagreement(d) for d in page or []])
+
+
+def _positive(raw: str | None, name: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed(
+            f"{name} must be a positive integer",
+            errors=[{"field": name, "code": "invalid", "message": raw}],
+        )
+    return int(raw)

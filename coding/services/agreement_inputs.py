@@ -1,0 +1,158 @@
+"""From stored coder events to the pure agreement package's inputs.
+
+Value normalization (what counts as "the same value" for agreement), per field kind:
+- choice → its code; multi_choice → the set of codes;
+- actor / location → the dictionary id, or ("name", folded name) for a coder's proposal;
+  with `multiple`, the set of those;
+- date → the start day as a day number (interval level: a one-day difference is small);
+- integer → the int; boolean → the bool; text → the folded text (nominal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from coding.agreement import AlignableEvent, FieldSpec, Span
+from coding.codebook_runtime import event_type_codes
+from coding.codebook_spec import CodebookSpec
+from coding.codebook_spec import FieldSpec as CodebookField
+from coding.models import Assignment, CodedEvent, EvidenceSpan
+from coding.text.matching import normalize_for_search
+
+# Bump when normalization or alignment changes, so stored results are recomputed.
+ALGORITHM_VERSION = "athar-agreement/1"
+
+_PARTICIPANT_KINDS = {"actor", "location"}
+
+
+def agreement_fields(spec: CodebookSpec) -> list[FieldSpec]:
+    """Event type, sub-type and every codebook field, with its level and disagreement group."""
+    fields = [FieldSpec("event_type", "nominal"), FieldSpec("event_subtype", "nominal")]
+    for fdef in spec.fields:
+        domain: tuple[Hashable, ...] | None = None
+        if fdef.level == "ordinal" and fdef.kind == "choice":
+            domain = tuple(choice.code for choice in fdef.choices)
+        group = "participants" if fdef.kind in _PARTICIPANT_KINDS else "attribute"
+        fields.append(FieldSpec(fdef.key, fdef.level, group, domain))  # type: ignore[arg-type]
+    return fields
+
+
+def _reference(value: Any) -> Hashable | None:
+    if not isinstance(value, Mapping):
+        return None
+    if value.get("id") is not None:
+        return int(value["id"])
+    if value.get("name"):
+        return ("name", normalize_for_search(str(value["name"])))
+    return None
+
+
+def normalize_value(fdef: CodebookField, value: Any) -> Hashable | None:
+    """The comparable form of one stored field value (None = left empty)."""
+    if value is None or value == "" or value == []:
+        return None
+    kind = fdef.kind
+    if kind == "multi_choice":
+        return frozenset(str(v) for v in value)
+    if kind in _PARTICIPANT_KINDS:
+        if fdef.multiple:
+            refs = frozenset(r for r in (_reference(v) for v in value) if r is not None)
+            return refs or None
+        return _reference(value)
+    if kind == "date":
+        return dt.date.fromisoformat(value["start"]).toordinal()
+    if kind == "integer":
+        return int(value)
+    if kind == "boolean":
+        return bool(value)
+    if kind == "text":
+        return normalize_for_search(str(value)) or None
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ArticleInputs:
+    article_id: int
+    coders: tuple[int, ...]
+    events: tuple[AlignableEvent, ...]
+    digest: str
+
+
+def _digest(
+    article_id: int,
+    version_id: int,
+    coders: Iterable[int],
+    event_versions: Iterable[tuple[int, int]],
+) -> str:
+    parts = [
+        ALGORITHM_VERSION,
+        f"a{article_id}",
+        f"v{version_id}",
+        "c" + ",".join(map(str, sorted(coders))),
+        "e" + ",".join(f"{e}:{v}" for e, v in sorted(event_versions)),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def load_article_inputs(
+    article_ids: list[int], spec: CodebookSpec, version_id: int
+) -> list[ArticleInputs]:
+    """Inputs of the given articles whose assignments are all submitted (2+ coders).
+
+    Three queries whatever the number of articles: assignments, events, spans.
+    """
+    coders_by_article: dict[int, list[int]] = defaultdict(list)
+    incomplete: set[int] = set()
+    for article_id, coder_id, status in Assignment.objects.filter(
+        article_id__in=article_ids
+    ).values_list("article_id", "coder_id", "status"):
+        coders_by_article[article_id].append(coder_id)
+        if status != Assignment.Status.SUBMITTED:
+            incomplete.add(article_id)
+    ready = [a for a in article_ids if a not in incomplete and len(coders_by_article[a]) >= 2]
+    codes = event_type_codes(version_id)
+    rows = list(
+        CodedEvent.objects.filter(article_id__in=ready, layer=CodedEvent.Layer.CODER).values_list(
+            "id",
+            "article_id",
+            "assignment__coder_id",
+            "event_type_id",
+            "event_subtype_id",
+            "values",
+            "version",
+        )
+    )
+    spans: dict[int, list[Span]] = defaultdict(list)
+    for event_id, role, start, end in EvidenceSpan.objects.filter(
+        event_id__in=[row[0] for row in rows]
+    ).values_list("event_id", "role", "start", "end"):
+        spans[event_id].append(Span(role, start, end))
+    fields = spec.fields
+    events_by_article: dict[int, list[AlignableEvent]] = defaultdict(list)
+    versions_by_article: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for event_id, article_id, coder_id, type_id, subtype_id, values, version in rows:
+        events_by_article[article_id].append(
+            AlignableEvent(
+                id=event_id,
+                coder=coder_id,
+                event_type=codes[type_id],
+                event_subtype=codes[subtype_id] if subtype_id else None,
+                spans=tuple(sorted(spans[event_id], key=lambda s: (s.start, s.end, s.role))),
+                values={f.key: normalize_value(f, values.get(f.key)) for f in fields},
+            )
+        )
+        versions_by_article[article_id].append((event_id, version))
+    return [
+        ArticleInputs(
+            article_id=a,
+            coders=tuple(sorted(coders_by_article[a])),
+            events=tuple(events_by_article[a]),
+            digest=_digest(a, version_id, coders_by_article[a], versions_by_article[a]),
+        )
+        for a in ready
+    ]
