@@ -1,7 +1,16 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import agreement, assignments, codebooks, dictionaries, events, projects
+from .views import (
+    adjudication,
+    agreement,
+    assignments,
+    codebooks,
+    dictionaries,
+    events,
+    projects,
+    review,
+)
 from .views.auth import TokenView
 
 app_name = "api"
@@ -117,6 +126,59 @@ v1 = [
         agreement.DisagreementListView.as_view(),
         name="disagreements",
     ),
+    path(
+        "projects/<int:project_id>/adjudication/queue/",
+        adjudication.QueueView.as_view(),
+        name="adjudication-queue",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/adjudication/",
+        adjudication.ArticleAdjudicationView.as_view(),
+        name="adjudication",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/adjudication/decisions/",
+        adjudication.DecisionsView.as_view(),
+        name="adjudication-decisions",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/adjudication/decisions/"
+        "<int:decision_id>/undo/",
+        adjudication.UndoDecisionView.as_view(),
+        name="adjudication-decision-undo",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/adjudication/gold-events/"
+        "<int:event_id>/",
+        adjudication.GoldEventView.as_view(),
+        name="adjudication-gold-event",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/adjudication/validate/",
+        adjudication.ValidateView.as_view(),
+        name="adjudication-validate",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/adjudication/reopen/",
+        adjudication.ReopenAdjudicationView.as_view(),
+        name="adjudication-reopen",
+    ),
+    path(
+        "assignments/<int:assignment_id>/adjudicated/",
+        adjudication.AdjudicatedForCoderView.as_view(),
+        name="assignment-adjudicated",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/comments/",
+        review.CommentsView.as_view(),
+        name="article-comments",
+    ),
+    path(
+        "projects/<int:project_id>/feedback/",
+        review.ProjectFeedbackView.as_view(),
+        name="project-feedback",
+    ),
+    path("me/feedback/", review.MyFeedbackView.as_view(), name="my-feedback"),
     path("dictionary/actors/", dictionaries.ActorSearchView.as_view(), name="actor-search"),
     path(
         "dictionary/locations/", dictionaries.LocationSearchView.as_view(), name="location-search"

@@ -12,6 +12,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
 
 from coding.services import agreement as agreement_service
+from coding.services.adjudication import adjudication_auto
 from coding.services.agreement_schedule import project_run_started, schedule_project_agreement
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -40,6 +41,7 @@ def compute_article_agreement(article_id: int) -> int | None:
     run = agreement_service.article_agreement_compute(article_id=article_id)
     if run is None:
         return None
+    adjudication_auto(article_id=article_id)
     schedule_project_agreement(run.project_id)
     return run.pk
 

@@ -81,6 +81,13 @@ class AdjudicationDecision(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    active = models.BooleanField(
+        default=True, help_text="False once undone; kept as history of the adjudication."
+    )
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -88,10 +95,16 @@ class AdjudicationDecision(models.Model):
                 condition=Q(kind__in=["accept", "merge", "edit", "add", "reject", "unanimous"]),
                 name="decision_kind_valid",
             ),
+            # Two supervisors deciding the same aligned event at once: the database lets one
+            # in and refuses the other.
             models.UniqueConstraint(
-                fields=["adjudication", "revision", "cluster_key"],
-                condition=~Q(cluster_key=""),
-                name="decision_one_per_cluster_per_revision",
+                fields=["adjudication", "cluster_key"],
+                condition=~Q(cluster_key="") & Q(active=True),
+                name="decision_one_live_per_cluster",
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True) | Q(undone_at__isnull=False),
+                name="decision_undone_has_time",
             ),
         ]
         ordering = ["id"]

@@ -117,7 +117,7 @@ def check_event(
     )
 
 
-def _typed_columns(spec: CodebookSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+def typed_columns(spec: CodebookSpec, values: Mapping[str, Any]) -> dict[str, Any]:
     """Project the values of fields with a typed column into CodedEvent's typed columns."""
     columns: dict[str, Any] = {
         "date_start": None,
@@ -152,7 +152,7 @@ def _validated(assignment: Assignment, data: EventInput) -> tuple[list[SpanInput
             "the event does not fit the codebook", errors=[e.as_dict() for e in errors]
         )
     type_ids = event_type_ids(assignment.project.codebook_version)
-    columns = _typed_columns(spec, data.values)
+    columns = typed_columns(spec, data.values)
     columns["event_type_id"] = type_ids[data.event_type]
     columns["event_subtype_id"] = type_ids[data.event_subtype] if data.event_subtype else None
     return spans, columns

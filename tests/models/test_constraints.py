@@ -197,22 +197,26 @@ def test_adjudication_one_per_article_and_validated_needs_who_when() -> None:
     refused(lambda: m.Adjudication.objects.filter(pk=adj.pk).update(status="closed"))
 
 
-def test_decision_kind_and_one_per_cluster_per_revision() -> None:
+def test_decision_kind_and_one_live_decision_per_cluster() -> None:
     d = f.AdjudicationDecisionFactory()
     refused(
         lambda: m.AdjudicationDecision.objects.create(
             adjudication=d.adjudication,
-            revision=d.revision,
+            revision=d.revision + 1,
             kind="reject",
             cluster_key=d.cluster_key,
             decided_by=d.decided_by,
         )
     )
     refused(lambda: m.AdjudicationDecision.objects.filter(pk=d.pk).update(kind="guess"))
-    # The same cluster may be decided again in a later revision (after a reopen).
+    refused(lambda: m.AdjudicationDecision.objects.filter(pk=d.pk).update(active=False))
+    # Once undone (kept as history), the cluster may be decided again.
+    from django.utils import timezone
+
+    m.AdjudicationDecision.objects.filter(pk=d.pk).update(active=False, undone_at=timezone.now())
     m.AdjudicationDecision.objects.create(
         adjudication=d.adjudication,
-        revision=d.revision + 1,
+        revision=d.revision,
         kind="reject",
         cluster_key=d.cluster_key,
         decided_by=d.decided_by,

@@ -1,0 +1,419 @@
+"""Adjudication for supervisors: the disagreement queue, the side-by-side view, decisions,
+validation and reopening; and the adjudicated version for the article's coders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.serializers.events import EventWriteSerializer, SpanWriteSerializer
+from coding import access
+from coding.adjudication_selectors import adjudication_queue, event_dict, side_by_side
+from coding.codebook_runtime import event_type_codes
+from coding.errors import Conflict, NotFound, ValidationFailed
+from coding.models import Adjudication, AgreementRun, Article, CodedEvent, User
+from coding.services import adjudication as service
+from coding.services.agreement import latest_article_run
+from coding.services.events import EventInput, SpanInput
+
+
+def _article(user: User, project_id: int, article_id: int) -> Article:
+    project, _ = access.access_project(user, project_id, roles=access.MANAGERS)
+    article = (
+        Article.objects.select_related("project").filter(project=project, pk=article_id).first()
+    )
+    if article is None:
+        raise NotFound("article not found")
+    return article
+
+
+def _adjudication(article: Article) -> Adjudication:
+    adjudication = Adjudication.objects.select_related("project").filter(article=article).first()
+    if adjudication is None:
+        raise NotFound("this article's adjudication has not been opened")
+    return adjudication
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
+
+
+class QueueRowSerializer(serializers.Serializer):
+    article_id = serializers.IntegerField()
+    title = serializers.CharField()
+    max_severity = serializers.IntegerField(allow_null=True)
+    n_disagreements = serializers.IntegerField()
+    adjudication_status = serializers.CharField(allow_null=True)
+    finished_at = serializers.DateTimeField()
+
+
+@extend_schema(
+    tags=["adjudication"],
+    parameters=[
+        OpenApiParameter("unanimous", bool, description="List the articles without disagreement"),
+        OpenApiParameter("event_type", str),
+        OpenApiParameter("coder", int),
+        OpenApiParameter("min_severity", int),
+        OpenApiParameter("status", str, enum=["none", "open", "validated"]),
+    ],
+)
+class QueueView(generics.ListAPIView):
+    """Articles whose coders disagree, most severe first: an event found by one coder only (5)
+    > different event type (4) > different actors/location (3) > other fields (2) > span
+    boundaries only (1)."""
+
+    serializer_class = QueueRowSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return AgreementRun.objects.none()
+        project, _ = access.access_project(
+            self.request.user,
+            self.kwargs["project_id"],  # type: ignore[arg-type]
+            roles=access.MANAGERS,
+        )
+        params = self.request.query_params
+        status_filter = params.get("status")
+        if status_filter and status_filter not in {"none", "open", "validated"}:
+            raise ValidationFailed(
+                "unknown status",
+                errors=[{"field": "status", "code": "invalid_choice", "message": status_filter}],
+            )
+        return adjudication_queue(
+            project,
+            unanimous=_flag(self.request, "unanimous"),
+            event_type=params.get("event_type") or None,
+            coder=_int(params.get("coder"), "coder"),
+            min_severity=_int(params.get("min_severity"), "min_severity"),
+            status=status_filter or None,
+        )
+
+
+def _int(raw: str | None, name: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed(
+            f"{name} must be a positive integer",
+            errors=[{"field": name, "code": "invalid", "message": raw}],
+        )
+    return int(raw)
+
+
+class DecisionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["accept", "merge", "reject", "add"])
+    cluster = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The aligned event's key (not for add)",
+    )
+    event = serializers.IntegerField(required=False, help_text="accept: the coder event")
+    base_event = serializers.IntegerField(required=False, help_text="merge: start from this")
+    fields = serializers.DictField(
+        child=serializers.DictField(),
+        required=False,
+        default=dict,
+        help_text='merge: {"field": {"from": event_id} | {"value": v}}',
+    )
+    event_type_from = serializers.IntegerField(required=False, allow_null=True)
+    spans_from = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_null=True
+    )
+    spans = SpanWriteSerializer(many=True, required=False, allow_null=True)
+    new_event = EventWriteSerializer(required=False, help_text="add: the event to add")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    reason_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+
+
+class DecisionOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    cluster = serializers.CharField(allow_blank=True)
+    gold_event = serializers.IntegerField(allow_null=True)
+    revision = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+    reason_code = serializers.CharField(allow_blank=True)
+    field_sources = serializers.DictField()
+    decided_by = serializers.IntegerField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    source_events = serializers.ListField(child=serializers.IntegerField())
+    active = serializers.BooleanField()
+    version = serializers.IntegerField()
+
+
+class AdjudicationOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    revision = serializers.IntegerField()
+    version = serializers.IntegerField()
+    validated_at = serializers.DateTimeField(allow_null=True)
+    validated_by = serializers.IntegerField(allow_null=True)
+
+
+class SideBySideSerializer(serializers.Serializer):
+    article = serializers.DictField(help_text="text, paragraphs (code points, direction), lengths")
+    coders = serializers.ListField(
+        child=serializers.DictField(), help_text="label, and id unless anonymized"
+    )
+    clusters = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="key, unmatched, events by coder label, differences, differing_fields, decision",
+    )
+    adjudication = serializers.DictField(allow_null=True)
+    gold_events = serializers.ListField(child=serializers.DictField())
+    added_decisions = serializers.ListField(child=serializers.DictField())
+
+
+class AdjudicatedSerializer(serializers.Serializer):
+    adjudication = AdjudicationOutSerializer()
+    gold_events = serializers.ListField(child=serializers.DictField())
+    my_events = serializers.ListField(child=serializers.DictField())
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+@extend_schema(tags=["adjudication"])
+class ArticleAdjudicationView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("anonymize", bool, description="Hide coders' names")],
+        responses={200: SideBySideSerializer},
+        summary="Side by side: the text once, aligned events in rows, coders in columns",
+    )
+    def get(self, request: Request, project_id: int, article_id: int) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        run = latest_article_run(article.pk)
+        return Response(side_by_side(article, run, anonymize=_flag(request, "anonymize")))
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: SideBySideSerializer,
+            409: OpenApiResponse(description="Coders still working"),
+        },
+        summary="Open the article's adjudication (auto-accepts unanimous events when "
+        "the project allows it)",
+    )
+    def post(self, request: Request, project_id: int, article_id: int) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        adjudication = service.adjudication_open(article_id=article.pk, actor=request.user)  # type: ignore[arg-type]
+        if (
+            article.project.settings.get("auto_accept_unanimous")
+            and adjudication.status == Adjudication.Status.OPEN
+        ):
+            service.auto_accept_unanimous(adjudication=adjudication)
+        run = latest_article_run(article.pk)
+        return Response(side_by_side(article, run, anonymize=False), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["adjudication"])
+class DecisionsView(APIView):
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={
+            201: DecisionOutSerializer,
+            409: OpenApiResponse(
+                description="Already decided (the winning decision is returned) "
+                "or the article is validated"
+            ),
+            422: OpenApiResponse(description="The gold event does not fit the codebook"),
+        },
+        summary="Decide an aligned event: accept, merge field by field, reject, or add one",
+    )
+    def post(self, request: Request, project_id: int, article_id: int) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        adjudication = _adjudication(article)
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        kind, actor = data["kind"], request.user
+        common = {
+            "adjudication": adjudication,
+            "actor": actor,
+            "reason": data["reason"],
+            "reason_code": data["reason_code"],
+        }
+        if kind != "add" and not data["cluster"]:
+            raise ValidationFailed(
+                "cluster is required",
+                errors=[{"field": "cluster", "code": "required", "message": "required"}],
+            )
+        if kind == "accept":
+            if "event" not in data:
+                raise ValidationFailed(
+                    "event is required",
+                    errors=[{"field": "event", "code": "required", "message": "required"}],
+                )
+            decision = service.decision_accept(
+                cluster_key=data["cluster"], event_id=data["event"], **common
+            )
+        elif kind == "merge":
+            if "base_event" not in data:
+                raise ValidationFailed(
+                    "base_event is required",
+                    errors=[{"field": "base_event", "code": "required", "message": "required"}],
+                )
+            spans = [SpanInput(**s) for s in data["spans"]] if data.get("spans") else None
+            decision = service.decision_merge(
+                cluster_key=data["cluster"],
+                base_event=data["base_event"],
+                fields=data["fields"],
+                event_type_from=data.get("event_type_from"),
+                spans_from=data.get("spans_from"),
+                spans=spans,
+                **common,
+            )
+        elif kind == "reject":
+            decision = service.decision_reject(cluster_key=data["cluster"], **common)
+        else:
+            if "new_event" not in data:
+                raise ValidationFailed(
+                    "new_event is required",
+                    errors=[{"field": "new_event", "code": "required", "message": "required"}],
+                )
+            decision = service.decision_add(data=_event_input(data["new_event"]), **common)
+        return Response(service.decision_dict(decision), status=status.HTTP_201_CREATED)
+
+
+def _event_input(data: dict[str, Any]) -> EventInput:
+    return EventInput(
+        event_type=data["event_type"],
+        event_subtype=data.get("event_subtype"),
+        values=data.get("values") or {},
+        notes=data.get("notes") or "",
+        spans=[SpanInput(**s) for s in data.get("spans") or []],
+    )
+
+
+@extend_schema(tags=["adjudication"])
+class UndoDecisionView(APIView):
+    @extend_schema(request=VersionSerializer, responses={200: DecisionOutSerializer})
+    def post(
+        self, request: Request, project_id: int, article_id: int, decision_id: int
+    ) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        serializer = VersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = service.decision_undo(
+            adjudication=_adjudication(article),
+            actor=request.user,  # type: ignore[arg-type]
+            decision_id=decision_id,
+            expected_version=serializer.validated_data["version"],
+        )
+        return Response(service.decision_dict(decision))
+
+
+@extend_schema(tags=["adjudication"])
+class GoldEventView(APIView):
+    @extend_schema(
+        request=EventWriteSerializer,
+        responses={200: DecisionOutSerializer, 412: OpenApiResponse(description="Stale version")},
+    )
+    def put(self, request: Request, project_id: int, article_id: int, event_id: int) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if "version" not in serializer.validated_data:
+            raise ValidationFailed(
+                "version is required",
+                errors=[{"field": "version", "code": "required", "message": "required"}],
+            )
+        decision = service.gold_event_edit(
+            adjudication=_adjudication(article),
+            actor=request.user,
+            event_id=event_id,  # type: ignore[arg-type]
+            data=_event_input(serializer.validated_data),
+            expected_version=serializer.validated_data["version"],
+        )
+        return Response(service.decision_dict(decision))
+
+
+@extend_schema(tags=["adjudication"])
+class ValidateView(APIView):
+    @extend_schema(
+        request=VersionSerializer,
+        responses={
+            200: AdjudicationOutSerializer,
+            422: OpenApiResponse(description="Aligned events still undecided (listed)"),
+        },
+        summary="Mark the article validated (every aligned event decided)",
+    )
+    def post(self, request: Request, project_id: int, article_id: int) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        serializer = VersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        adjudication = service.adjudication_validate(
+            adjudication=_adjudication(article),
+            actor=request.user,  # type: ignore[arg-type]
+            expected_version=serializer.validated_data["version"],
+        )
+        return Response(_adjudication_dict(adjudication))
+
+
+@extend_schema(tags=["adjudication"])
+class ReopenAdjudicationView(APIView):
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: AdjudicationOutSerializer},
+        summary="Reopen a validated article (a new revision; audited)",
+    )
+    def post(self, request: Request, project_id: int, article_id: int) -> Response:
+        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        adjudication = service.adjudication_reopen(
+            adjudication=_adjudication(article),
+            actor=request.user,  # type: ignore[arg-type]
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(_adjudication_dict(adjudication))
+
+
+def _adjudication_dict(adjudication: Adjudication) -> dict[str, Any]:
+    return {
+        "id": adjudication.pk,
+        "status": adjudication.status,
+        "revision": adjudication.revision,
+        "version": adjudication.version,
+        "validated_at": adjudication.validated_at,
+        "validated_by": adjudication.validated_by_id,
+    }
+
+
+@extend_schema(tags=["adjudication"])
+class AdjudicatedForCoderView(APIView):
+    """After validation, a coder sees the adjudicated (gold) version of their article next to
+    their own events — never another coder's."""
+
+    @extend_schema(
+        responses={
+            200: AdjudicatedSerializer,
+            409: OpenApiResponse(description="Not validated yet"),
+        }
+    )
+    def get(self, request: Request, assignment_id: int) -> Response:
+        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        adjudication = Adjudication.objects.filter(article_id=assignment.article_id).first()
+        if adjudication is None or adjudication.status != Adjudication.Status.VALIDATED:
+            raise Conflict("this article has not been adjudicated yet", code="not_validated")
+        codes = event_type_codes(assignment.project.codebook_version_id)
+        gold = CodedEvent.objects.filter(adjudication=adjudication).prefetch_related("spans")
+        mine = CodedEvent.objects.filter(assignment=assignment).prefetch_related("spans")
+        return Response(
+            {
+                "adjudication": _adjudication_dict(adjudication),
+                "gold_events": [event_dict(e, codes) for e in gold],
+                "my_events": [event_dict(e, codes) for e in mine],
+            }
+        )
