@@ -8,6 +8,7 @@ from .views import (
     codebooks,
     dictionaries,
     events,
+    exports,
     projects,
     review,
 )
@@ -179,6 +180,18 @@ v1 = [
         name="project-feedback",
     ),
     path("me/feedback/", review.MyFeedbackView.as_view(), name="my-feedback"),
+    path("projects/<int:project_id>/export/", exports.ExportView.as_view(), name="export"),
+    path("projects/<int:project_id>/releases/", exports.ReleaseListView.as_view(), name="releases"),
+    path(
+        "projects/<int:project_id>/releases/<int:release_id>/",
+        exports.ReleaseDetailView.as_view(),
+        name="release",
+    ),
+    path(
+        "projects/<int:project_id>/releases/<int:release_id>/files/<str:fmt>/",
+        exports.ReleaseFileView.as_view(),
+        name="release-file",
+    ),
     path("dictionary/actors/", dictionaries.ActorSearchView.as_view(), name="actor-search"),
     path(
         "dictionary/locations/", dictionaries.LocationSearchView.as_view(), name="location-search"

@@ -214,3 +214,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(m.GoldRetraction)
+class GoldRetractionAdmin(admin.ModelAdmin):
+    list_display = ("retracted_at", "project", "article", "event_id", "revision")
+    list_filter = ("project",)
+    raw_id_fields = ("article",)

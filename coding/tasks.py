@@ -52,3 +52,17 @@ def compute_project_agreement(project_id: int, run_id: int | None = None) -> int
     if run_id is None:
         project_run_started(project_id)
     return agreement_service.project_agreement_compute(project_id=project_id, run_id=run_id).pk
+
+
+@shared_task(name="coding.build_release", **RETRY)
+def build_release(release_id: int) -> int:
+    """Write a release's files (idempotent: a ready release is left as it is)."""
+    from coding.services.releases import release_build, release_failed
+
+    try:
+        return release_build(release_id=release_id).pk
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:  # record why, then let Celery log it; no retry for bugs
+        release_failed(release_id=release_id, error=f"{type(exc).__name__}: {exc}")
+        raise

@@ -263,6 +263,17 @@ class ReleaseFileFactory(factory.django.DjangoModelFactory):
     sha256 = factory.LazyFunction(lambda: hashlib.sha256(b"a,b\n1,2\n").hexdigest())
 
 
+class GoldRetractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.GoldRetraction
+
+    article = factory.SubFactory(ArticleFactory)
+    project = factory.LazyAttribute(lambda o: o.article.project)
+    event_id = factory.Sequence(lambda n: n + 1)
+    revision = 1
+    retracted_at = factory.LazyFunction(timezone.now)
+
+
 class AuditEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.AuditEntry
@@ -296,6 +307,7 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         DisagreementFactory,
         DatasetReleaseFactory,
         ReleaseFileFactory,
+        GoldRetractionFactory,
         AuditEntryFactory,
     ]
 }

@@ -6,7 +6,7 @@ from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
 from .corpus import Article, Membership, Project
 from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, LocationAlias
 from .events import CodedEvent, EvidenceSpan
-from .release import DatasetRelease, ReleaseFile
+from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .users import User
 from .workflow import Assignment
@@ -31,6 +31,7 @@ __all__ = [
     "EventType",
     "EvidenceSpan",
     "FieldDefinition",
+    "GoldRetraction",
     "Location",
     "LocationAlias",
     "Membership",

@@ -66,3 +66,27 @@ class ReleaseFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class GoldRetraction(models.Model):
+    """A gold event that stopped being validated data (its article was reopened).
+
+    Incremental export (`validated_since`) sends these as tombstones, so a client that keeps
+    the last sync time learns of removals, not only additions. `event_id` is kept as a plain
+    number because the event itself may be deleted later (an undone decision).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="retractions")
+    article = models.ForeignKey(
+        "coding.Article", on_delete=models.CASCADE, related_name="retractions"
+    )
+    event_id = models.BigIntegerField()
+    revision = models.PositiveIntegerField(help_text="The adjudication revision it belonged to.")
+    retracted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "retracted_at"])]
+        ordering = ["retracted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} retracted at {self.retracted_at:%Y-%m-%d %H:%M}"

@@ -24,6 +24,7 @@ from coding.models import (
     Assignment,
     CodedEvent,
     Disagreement,
+    GoldRetraction,
     User,
 )
 from coding.services.agreement import article_agreement_compute, latest_article_run
@@ -482,6 +483,17 @@ def adjudication_reopen(*, adjudication: Adjudication, actor: User, reason: str)
     locked = Adjudication.objects.select_for_update().get(pk=adjudication.pk)
     if locked.status != Adjudication.Status.VALIDATED:
         raise Conflict("only a validated article can be reopened", code="not_validated")
+    now = timezone.now()
+    GoldRetraction.objects.bulk_create(
+        GoldRetraction(
+            project_id=locked.project_id,
+            article_id=locked.article_id,
+            event_id=event_id,
+            revision=locked.revision,
+            retracted_at=now,
+        )
+        for event_id in locked.gold_events.values_list("pk", flat=True)
+    )
     locked.status = Adjudication.Status.OPEN
     locked.revision += 1
     locked.version += 1

@@ -1,0 +1,281 @@
+"""The validated dataset for researchers: filtered streaming exports and immutable releases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import transaction
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coding import access
+from coding.codebook_runtime import version_spec
+from coding.errors import NotFound, ValidationFailed
+from coding.export_selectors import ExportFilters, iter_export_events
+from coding.exporting import csv_chunks, geojson_chunks, jsonl_chunks, plover_jsonl_chunks
+from coding.models import DatasetRelease, ReleaseFile
+from coding.services.releases import release_request
+
+READERS = {*access.MANAGERS, access.RESEARCHER}
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "jsonl": ("application/x-ndjson; charset=utf-8", "jsonl"),
+    "geojson": ("application/geo+json; charset=utf-8", "geojson"),
+    "plover": ("application/x-ndjson; charset=utf-8", "plover.jsonl"),
+}
+FILTER_PARAMS = [
+    OpenApiParameter("format", str, enum=list(FORMATS), description="Default csv"),
+    OpenApiParameter("bom", bool, description="CSV for spreadsheets: UTF-8 BOM, formula guard"),
+    OpenApiParameter("date_from", str, description="YYYY-MM-DD (events ending on/after)"),
+    OpenApiParameter("date_to", str, description="YYYY-MM-DD (events starting on/before)"),
+    OpenApiParameter("event_type", str, description="A type or sub-type code"),
+    OpenApiParameter("actor", int, description="Actor dictionary id (any actor field)"),
+    OpenApiParameter("location", int),
+    OpenApiParameter("admin1", str),
+    OpenApiParameter("country", str, description="ISO 3166-1 alpha-2"),
+    OpenApiParameter("source", str, description="Article source, exactly"),
+    OpenApiParameter(
+        "validated_since",
+        str,
+        description=(
+            "ISO datetime: only changes after it (incremental sync; JSONL carries retractions). "
+            "Keep the X-Athar-As-Of response header as your next value."
+        ),
+    ),
+]
+
+
+def _bad(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"{field}: {message}", errors=[{"field": field, "code": "invalid", "message": message}]
+    )
+
+
+def _filters(params: Any) -> ExportFilters:
+    def date(name: str) -> dt.date | None:
+        raw = params.get(name)
+        if not raw:
+            return None
+        value = parse_date(raw)
+        if value is None:
+            raise _bad(name, f"{raw!r} is not a YYYY-MM-DD date")
+        return value
+
+    def integer(name: str) -> int | None:
+        raw = params.get(name)
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise _bad(name, f"{raw!r} is not an id")
+        return int(raw)
+
+    since = None
+    if params.get("validated_since"):
+        try:
+            since = parse_datetime(params["validated_since"])
+        except ValueError:
+            since = None
+        if since is None:
+            raise _bad("validated_since", "not an ISO 8601 datetime")
+        if timezone.is_naive(since):
+            since = timezone.make_aware(since, dt.UTC)
+    return ExportFilters(
+        date_from=date("date_from"),
+        date_to=date("date_to"),
+        event_type=params.get("event_type") or None,
+        actor=integer("actor"),
+        location=integer("location"),
+        admin1=params.get("admin1") or None,
+        country=params.get("country") or None,
+        source=params.get("source") or None,
+        validated_since=since,
+    )
+
+
+def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+@extend_schema(tags=["export"])
+class ExportView(APIView):
+    """Validated (gold) events only, streamed with bounded memory; every row carries the
+    article id, event id, codebook version and its evidence (role, code-point offsets, quote)."""
+
+    @extend_schema(
+        parameters=FILTER_PARAMS,
+        responses={
+            (200, "text/csv"): OpenApiResponse(description="The export, streamed"),
+            422: OpenApiResponse(description="A bad filter"),
+        },
+    )
+    def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
+        project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in FORMATS:
+            raise _bad("format", f"one of {', '.join(FORMATS)}")
+        spec = version_spec(project.codebook_version)
+        if fmt == "plover" and spec.preset != "plover":
+            raise _bad("format", "PLOVER JSONL needs a project on the PLOVER codebook")
+        filters = _filters(request.query_params)
+        as_of = timezone.now()
+        events = iter_export_events(project, filters, as_of)
+        if fmt == "csv":
+            bom = request.query_params.get("bom", "").lower() in {"1", "true", "yes"}
+            chunks = csv_chunks(events, spec, bom=bom)
+        elif fmt == "jsonl":
+            chunks = jsonl_chunks(events, spec)
+        elif fmt == "geojson":
+            chunks = geojson_chunks(events, spec)
+        else:
+            chunks = plover_jsonl_chunks(events, spec)
+        content_type, extension = FORMATS[fmt]
+        response = StreamingHttpResponse(_encoded(chunks), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{project.slug}-events.{extension}"'
+        )
+        response["X-Athar-As-Of"] = as_of.isoformat()
+        return response
+
+
+class ReleaseFileSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ReleaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tag = serializers.CharField()
+    status = serializers.CharField()
+    notes = serializers.CharField(allow_blank=True)
+    row_count = serializers.IntegerField()
+    codebook = serializers.CharField(help_text="slug@version")
+    data_as_of = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    agreement_summary = serializers.DictField()
+    error = serializers.CharField(allow_blank=True)
+    files = ReleaseFileSerializer(many=True)
+
+
+class ReleaseRequestSerializer(serializers.Serializer):
+    tag = serializers.CharField(max_length=60)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+
+def _release(release: DatasetRelease) -> dict[str, Any]:
+    version = release.codebook_version
+    return {
+        "id": release.pk,
+        "tag": release.tag,
+        "status": release.status,
+        "notes": release.notes,
+        "row_count": release.row_count,
+        "codebook": f"{version.codebook.slug}@{version.number}",
+        "data_as_of": release.data_as_of,
+        "created_at": release.created_at,
+        "finished_at": release.finished_at,
+        "agreement_summary": release.agreement_summary,
+        "error": release.error,
+        "files": [
+            {
+                "format": f.format,
+                "filename": f.filename,
+                "size": f.size,
+                "sha256": f.sha256,
+                "url": f"/api/v1/projects/{release.project_id}/releases/{release.pk}/files/"
+                f"{f.format}/",
+            }
+            for f in sorted(release.files.all(), key=lambda f: f.format)
+        ],
+    }
+
+
+@extend_schema(tags=["export"])
+class ReleaseListView(APIView):
+    @extend_schema(responses=ReleaseSerializer(many=True))
+    def get(self, request: Request, project_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
+        releases = (
+            DatasetRelease.objects.filter(project=project)
+            .select_related("codebook_version__codebook")
+            .prefetch_related("files")
+            .order_by("-created_at")
+        )
+        return Response([_release(r) for r in releases])
+
+    @extend_schema(
+        request=ReleaseRequestSerializer,
+        responses={202: ReleaseSerializer, 409: OpenApiResponse(description="Tag already used")},
+        summary="Build an immutable release of the validated dataset (in the background)",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
+        serializer = ReleaseRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        from coding.tasks import build_release
+
+        with transaction.atomic():
+            release = release_request(
+                project=project,
+                actor=request.user,  # type: ignore[arg-type]
+                tag=serializer.validated_data["tag"],
+                notes=serializer.validated_data["notes"],
+            )
+            transaction.on_commit(lambda: build_release.delay(release.pk))
+        release.refresh_from_db()
+        return Response(_release(release), status=status.HTTP_202_ACCEPTED)
+
+
+def _release_for(request: Request, project_id: int, release_id: int) -> DatasetRelease:
+    project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
+    release = (
+        DatasetRelease.objects.filter(project=project, pk=release_id)
+        .select_related("codebook_version__codebook")
+        .first()
+    )
+    if release is None:
+        raise NotFound("release not found")
+    return release
+
+
+@extend_schema(tags=["export"])
+class ReleaseDetailView(APIView):
+    @extend_schema(responses=ReleaseSerializer)
+    def get(self, request: Request, project_id: int, release_id: int) -> Response:
+        return Response(_release(_release_for(request, project_id, release_id)))
+
+
+@extend_schema(tags=["export"])
+class ReleaseFileView(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                description="The file; its SHA-256 is in the X-Checksum-SHA256 header"
+            )
+        }
+    )
+    def get(self, request: Request, project_id: int, release_id: int, fmt: str) -> FileResponse:
+        release = _release_for(request, project_id, release_id)
+        record = ReleaseFile.objects.filter(release=release, format=fmt).first()
+        if record is None or release.status != DatasetRelease.Status.READY:
+            raise NotFound("file not found")
+        response = FileResponse(
+            record.file.open("rb"),
+            as_attachment=True,
+            filename=f"{release.project.slug}-{release.tag}-{record.filename}",
+        )
+        response["X-Checksum-SHA256"] = record.sha256
+        response["ETag"] = f'"{record.sha256}"'
+        return response
