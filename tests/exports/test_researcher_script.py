@@ -26,7 +26,8 @@ def test_the_documented_script_downloads_verifies_and_loads_a_release(
     disputed.researcher.set_password("researcher-pass-1")
     disputed.researcher.save()
     spec = importlib.util.spec_from_file_location("fetch_release", SCRIPT)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     frame = module.load_release(
