@@ -15,6 +15,7 @@ PURE_PACKAGES = [
     "coding/codebook_spec",
     "coding/importing",
     "coding/dictionary_files",
+    "coding/exporting",
 ]
 FORBIDDEN_FOR_PURE = (
     "django",
