@@ -41,4 +41,8 @@ if [ ! -x /usr/bin/chromium ]; then
   if can_apt; then echo "Installing Chromium..."; apt_install chromium chromium-driver; else
     echo "Chromium is missing: install the Debian packages chromium and chromium-driver (/usr/bin/chromium)."; exit 1; fi
 fi
-echo "services: PostgreSQL, Redis and Chromium are ready"
+if ! command -v msgfmt >/dev/null; then
+  if can_apt; then echo "Installing gettext (msgfmt, for the translation test)..."; apt_install gettext; else
+    echo "msgfmt is missing: install GNU gettext."; exit 1; fi
+fi
+echo "services: PostgreSQL, Redis, Chromium and gettext are ready"

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coding import access
-from coding.dictionary_search import alias_matcher, dictionary_search
+from coding.dictionary_search import SearchHit, alias_matcher, dictionary_search
 from coding.errors import ValidationFailed
 from coding.models import Actor, Location
 from coding.text.offsets import OffsetMap
@@ -21,6 +21,20 @@ QUERY = [
     OpenApiParameter("q", str, required=True, description="Any spelling, any script"),
     OpenApiParameter("limit", int, description="At most this many entries (1–100)"),
 ]
+
+
+def _ids(request: Request) -> list[int] | None:
+    """`?ids=3,17`: look entries up by id (to name a saved reference) instead of searching."""
+    raw = request.query_params.get("ids")
+    if raw is None:
+        return None
+    parts = [p for p in raw.split(",") if p]
+    if not parts or len(parts) > 200 or not all(p.isdigit() for p in parts):
+        raise ValidationFailed(
+            "ids must be 1–200 comma-separated integers",
+            errors=[{"field": "ids", "code": "invalid", "message": raw[:100]}],
+        )
+    return [int(p) for p in parts]
 
 
 def _limit(request: Request) -> int:
@@ -61,7 +75,13 @@ class ActorSearchView(APIView):
         responses=inline_serializer("ActorSearch", {"results": ActorHit(many=True)}),
     )
     def get(self, request: Request) -> Response:
-        hits = dictionary_search("actor", request.query_params.get("q", ""), limit=_limit(request))
+        ids = _ids(request)
+        if ids is not None:
+            hits = [SearchHit(a.pk, a.name, 0) for a in Actor.objects.filter(pk__in=ids)]
+        else:
+            hits = dictionary_search(
+                "actor", request.query_params.get("q", ""), limit=_limit(request)
+            )
         actors = Actor.objects.in_bulk([h.entry_id for h in hits])
         return Response(
             {
@@ -87,9 +107,13 @@ class LocationSearchView(APIView):
         responses=inline_serializer("LocationSearch", {"results": LocationHit(many=True)}),
     )
     def get(self, request: Request) -> Response:
-        hits = dictionary_search(
-            "location", request.query_params.get("q", ""), limit=_limit(request)
-        )
+        ids = _ids(request)
+        if ids is not None:
+            hits = [SearchHit(p.pk, p.name, 0) for p in Location.objects.filter(pk__in=ids)]
+        else:
+            hits = dictionary_search(
+                "location", request.query_params.get("q", ""), limit=_limit(request)
+            )
         places = Location.objects.in_bulk([h.entry_id for h in hits])
         return Response({"results": [_place(places[h.entry_id], h.matched_alias) for h in hits]})
 

@@ -192,6 +192,8 @@ class AliasMatcher:
 
     def find_folded(self, folded: Folded) -> list[Match]:
         """Like :meth:`find` on an already folded text (to share one fold between passes)."""
+        if not self.keys:  # an empty automaton cannot be searched (pyahocorasick refuses)
+            return []
         match_text = _match_text(folded.text)
         candidates: list[tuple[int, int, int, tuple[int, str, str]]] = []
         for last, (length, targets) in self._automaton.iter(match_text):

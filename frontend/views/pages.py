@@ -1,9 +1,109 @@
+"""The pages: shells rendered by Django; their modules talk to /api/v1/ for everything else.
+
+The coding screen is the exception that proves the rule: its article text is rendered here
+(escaped, one block per paragraph with the direction computed on the server) so that the
+browser's text content is exactly the stored text, and its first data comes from the same
+API endpoints the module would call, read in-process to save round trips.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+
+from frontend.ui_strings import ui_strings
+
+from .api_bridge import api_get
+from .shell import Navigation, navigation_for, render_page
+
+MAX_CACHED_VERSIONS = 32
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page; its project list is loaded from /api/v1/ by the page's module."""
-    return render(request, "frontend/home.html")
+    """The user's projects with their role in each and what that role may open."""
+    nav = navigation_for(request, fresh=True)
+    return render_page(request, "frontend/home.html", nav=nav)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The coder's queue; the list itself is fetched from /api/v1/me/assignments/."""
+    return render_page(request, "frontend/queue.html", {"ui_strings": ui_strings()})
+
+
+def article_paragraphs(text: str, paragraphs: list[list[Any]]) -> list[dict[str, str]]:
+    """The text of each paragraph with its direction. Offsets are code points ([start, end),
+    as the API gives them), which is how Python indexes `str`."""
+    return [
+        {"text": text[start:end], "dir": "rtl" if direction == "rtl" else "ltr"}
+        for start, end, direction in paragraphs
+    ]
+
+
+def project_of(request: HttpRequest, nav: Navigation, project_id: int) -> dict[str, Any] | None:
+    """The project as the projects API shows it (from the navigation, else asked again)."""
+    for project in nav.projects:
+        if project["id"] == project_id:
+            return project
+    answer = api_get(request, f"/api/v1/projects/{project_id}/")
+    return dict(answer.data) if answer.ok else None
+
+
+_published_versions: dict[tuple[int, str, int], dict[str, Any]] = {}
+
+
+def codebook_version(request: HttpRequest, ref: dict[str, Any]) -> dict[str, Any] | None:
+    """The codebook version `ref` ({id, slug, number}, as the projects API gives it) from the
+    API. Published versions never change, so this process keeps them (the caller reached the
+    reference through a project the user may see)."""
+    key = (int(ref["id"]), str(ref.get("slug", "")), int(ref.get("number") or 0))
+    if key in _published_versions:
+        return _published_versions[key]
+    answer = api_get(request, f"/api/v1/codebook-versions/{key[0]}/")
+    if not answer.ok:
+        return None
+    data = dict(answer.data)
+    if data.get("status") == "published":
+        if len(_published_versions) >= MAX_CACHED_VERSIONS:
+            _published_versions.clear()
+        _published_versions[key] = data
+    return data
+
+
+@login_required
+def code_screen(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    nav = navigation_for(request)
+    detail = api_get(request, f"/api/v1/assignments/{assignment_id}/")
+    if not detail.ok:
+        return render_page(
+            request,
+            "frontend/not_found.html",
+            {"detail": (detail.data or {}).get("detail", "")},
+            status=detail.status if detail.status in (403, 404) else 404,
+            nav=nav,
+        )
+    data = dict(detail.data)
+    article = dict(data["article"])
+    text = article.pop("text")
+    paragraphs = article_paragraphs(text, article["paragraphs"])
+    project = project_of(request, nav, data["assignment"]["project"])
+    codebook = codebook_version(request, project["codebook_version"]) if project else None
+    boot = {
+        "assignment": data["assignment"],
+        "article": article,
+        "events": data["events"],
+        "codebook": codebook,
+        "my_role": project.get("my_role") if project else None,
+        "user_id": request.user.pk,
+    }
+    context = {
+        "assignment": data["assignment"],
+        "article": article,
+        "paragraphs": paragraphs,
+        "boot": boot,
+        "ui_strings": ui_strings(),
+    }
+    return render_page(request, "frontend/code.html", context, nav=nav)

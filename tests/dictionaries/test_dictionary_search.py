@@ -103,3 +103,24 @@ def test_suggestions_are_blind_and_validate_the_region(world: World, starter_set
     assert world.client(world.coder_a).get(url, {"end": "999999"}).status_code == 422
     only_first_line = world.client(world.coder_a).get(url, {"start": "0", "end": "20"}).json()
     assert all(s["end"] <= 20 for group in only_first_line.values() for s in group)
+
+
+def test_entries_can_be_looked_up_by_id(starter_set) -> None:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    mali = Location.objects.get(key="ml")
+    body = client.get("/api/v1/dictionary/locations/", {"ids": f"{mali.pk},999999"}).json()
+    assert [(r["id"], r["name"]) for r in body["results"]] == [(mali.pk, "Mali")]
+    assert client.get("/api/v1/dictionary/actors/", {"ids": "1,x"}).status_code == 422
+
+
+def test_suggestions_work_with_empty_dictionaries(world: World) -> None:
+    from coding.models import ActorAlias, LocationAlias
+
+    ActorAlias.objects.all().delete()
+    LocationAlias.objects.all().delete()
+    response = world.client(world.coder_a).get(
+        f"/api/v1/assignments/{world.assignment_a.pk}/suggestions/"
+    )
+    assert response.status_code == 200
+    assert response.json()["actors"] == []

@@ -207,3 +207,9 @@ def test_property_matches_fold_back_to_their_alias(matcher, parts):
     spans = sorted({(m.start, m.end) for m in matches})
     for (_, end), (next_start, _) in itertools.pairwise(spans):
         assert end <= next_start
+
+
+def test_a_matcher_without_aliases_finds_nothing() -> None:
+    from coding.text.matching import AliasMatcher
+
+    assert AliasMatcher([]).find("هاجم مسلحو JNIM قرية") == []

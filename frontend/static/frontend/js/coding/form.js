@@ -1,0 +1,370 @@
+// The form of the selected event, generated from the codebook version: the evidence roles
+// (with the spans attached to each, and "attach the selection" on keys 1…9), then every
+// field that applies to the event's type, each with its kind's control, a required mark in
+// words, and its definition shown on hover and focus.
+
+import { t } from "../i18n.js";
+import { isEmptyValue } from "./codebook.js";
+import { DictionaryCombobox } from "./combobox.js";
+import { roleStyle } from "./highlights.js";
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+/** Display names of dictionary entries by id (from searches and text suggestions). */
+export class NameBook {
+  constructor(storage = globalThis.localStorage) {
+    this.storage = storage;
+    this.names = { actor: new Map(), location: new Map() };
+    for (const kind of ["actor", "location"]) {
+      try {
+        for (const [id, name] of JSON.parse(storage.getItem(`athar:names:${kind}`) || "[]")) this.names[kind].set(id, name);
+      } catch {
+        /* a damaged cache is only a cache */
+      }
+    }
+  }
+
+  remember(kind, id, name) {
+    if (!name || this.names[kind].get(id) === name) return;
+    this.names[kind].set(id, name);
+    try {
+      this.storage.setItem(`athar:names:${kind}`, JSON.stringify([...this.names[kind]].slice(-500)));
+    } catch {
+      /* ignore */
+    }
+  }
+
+  label(kind, value) {
+    if (!value) return "";
+    if ("name" in value) return t("{name} (proposed)", { name: value.name });
+    return this.names[kind].get(value.id) || t("entry #{id}", { id: value.id });
+  }
+}
+
+export class EventForm {
+  constructor(container, ctx) {
+    this.container = container;
+    this.ctx = ctx; // {codebook, store, names, suggestions(), hasSelection(), attach(role), showSpan(span), changeType(), remove(), eventNumber(key)}
+    this.event = null;
+  }
+
+  get readOnly() {
+    return this.ctx.store.readOnly;
+  }
+
+  render(event) {
+    this.event = event;
+    this.roleButtons = [];
+    this.combos = new Map();
+    this.fillers = [];
+    const box = this.container;
+    box.replaceChildren();
+    if (!event) {
+      box.append(el("p", { class: "muted", text: t("Select an event in the list or in the text, or create one from a selection (N).") }));
+      return;
+    }
+    const cb = this.ctx.codebook;
+    const heading = el("h2", { id: "event-form-title", tabindex: "-1" },
+      t("Event {n}", { n: this.ctx.eventNumber(event.key) }), ": ", cb.typeLabel(event.event_type, event.event_subtype));
+    const actions = el("div", { class: "form-actions" },
+      el("button", { type: "button", onclick: () => this.ctx.changeType(), disabled: this.readOnly, "aria-keyshortcuts": "T" },
+        t("Change type"), " ", el("kbd", { text: "T", "aria-hidden": "true" })),
+      el("button", { type: "button", class: "danger", onclick: () => this.ctx.remove(), disabled: this.readOnly }, t("Delete event")));
+    box.append(heading, actions);
+    if (event.state === "invalid" && event.errors.length) {
+      box.append(el("ul", { class: "error", role: "alert" }, ...event.errors.map((e) => el("li", { text: `${e.field}: ${e.message}` }))));
+    }
+    const subtypeMissing = cb.missing(event).some((m) => m.field === "event_subtype");
+    if (subtypeMissing) {
+      box.append(el("p", { id: "field-event_subtype", class: "warning", tabindex: "-1" }, t("This type needs a sub-type: use Change type (T)."), ""));
+    }
+    const roles = cb.applicableRoles(event.event_type, event.event_subtype);
+    this.roleIndex = new Map(roles.map((r, i) => [r.key, i]));
+    const unbound = roles.filter((r) => !cb.fieldsOfRole(r.key).length);
+    if (unbound.length) {
+      const section = el("section", { class: "evidence", "aria-labelledby": "evidence-title" },
+        el("h3", { id: "evidence-title", text: t("Evidence") }));
+      for (const role of unbound) section.append(this.roleRow(role));
+      box.append(section);
+    }
+    const fields = cb.applicableFields(event.event_type, event.event_subtype);
+    const shownRoles = new Set(unbound.map((r) => r.key));
+    const section = el("section", { class: "fields", "aria-labelledby": "fields-title" }, el("h3", { id: "fields-title", text: t("Fields") }));
+    for (const field of fields) {
+      const block = this.fieldBlock(field);
+      if (field.evidence_role && !shownRoles.has(field.evidence_role)) {
+        const role = cb.roles.find((r) => r.key === field.evidence_role);
+        if (role && this.roleIndex.has(role.key)) {
+          block.append(this.roleRow(role));
+          shownRoles.add(role.key);
+        }
+      }
+      section.append(block);
+    }
+    const notes = el("textarea", { id: "field-notes", rows: "2", disabled: this.readOnly });
+    notes.value = event.notes || "";
+    notes.addEventListener("input", () => this.ctx.store.update(event.key, (e) => { e.notes = notes.value; }));
+    section.append(el("div", { class: "field" }, el("label", { for: "field-notes", text: t("Notes") }), notes));
+    box.append(section);
+    this.updateSelectionState();
+  }
+
+  /** Enable the "attach selection" buttons only while something is selected. */
+  updateSelectionState() {
+    const enabled = this.ctx.hasSelection() && !this.readOnly;
+    for (const b of this.roleButtons || []) b.disabled = !enabled;
+  }
+
+  roleRow(role) {
+    const cb = this.ctx.codebook;
+    const event = this.event;
+    const index = this.roleIndex.get(role.key);
+    const style = roleStyle(cb.roles.indexOf(role));
+    const id = `role-${role.key}`;
+    const spans = event.spans.map((s, i) => [s, i]).filter(([s]) => s.role === role.key);
+    const list = el("ul", { class: "span-list", "aria-label": t("Spans for {role}", { role: cb.label(role) }) });
+    for (const [span, i] of spans) {
+      list.append(el("li", {},
+        el("button", { type: "button", class: "quote", dir: "auto", lang: this.ctx.articleLang, onclick: () => this.ctx.showSpan(span),
+          title: t("Show in the text") }, span.quote),
+        el("button", { type: "button", class: "icon", disabled: this.readOnly, "aria-label": t("Remove span “{quote}”", { quote: span.quote }),
+          onclick: () => this.ctx.store.update(event.key, (e) => { e.spans.splice(i, 1); }) }, "×")));
+    }
+    if (!spans.length) list.append(el("li", { class: "muted", text: t("No span yet") }));
+    const key = index < 9 ? String(index + 1) : null;
+    const attach = el("button", {
+      type: "button", class: "attach", "aria-keyshortcuts": key, onclick: () => this.ctx.attach(role.key),
+      "aria-label": t("Attach the selection as {role}", { role: cb.label(role) }),
+    },
+      t("Attach selection"), key ? " " : "", key ? el("kbd", { text: key, "aria-hidden": "true" }) : null);
+    this.roleButtons.push(attach);
+    const swatch = el("span", { class: `swatch line-${style.line}`, style: `background:${style.background};border-color:${style.colour}`, "aria-hidden": "true" });
+    return el("div", { class: "role", id, "data-role": role.key },
+      el("div", { class: "role-head" }, swatch, el("span", { class: "role-name", text: t("Evidence: {role}", { role: cb.label(role) }) }),
+        el("span", { class: "def-wrap" }, this.definitionOf(role, `def-role-${role.key}`))),
+      list, attach);
+  }
+
+  definitionOf(thing, id) {
+    const text = this.ctx.codebook.definition(thing);
+    if (!text) return null;
+    return el("span", { class: "definition", role: "tooltip", id, text });
+  }
+
+  fieldBlock(field) {
+    const cb = this.ctx.codebook;
+    const event = this.event;
+    const id = `field-${field.key}`;
+    const defId = `def-${field.key}`;
+    const definition = this.definitionOf(field, defId);
+    const required = field.required;
+    const label = el("label", { for: id }, cb.label(field),
+      required ? el("span", { class: "required" }, " *", el("span", { class: "visually-hidden", text: ` (${t("required")})` })) : null);
+    const block = el("div", { class: "field", "data-field": field.key, "data-kind": field.kind });
+    if (required) block.append(el("span", { class: "required-tag", text: t("required"), "aria-hidden": "true" }));
+    block.append(label);
+    const value = event.values[field.key];
+    const set = (v) => {
+      this.ctx.store.update(event.key, (e) => {
+        if (isEmptyValue(v)) delete e.values[field.key];
+        else e.values[field.key] = v;
+      });
+      block.classList.toggle("missing", required && isEmptyValue(v));
+    };
+    block.classList.toggle("missing", required && isEmptyValue(value));
+    const described = definition ? defId : null;
+    const common = { id, "aria-describedby": described, "aria-required": required ? "true" : null, disabled: this.readOnly };
+    let control;
+    switch (field.kind) {
+      case "choice": {
+        control = el("select", common, el("option", { value: "", text: t("— none —") }),
+          ...field.choices.map((c) => el("option", { value: c.code, title: cb.definition(c) || null, selected: c.code === value }, `${cb.label(c)}`)));
+        const help = el("small", { class: "choice-def", "aria-live": "polite" });
+        const showHelp = () => {
+          const choice = field.choices.find((c) => c.code === control.value);
+          help.textContent = choice ? cb.definition(choice) : "";
+        };
+        control.addEventListener("change", () => { set(control.value || null); showHelp(); });
+        showHelp();
+        block.append(control, help);
+        break;
+      }
+      case "multi_choice": {
+        const chosen = new Set(value || []);
+        control = el("fieldset", { id, "aria-describedby": described, class: "checks" }, el("legend", { class: "visually-hidden", text: cb.label(field) }));
+        for (const c of field.choices) {
+          const box = el("input", { type: "checkbox", id: `${id}-${c.code}`, value: c.code, checked: chosen.has(c.code), disabled: this.readOnly });
+          box.addEventListener("change", () => {
+            const now = [...control.querySelectorAll("input:checked")].map((i) => i.value);
+            set(now);
+          });
+          control.append(el("label", { for: box.id, class: "check", title: cb.definition(c) || null }, box, " ", cb.label(c)));
+        }
+        label.removeAttribute("for");
+        block.append(control);
+        break;
+      }
+      case "integer": {
+        control = el("input", { ...common, type: "number", inputmode: "numeric", min: field.min ?? null, max: field.max ?? null, step: "1" });
+        control.value = value ?? "";
+        control.addEventListener("input", () => {
+          const n = control.value === "" ? null : Number(control.value);
+          set(n === null || Number.isInteger(n) ? n : control.value);
+        });
+        block.append(control);
+        break;
+      }
+      case "text": {
+        control = el("textarea", { ...common, rows: "2", maxlength: field.max_length ?? null });
+        control.value = value ?? "";
+        control.addEventListener("input", () => set(control.value));
+        block.append(control);
+        break;
+      }
+      case "boolean": {
+        control = el("select", common, el("option", { value: "", text: t("— none —") }),
+          el("option", { value: "true", selected: value === true, text: t("Yes") }),
+          el("option", { value: "false", selected: value === false, text: t("No") }));
+        control.addEventListener("change", () => set(control.value === "" ? null : control.value === "true"));
+        block.append(control);
+        break;
+      }
+      case "date":
+        block.append(this.dateControl(field, common, value, set));
+        break;
+      case "actor":
+      case "location":
+        block.append(this.refControl(field, common, value, set));
+        break;
+      default:
+        block.append(el("p", { class: "muted", text: field.kind }));
+    }
+    if (definition) block.append(el("span", { class: "def-wrap" }, definition));
+    return block;
+  }
+
+  dateControl(field, common, value, set) {
+    const start = el("input", { ...common, type: "date" });
+    const endId = `${common.id}-end`;
+    const end = el("input", { id: endId, type: "date", disabled: this.readOnly, "aria-describedby": common["aria-describedby"] });
+    start.value = value?.start || "";
+    end.value = value?.end || "";
+    const update = () => set(start.value ? { start: start.value, ...(end.value ? { end: end.value } : {}) } : null);
+    start.addEventListener("change", update);
+    end.addEventListener("change", update);
+    const wrap = el("div", { class: "date-range" }, start, el("label", { for: endId, class: "inline", text: t("to (optional)") }), end);
+    const found = el("div", { class: "found" });
+    const fill = () => {
+      const dates = (this.ctx.suggestions() || {}).dates || [];
+      found.replaceChildren();
+      if (!dates.length || this.readOnly) return;
+      found.append(el("span", { class: "found-title", text: t("Found in the text:") }));
+      for (const d of dates.slice(0, 6)) {
+        const range = d.date_start === d.date_end ? d.date_start : `${d.date_start} – ${d.date_end}`;
+        found.append(el("button", {
+          type: "button", class: "suggestion",
+          onclick: () => {
+            start.value = d.date_start;
+            end.value = d.date_end !== d.date_start ? d.date_end : "";
+            update();
+            if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, { start: d.start_u16, end: d.end_u16 });
+          },
+        }, el("bdi", { text: d.text }), ` → ${range}`));
+      }
+    };
+    fill();
+    this.fillers.push(fill);
+    return el("div", {}, wrap, found);
+  }
+
+  refControl(field, common, value, set) {
+    const kind = field.kind;
+    const names = this.ctx.names;
+    const values = () => {
+      const v = this.event.values[field.key];
+      if (!v) return [];
+      return field.multiple ? v : [v];
+    };
+    const chips = el("ul", { class: "chips", "aria-label": t("Chosen") });
+    const drawChips = () => {
+      chips.replaceChildren();
+      for (const v of values()) {
+        const label = names.label(kind, v);
+        chips.append(el("li", {}, el("bdi", { text: label }),
+          el("button", { type: "button", class: "icon", disabled: this.readOnly, "aria-label": t("Remove {name}", { name: label }),
+            onclick: () => {
+              const rest = values().filter((x) => x !== v);
+              set(field.multiple ? rest : null);
+              drawChips();
+            } }, "×")));
+      }
+    };
+    const choose = (v, label) => {
+      if (v.id !== undefined && label) names.remember(kind, v.id, label);
+      const same = (a, b) => (a.id !== undefined ? a.id === b.id : a.name === b.name);
+      if (field.multiple) {
+        const now = values();
+        if (!now.some((x) => same(x, v))) set([...now, v]);
+      } else set(v);
+      drawChips();
+    };
+    const input = el("input", { ...common, type: "text", placeholder: t("Search the dictionary…") });
+    const wrap = el("div", { class: "combo" }, input);
+    const found = el("div", { class: "found" });
+    const combo = new DictionaryCombobox(input, { kind, onChoose: (v, label) => choose(v, label) });
+    this.combos.set(field.key, combo);
+    const fill = () => {
+      const all = (this.ctx.suggestions() || {})[kind === "actor" ? "actors" : "locations"] || [];
+      found.replaceChildren();
+      const seen = new Map();
+      for (const s of all) {
+        names.remember(kind, s.id, s.name);
+        if (!seen.has(s.id)) seen.set(s.id, { ...s, count: 0 });
+        seen.get(s.id).count += 1;
+      }
+      drawChips();
+      if (!seen.size || this.readOnly) return;
+      found.append(el("span", { class: "found-title", text: t("Found in the text:") }));
+      for (const s of [...seen.values()].slice(0, 8)) {
+        found.append(el("button", {
+          type: "button", class: "suggestion", title: t("Use it and attach “{alias}” as evidence", { alias: s.alias }),
+          onclick: () => {
+            choose({ id: s.id }, s.name);
+            if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, { start: s.start_u16, end: s.end_u16 });
+          },
+        }, el("bdi", { text: s.name }), s.count > 1 ? ` (${s.count})` : ""));
+      }
+    };
+    drawChips();
+    fill();
+    this.fillers.push(fill);
+    return el("div", { class: "ref" }, chips, wrap, found);
+  }
+
+  /** The text suggestions arrived (they are fetched after the screen is ready). */
+  suggestionsArrived() {
+    for (const fill of this.fillers || []) fill();
+  }
+
+  /** After a span is attached to `role`: offer dictionary matches for its words. */
+  lookUp(roleKey, quote, returnTo = null) {
+    for (const field of this.ctx.codebook.fieldsOfRole(roleKey)) {
+      const combo = this.combos && this.combos.get(field.key);
+      if (combo && isEmptyValue(this.event.values[field.key])) {
+        combo.search(quote, returnTo);
+        return;
+      }
+    }
+  }
+}

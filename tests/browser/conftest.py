@@ -1,0 +1,164 @@
+"""Real-browser tests: Playwright (Python, sync API) driving Debian's Chromium against
+pytest-django's live server on PostgreSQL. Never downloads a browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from coding.models import Actor, Article, Assignment, Location, Project, User
+from coding.services.articles import articles_create
+from coding.services.projects import membership_set
+from coding.text.matching import alias_key
+from tests.factories import (
+    ActorAliasFactory,
+    ActorFactory,
+    AssignmentFactory,
+    LocationAliasFactory,
+    LocationFactory,
+    UserFactory,
+)
+from tests.world import Item, mini_version
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PASSWORD = "pw-for-tests"
+
+ARABIC_TEXT = (
+    '🇲🇱 هاجم مسلحو JNIM قرية بولكيسي بـ"الطائرات" يوم ١٢ يونيو/ حزيران 2022.\n'
+    "JNIM أعلنت مسؤوليتها عن الهجوم 😢 في منطقة موبتي.\n"
+    "Le « FAMa » a riposté à Gao le 13 juin."
+)
+FRENCH_TEXT = (
+    "Ménaka : l’EIGS attaque le village de Tidermène\n"
+    "Des hommes armés ont attaqué mardi le village de Tidermène, dans la région de Ménaka, "
+    "selon des sources locales. « Ils sont venus à moto », a raconté un habitant.\n"
+    "Le bilan provisoire fait état de 7 morts."
+)
+
+
+@dataclass
+class BrowserWorld:
+    project: Project
+    coder: User
+    coder_b: User
+    supervisor: User
+    arabic: Article
+    french: Article
+    assignment: Assignment
+    french_assignment: Assignment
+    actor: Actor
+    location: Location
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the browser tests, closed (with Playwright's event loop) after them.
+
+    Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls
+    when it sees one; the tests' own ORM calls (setting up data, checking what was stored)
+    are synchronous, so the guard is lifted for these tests only, and put back after.
+    """
+    assert Path(CHROMIUM).exists(), "Debian's chromium package is needed: apt-get install chromium"
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def web_world(browser: Browser, transactional_db: None) -> BrowserWorld:
+    from coding.services.projects import project_create
+
+    version = mini_version()
+    project = project_create(slug="web", name="Sahel web test", codebook_version=version, overlap=1)
+    coder, coder_b, supervisor = (
+        UserFactory(username=name) for name in ("coder_web", "coder_two", "super_web")
+    )
+    membership_set(project=project, user=coder, role="coder")
+    membership_set(project=project, user=coder_b, role="coder")
+    membership_set(project=project, user=supervisor, role="supervisor")
+    created = articles_create(
+        project=project,
+        items=[
+            Item("هجوم على بولكيسي", ARABIC_TEXT, "ar"),
+            Item("Ménaka : l’EIGS attaque Tidermène", FRENCH_TEXT, "fr"),
+        ],
+        actor=None,
+    ).created
+    arabic, french = created
+    assignment = AssignmentFactory(article=arabic, coder=coder)
+    french_assignment = AssignmentFactory(article=french, coder=coder)
+    actor = ActorFactory(name="Jama'at Nusrat al-Islam wal-Muslimin")
+    for text in ("JNIM", "جماعة نصرة الإسلام والمسلمين"):
+        ActorAliasFactory(actor=actor, text=text, normalized=alias_key(text))
+    location = LocationFactory(name="Boulkessi")
+    for text in ("Boulkessi", "بولكيسي"):
+        LocationAliasFactory(location=location, text=text, normalized=alias_key(text))
+    return BrowserWorld(
+        project=project,
+        coder=coder,
+        coder_b=coder_b,
+        supervisor=supervisor,
+        arabic=arabic,
+        french=french,
+        assignment=assignment,
+        french_assignment=french_assignment,
+        actor=actor,
+        location=location,
+    )
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form button[type=submit].primary")
+    page.wait_for_url(f"{base_url}/")
+
+
+def open_coding(page: Page, base_url: str, assignment_id: int) -> None:
+    page.goto(f"{base_url}/code/{assignment_id}/")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path))
+    return path
