@@ -7,11 +7,15 @@ Conventions:
   coder's event exists).
 - An object the user may see but not *act on* is PermissionDenied (403).
 - Django superusers act as admins of every project.
+- Access follows *active* membership: a coder whose membership is deactivated loses their
+  own assignments too (404, as for anyone outside the project).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+
+from django.db.models import Exists, OuterRef
 
 from coding.errors import NotFound, PermissionDenied
 from coding.models import Assignment, CodedEvent, Membership, Project, User
@@ -53,16 +57,19 @@ def access_project(
 
 
 def access_assignment(user: User, assignment_id: int, *, write: bool = False) -> Assignment:
-    """A coder reaches only their own assignments; supervisors and admins of the project may
-    read any of its assignments. Only the assigned coder may write (`write=True`)."""
+    """A coder reaches only their own assignments, while an active member of the project;
+    supervisors and admins of the project may read any of its assignments. Only the assigned
+    coder may write (`write=True`)."""
     assignment = (
         Assignment.objects.select_related("project__codebook_version", "article", "coder")
+        .annotate(coder_is_member=_coder_is_active_member())
         .filter(pk=assignment_id)
         .first()
     )
     if assignment is None:
         raise NotFound("assignment not found")
-    if assignment.coder_id == user.pk:
+    own = assignment.coder_id == user.pk
+    if own and (assignment.coder_is_member or user.is_superuser):
         return assignment
     role = project_role(user, assignment.project)
     if role not in MANAGERS:
@@ -96,8 +103,18 @@ def access_managed_assignment(user: User, assignment_id: int) -> Assignment:
     assignment = Assignment.objects.select_related("project").filter(pk=assignment_id).first()
     if assignment is None:
         raise NotFound("assignment not found")
-    if project_role(user, assignment.project) in MANAGERS:
+    role = project_role(user, assignment.project)
+    if role in MANAGERS:
         return assignment
-    if assignment.coder_id == user.pk:
+    if role is not None and assignment.coder_id == user.pk:
         raise PermissionDenied("only the project's supervisors may do this")
     raise NotFound("assignment not found")
+
+
+def _coder_is_active_member() -> Exists:
+    """For an Assignment queryset: is the assigned coder still an active member?"""
+    return Exists(
+        Membership.objects.filter(
+            project_id=OuterRef("project_id"), user_id=OuterRef("coder_id"), is_active=True
+        )
+    )

@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Query
 
 from coding.models import (
     AgreementResult,
-    AgreementRun,
     Article,
     Assignment,
     AuditEntry,
@@ -19,6 +18,10 @@ from coding.models import (
     Project,
     User,
 )
+
+# PostgreSQL text cannot hold NUL, so a search for one matches nothing (and must not be sent:
+# the driver refuses it).
+_NUL = "\x00"
 
 
 def projects_for_user(user: User) -> tuple[QuerySet[Project], dict[int, str]]:
@@ -57,6 +60,8 @@ def assignment_list(
         queryset = queryset.filter(
             Q(article__title__icontains=search) | Q(article__external_id=search)
         )
+        if _NUL in search:
+            queryset = queryset.none()
     return queryset.order_by("id")
 
 
@@ -92,6 +97,8 @@ def project_articles(project: Project, *, search: str | None = None) -> QuerySet
     queryset = Article.objects.filter(project=project).defer("text", "paragraphs", "metadata")
     if search:
         queryset = queryset.filter(Q(title__icontains=search) | Q(external_id=search))
+        if _NUL in search:
+            queryset = queryset.none()
     return queryset.order_by("id")
 
 
@@ -108,13 +115,13 @@ def project_members(project: Project) -> QuerySet[Membership]:
 
 
 def latest_article_run_ids(project: Project) -> QuerySet[Any, Any]:
-    """Ids of the newest finished agreement run of each article of the project (a subquery)."""
-    return (
-        AgreementRun.objects.filter(project=project, scope="article", status="done")
-        .values("article_id")
-        .annotate(latest=Max("id"))
-        .values("latest")
-    )
+    """Ids of the newest finished agreement run of each article of the project (a subquery):
+    the ids of `coding.adjudication_selectors.latest_article_runs`, which says why it is a
+    NOT EXISTS rather than a GROUP BY article MAX(id)."""
+    # The rule lives with the adjudication queue, which needs the runs rather than their ids.
+    from coding.adjudication_selectors import latest_article_runs
+
+    return latest_article_runs(project).values("id")
 
 
 def project_disagreements(

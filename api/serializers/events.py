@@ -1,6 +1,43 @@
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from rest_framework import serializers
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def json_storage_problems(value: Any, path: str = "") -> dict[str, str]:
+    """What PostgreSQL cannot store of a JSON value, by path: NUL characters (in keys or
+    strings; jsonb refuses them) and non-finite numbers. Empty if all is well."""
+    problems: dict[str, str] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                problems[where] = "keys may not contain NUL characters"
+            problems.update(json_storage_problems(item, where))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems.update(json_storage_problems(item, f"{path}[{index}]"))
+    elif isinstance(value, str) and "\x00" in value:
+        problems[path] = "text may not contain NUL characters"
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems[path] = "numbers must be finite"
+    return problems
+
+
+def _storable_values(values: dict[str, Any]) -> dict[str, Any]:
+    problems = json_storage_problems(values)
+    # Top-level integers may land in 32-bit typed columns (fatalities, ...).
+    for key, value in values.items():
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if is_int and not INT32_MIN <= value <= INT32_MAX:
+            problems[str(key)] = f"integers must lie within [{INT32_MIN}, {INT32_MAX}]"
+    if problems:
+        raise serializers.ValidationError(problems)
+    return values
 
 
 class SpanWriteSerializer(serializers.Serializer):
@@ -41,6 +78,9 @@ class EventWriteSerializer(serializers.Serializer):
         min_value=1,
         help_text='For updates: the version you edited (or send If-Match: "v<version>").',
     )
+
+    def validate_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        return _storable_values(values)
 
 
 class EventReadSerializer(serializers.Serializer):

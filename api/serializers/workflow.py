@@ -9,9 +9,48 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from api.serializers.events import json_storage_problems
 from coding.models import Article, Assignment, Membership, Project, User
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response.
+
+    `detail` is always there. The API's own errors (404, 403, 409, 412, 422) also carry a
+    stable `code` and, for 422, `errors`: one object per problem, usually
+    {"field", "code", "message"} (imports add the row's location, submit adds the event id).
+    Some errors add context, e.g. `current_version` on 412.
+    """
+
+    code = serializers.CharField(required=False)
+    detail = serializers.CharField()
+    errors = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+_ERROR_MEANINGS = {
+    400: "The body could not be parsed",
+    401: "Not signed in",
+    403: "Your role does not allow this",
+    404: "Not found, or not visible to you (another coder's work, another project's)",
+    409: "The object's state does not allow this",
+    412: "Stale version: someone saved first; nothing changed",
+    415: "The body is not JSON",
+    422: "Invalid input: the list of problems",
+}
+
+
+def error_responses(*statuses: int, **meanings: str) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error statuses an operation can answer with; `meanings`
+    (keyed "e409" etc.) replace the generic descriptions."""
+    return {
+        status: OpenApiResponse(
+            ErrorSerializer, description=meanings.get(f"e{status}", _ERROR_MEANINGS[status])
+        )
+        for status in statuses
+    }
 
 
 class CodebookRefSerializer(serializers.Serializer):
@@ -54,8 +93,14 @@ class ProjectCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     codebook_version = serializers.IntegerField(help_text="Id of a published codebook version.")
     overlap = serializers.IntegerField(min_value=1, max_value=20, default=2)
-    assignment_seed = serializers.IntegerField(default=0)
+    assignment_seed = serializers.IntegerField(default=0, min_value=-(2**63), max_value=2**63 - 1)
     settings = serializers.DictField(required=False, default=dict)
+
+    def validate_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
+        problems = json_storage_problems(settings)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return settings
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -69,6 +114,9 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
+    # Not a URLField: an article without an address has "" (which is no URI).
+    url = serializers.CharField(read_only=True, help_text="Where it was published, or empty.")
+
     class Meta:
         model = Article
         fields = [
@@ -88,7 +136,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArticleDetailSerializer(serializers.ModelSerializer):
+class ArticleDetailSerializer(ArticleSerializer):
     class Meta:
         model = Article
         fields = [*ArticleSerializer.Meta.fields, "text", "paragraphs", "metadata"]

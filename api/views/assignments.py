@@ -6,7 +6,6 @@ from typing import Any
 
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     inline_serializer,
 )
@@ -22,6 +21,7 @@ from api.serializers.workflow import (
     AssignmentSerializer,
     ReassignSerializer,
     ReopenSerializer,
+    error_responses,
 )
 from coding import access, selectors
 from coding.codebook_runtime import event_type_codes
@@ -61,6 +61,7 @@ def _status_param(request: Request) -> str | None:
     tags=["assignments"],
     parameters=_FILTERS,
     summary="My queue: the signed-in coder's assignments in every project",
+    responses={200: AssignmentSerializer, **error_responses(401, 404, 422)},
 )
 class MyAssignmentsView(generics.ListAPIView):
     serializer_class = AssignmentSerializer
@@ -78,6 +79,7 @@ class MyAssignmentsView(generics.ListAPIView):
 @extend_schema(
     tags=["assignments"],
     parameters=[*_FILTERS, OpenApiParameter("coder", int), OpenApiParameter("article", int)],
+    responses={200: AssignmentSerializer, **error_responses(401, 403, 404, 422)},
 )
 class ProjectAssignmentsView(generics.ListAPIView):
     """Supervisors see every assignment of the project; a coder sees only their own."""
@@ -122,10 +124,16 @@ def _int_param(value: str, name: str) -> int:
 class BalanceAssignmentsView(APIView):
     @extend_schema(
         request=None,
-        responses=inline_serializer(
-            "BalanceResult",
-            {"created": serializers.IntegerField(), "short_articles": serializers.IntegerField()},
-        ),
+        responses={
+            200: inline_serializer(
+                "BalanceResult",
+                {
+                    "created": serializers.IntegerField(),
+                    "short_articles": serializers.IntegerField(),
+                },
+            ),
+            **error_responses(401, 403, 404),
+        },
         summary="Assign every article to `overlap` coders (only what is missing)",
     )
     def post(self, request: Request, project_id: int) -> Response:
@@ -152,21 +160,21 @@ class AssignmentDetailView(APIView):
     check that what it rendered is the stored text.
     """
 
-    @extend_schema(responses=AssignmentDetailResponse)
+    @extend_schema(responses={200: AssignmentDetailResponse, **error_responses(401, 404)})
     def get(self, request: Request, assignment_id: int) -> Response:
         assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
         article = assignment.article
         offsets = OffsetMap(article.text)
         codes = event_type_codes(assignment.project.codebook_version_id)
-        assignment.n_events = -1  # type: ignore[attr-defined]
-        events = [event_dict(e, codes, offsets) for e in selectors.assignment_events(assignment)]
-        body = AssignmentSerializer(assignment).data
-        body["n_events"] = len(events)
+        coded = selectors.assignment_events(assignment)
+        # The summary the lists annotate in SQL, computed from the events we have anyway.
+        assignment.n_events = len(coded)  # type: ignore[attr-defined]
+        assignment.last_activity = max((e.updated_at for e in coded), default=None)  # type: ignore[attr-defined]
         return Response(
             {
-                "assignment": body,
+                "assignment": AssignmentSerializer(assignment).data,
                 "article": ArticleDetailSerializer(article).data,
-                "events": events,
+                "events": [event_dict(e, codes, offsets) for e in coded],
             }
         )
 
@@ -177,8 +185,15 @@ class SubmitView(APIView):
         request=None,
         responses={
             200: AssignmentSerializer,
-            409: OpenApiResponse(description="Not allowed from the current status"),
-            422: OpenApiResponse(description="Incomplete: the list of what is missing, per event"),
+            **error_responses(
+                401,
+                403,
+                404,
+                409,
+                422,
+                e409="Not allowed from the current status",
+                e422="Incomplete: the list of what is missing, per event",
+            ),
         },
         summary="Submit the assignment (it becomes read-only)",
     )
@@ -192,7 +207,10 @@ class SubmitView(APIView):
 class ReopenView(APIView):
     @extend_schema(
         request=ReopenSerializer,
-        responses={200: AssignmentSerializer},
+        responses={
+            200: AssignmentSerializer,
+            **error_responses(400, 401, 403, 404, 409, 422, e409="The assignment is not submitted"),
+        },
         summary="Reopen a submitted assignment (supervisors; a reason is required)",
     )
     def post(self, request: Request, assignment_id: int) -> Response:
@@ -211,7 +229,19 @@ class ReopenView(APIView):
 class ReassignView(APIView):
     @extend_schema(
         request=ReassignSerializer,
-        responses={200: AssignmentSerializer},
+        responses={
+            200: AssignmentSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                422,
+                e409="Submitted, the same coder, the coder already has the article, or drafts "
+                "would be discarded without discard_drafts",
+            ),
+        },
         summary="Give a not-yet-submitted assignment to another coder (supervisors)",
     )
     def post(self, request: Request, assignment_id: int) -> Response:

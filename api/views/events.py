@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.presenters import event_dict
 from api.serializers.events import EventReadSerializer, EventWriteSerializer
+from api.serializers.workflow import error_responses
 from coding import access, selectors
 from coding.codebook_runtime import event_type_codes
 from coding.errors import ValidationFailed
@@ -75,6 +77,19 @@ def _render(event: CodedEvent) -> dict[str, Any]:
     return event_dict(fresh, codes, OffsetMap(fresh.article.text))
 
 
+def _query_version(request: Request) -> int | None:
+    """`?version=` as an int; only ASCII digits (int() would choke on "²", which isdigit())."""
+    raw = request.query_params.get("version")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValidationFailed(
+            "version must be a positive integer",
+            errors=[{"field": "version", "code": "invalid", "message": raw}],
+        )
+    return int(raw)
+
+
 def _expected_version(request: Request, body_version: int | None) -> int:
     header = request.headers.get("If-Match")
     if header:
@@ -102,7 +117,11 @@ def _expected_version(request: Request, body_version: int | None) -> int:
 
 @extend_schema(tags=["events"])
 class AssignmentEventsView(APIView):
-    @extend_schema(responses=EventReadSerializer(many=True))
+    # JSON only: a form encoding cannot carry `values` and `spans`, which DRF would then
+    # silently read as empty.
+    parser_classes = [JSONParser]
+
+    @extend_schema(responses={200: EventReadSerializer(many=True), **error_responses(401, 404)})
     def get(self, request: Request, assignment_id: int) -> Response:
         assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
         codes = event_type_codes(assignment.project.codebook_version_id)
@@ -116,8 +135,17 @@ class AssignmentEventsView(APIView):
         parameters=[OFFSET_UNIT],
         responses={
             201: EventReadSerializer,
-            409: OpenApiResponse(description="The assignment is submitted (read-only)"),
-            422: OpenApiResponse(description="Per-field errors; spans that do not match the text"),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                415,
+                422,
+                e409="The assignment is submitted (read-only)",
+                e422="Per-field errors; spans that do not match the text",
+            ),
         },
     )
     def post(self, request: Request, assignment_id: int) -> Response:
@@ -137,7 +165,9 @@ class AssignmentEventsView(APIView):
 
 @extend_schema(tags=["events"])
 class EventDetailView(APIView):
-    @extend_schema(responses=EventReadSerializer)
+    parser_classes = [JSONParser]  # see AssignmentEventsView
+
+    @extend_schema(responses={200: EventReadSerializer, **error_responses(401, 404)})
     def get(self, request: Request, event_id: int) -> Response:
         event = access.access_coder_event(request.user, event_id)  # type: ignore[arg-type]
         body = _render(event)
@@ -148,8 +178,18 @@ class EventDetailView(APIView):
         parameters=[OFFSET_UNIT, IF_MATCH],
         responses={
             200: EventReadSerializer,
-            412: OpenApiResponse(description="Stale version: someone saved first; nothing changed"),
-            422: OpenApiResponse(description="Per-field errors"),
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                409,
+                412,
+                415,
+                422,
+                e409="The assignment is submitted (read-only)",
+                e422="Per-field errors; a missing or malformed version",
+            ),
         },
     )
     def put(self, request: Request, event_id: int) -> Response:
@@ -168,11 +208,22 @@ class EventDetailView(APIView):
 
     @extend_schema(
         parameters=[IF_MATCH, OpenApiParameter("version", int)],
-        responses={204: None, 412: OpenApiResponse(description="Stale version")},
+        responses={
+            204: None,
+            **error_responses(
+                401,
+                403,
+                404,
+                409,
+                412,
+                422,
+                e409="The assignment is submitted (read-only)",
+                e422="No version given (If-Match or ?version=)",
+            ),
+        },
     )
     def delete(self, request: Request, event_id: int) -> Response:
         event = access.access_coder_event(request.user, event_id, write=True)  # type: ignore[arg-type]
-        raw = request.query_params.get("version")
-        version = _expected_version(request, int(raw) if raw and raw.isdigit() else None)
+        version = _expected_version(request, _query_version(request))
         event_delete(event=event, actor=request.user, expected_version=version)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +28,7 @@ from api.serializers.workflow import (
     ProjectCreateSerializer,
     ProjectSerializer,
     UserSerializer,
+    error_responses,
 )
 from coding import access, selectors
 from coding.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -32,8 +38,13 @@ from coding.services.projects import membership_set, project_create
 
 
 @extend_schema(tags=["projects"])
+@extend_schema_view(
+    get=extend_schema(responses={200: ProjectSerializer, **error_responses(401, 404)})
+)
 class ProjectListView(generics.ListAPIView):
     serializer_class = ProjectSerializer
+    # JSON only: a form encoding would silently drop the `settings` object.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -46,7 +57,18 @@ class ProjectListView(generics.ListAPIView):
 
     @extend_schema(
         request=ProjectCreateSerializer,
-        responses={201: ProjectSerializer},
+        responses={
+            201: ProjectSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                409,
+                415,
+                422,
+                e409="The slug is taken, or the codebook version is not published",
+            ),
+        },
         summary="Create a project (site admins only)",
     )
     def post(self, request: Request) -> Response:
@@ -73,13 +95,16 @@ class ProjectListView(generics.ListAPIView):
 
 @extend_schema(tags=["projects"])
 class ProjectDetailView(APIView):
-    @extend_schema(responses=ProjectSerializer)
+    @extend_schema(responses={200: ProjectSerializer, **error_responses(401, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project, role = access.access_project(request.user, project_id)  # type: ignore[arg-type]
         return Response(ProjectSerializer(project, context={"roles": {project.pk: role}}).data)
 
 
 @extend_schema(tags=["projects"])
+@extend_schema_view(
+    get=extend_schema(responses={200: MemberSerializer, **error_responses(401, 403, 404)})
+)
 class MemberListView(generics.ListAPIView):
     serializer_class = MemberSerializer
 
@@ -95,7 +120,7 @@ class MemberListView(generics.ListAPIView):
 
     @extend_schema(
         request=MemberSerializer,
-        responses={201: MemberSerializer},
+        responses={201: MemberSerializer, **error_responses(400, 401, 403, 404, 422)},
         summary="Add a member or change a member's role",
     )
     def post(self, request: Request, project_id: int) -> Response:
@@ -103,11 +128,18 @@ class MemberListView(generics.ListAPIView):
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         new_role = serializer.validated_data["role"]
-        if new_role in access.MANAGERS and role != access.ADMIN:
-            raise PermissionDenied("only project admins appoint supervisors and admins")
+        member = serializer.validated_data["user"]
+        if role != access.ADMIN:
+            if new_role in access.MANAGERS:
+                raise PermissionDenied("only project admins appoint supervisors and admins")
+            # Nor may a supervisor demote or deactivate a supervisor or an admin.
+            if Membership.objects.filter(
+                project=project, user=member, role__in=access.MANAGERS
+            ).exists():
+                raise PermissionDenied("only project admins change a supervisor's or admin's role")
         membership = membership_set(
             project=project,
-            user=serializer.validated_data["user"],
+            user=member,
             role=new_role,
             is_active=serializer.validated_data.get("is_active", True),
             actor=request.user,  # type: ignore[arg-type]
@@ -119,7 +151,10 @@ class MemberListView(generics.ListAPIView):
 class ArticleListView(generics.ListAPIView):
     serializer_class = ArticleSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("search", str, description="Title or external id")])
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Title or external id")],
+        responses={200: ArticleSerializer, **error_responses(401, 403, 404)},
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -152,7 +187,9 @@ class ArticleImportView(APIView):
         ],
         responses={
             201: ImportResultSerializer,
-            422: OpenApiResponse(description="Bad rows; nothing imported"),
+            **error_responses(
+                400, 401, 403, 404, 422, e422="Bad rows (each with its location); nothing imported"
+            ),
         },
         summary="Import articles from an uploaded file",
     )
@@ -175,7 +212,7 @@ class ArticleImportView(APIView):
 
 @extend_schema(tags=["articles"])
 class ArticleDetailView(APIView):
-    @extend_schema(responses=ArticleDetailSerializer)
+    @extend_schema(responses={200: ArticleDetailSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, article_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
         article = Article.objects.filter(project=project, pk=article_id).first()
@@ -184,7 +221,19 @@ class ArticleDetailView(APIView):
         return Response(ArticleDetailSerializer(article).data)
 
 
+@extend_schema_serializer(component_name="AuditEntry")
+class _AuditEntryOutSerializer(AuditEntrySerializer):
+    # Entries written by the system (imports, balancing) have no actor.
+    # TODO(lead): move allow_null=True into api/serializers/audit.py and drop this subclass.
+    actor = serializers.CharField(
+        source="actor.username", default=None, read_only=True, allow_null=True
+    )
+
+
 @extend_schema(tags=["audit"])
+@extend_schema_view(
+    get=extend_schema(responses={200: _AuditEntryOutSerializer, **error_responses(401, 403, 404)})
+)
 class AuditListView(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -196,10 +245,14 @@ class AuditListView(generics.ListAPIView):
         )
         return selectors.project_audit(project)
 
-    serializer_class = AuditEntrySerializer
+    serializer_class = _AuditEntryOutSerializer
 
 
 @extend_schema(tags=["users"])
+@extend_schema_view(
+    get=extend_schema(responses={200: UserSerializer, **error_responses(401, 403, 404)}),
+    post=extend_schema(responses={201: UserSerializer, **error_responses(400, 401, 403, 422)}),
+)
 class UserListView(generics.ListCreateAPIView):
     """Site admins manage user accounts; project roles are set through members."""
 
