@@ -9,6 +9,7 @@ InvalidJSONError (without one), so readers report it as a bad row instead of cra
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 
@@ -20,7 +21,15 @@ def _refuse_constant(name: str) -> Any:
     raise InvalidJSONError(f"{name} is not a valid JSON value")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+def _finite_float(text: str) -> float:
+    # 1e400 parses as infinity, which PostgreSQL's jsonb refuses like NaN.
+    value = float(text)
+    if not math.isfinite(value):
+        raise InvalidJSONError(f"{text} is too large to be a number")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def decode_json(document: str) -> Any:

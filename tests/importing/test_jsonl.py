@@ -181,3 +181,17 @@ def test_values_python_accepts_but_json_does_not_are_row_errors() -> None:
         "conversion: value has 5000 digits",
     ]
     assert [a.title for a in articles(parsed)] == ["ok"]
+
+
+def test_a_number_too_large_for_a_float_is_a_row_error() -> None:
+    import io
+
+    from coding.importing import RowError, iter_article_rows
+
+    payload = (
+        b'{"title": "t", "text": "x", "metadata": {"n": 1e400}}\n{"title": "ok", "text": "y"}\n'
+    )
+    rows = list(iter_article_rows(io.BytesIO(payload), "a.jsonl"))
+    assert isinstance(rows[0], RowError)
+    assert "too large" in rows[0].reason
+    assert not isinstance(rows[1], RowError)
