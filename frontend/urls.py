@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from .views import project_pages
 from .views.auth import ThrottledLoginView
 from .views.pages import code_screen, home, queue
 
@@ -10,6 +11,19 @@ urlpatterns = [
     path("", home, name="home"),
     path("queue/", queue, name="queue"),
     path("code/<int:assignment_id>/", code_screen, name="code"),
+    path("projects/<int:project_id>/agreement/", project_pages.agreement, name="agreement"),
+    path(
+        "projects/<int:project_id>/adjudication/",
+        project_pages.adjudication_queue,
+        name="adjudication",
+    ),
+    path(
+        "projects/<int:project_id>/adjudication/<int:article_id>/",
+        project_pages.side_by_side,
+        name="side-by-side",
+    ),
+    path("projects/<int:project_id>/feedback/", project_pages.feedback, name="feedback"),
+    path("projects/<int:project_id>/data/", project_pages.data, name="data"),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

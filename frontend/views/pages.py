@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from frontend.ui_strings import ui_strings
 
 from .api_bridge import api_get
-from .shell import Navigation, navigation_for, render_page
+from .shell import Navigation, navigation_for, project_links, render_page
 
 MAX_CACHED_VERSIONS = 32
 
@@ -25,7 +25,11 @@ MAX_CACHED_VERSIONS = 32
 def home(request: HttpRequest) -> HttpResponse:
     """The user's projects with their role in each and what that role may open."""
     nav = navigation_for(request, fresh=True)
-    return render_page(request, "frontend/home.html", nav=nav)
+    cards = [
+        {**project, "links": project_links(project.get("my_role"), project["id"])}
+        for project in nav.projects
+    ]
+    return render_page(request, "frontend/home.html", {"cards": cards}, nav=nav)
 
 
 @login_required

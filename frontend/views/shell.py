@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .api_bridge import api_get, api_results
 
@@ -36,6 +38,53 @@ class Navigation:
     def can_use_api(self) -> bool:
         """Researchers export and supervisors manage through the API (and its docs page)."""
         return bool(self.roles & READER_ROLES)
+
+    def role_in(self, project_id: int) -> str | None:
+        """The user's role in a project of the navigation (None: not a member, or unknown)."""
+        for project in self.projects:
+            if project["id"] == project_id:
+                return str(project.get("my_role") or "") or None
+        return None
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """A page of a project that some roles may open (the API decides for real)."""
+
+    key: str
+    url_name: str
+    roles: frozenset[str]
+
+    def label(self) -> str:
+        return {
+            "agreement": _("Agreement"),
+            "adjudication": _("Adjudication"),
+            "feedback": _("Coder feedback"),
+            "data": _("Data and exports"),
+        }[self.key]
+
+
+PROJECT_PAGES = (
+    ProjectPage("agreement", "frontend:agreement", READER_ROLES),
+    ProjectPage("adjudication", "frontend:adjudication", MANAGER_ROLES),
+    ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES),
+    ProjectPage("data", "frontend:data", READER_ROLES),
+)
+
+
+def project_links(role: str | None, project_id: int, current: str = "") -> list[dict[str, Any]]:
+    """The project pages `role` may open, as {key, label, url, current} (for the tabs under
+    the top bar and the project cards of the home page)."""
+    return [
+        {
+            "key": page.key,
+            "label": page.label(),
+            "url": reverse(page.url_name, args=[project_id]),
+            "current": page.key == current,
+        }
+        for page in PROJECT_PAGES
+        if role in page.roles
+    ]
 
 
 NAV_SESSION_KEY = "frontend:nav"

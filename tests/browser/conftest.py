@@ -157,8 +157,8 @@ def open_coding(page: Page, base_url: str, assignment_id: int) -> None:
     page.wait_for_selector("body[data-ready=true]")
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -109,6 +109,13 @@ export class HighlightLayer {
     for (const [, range] of this.rangesByEvent.get(key) || []) this.active.add(range);
   }
 
+  /** Emphasize the spans of several events at once (an aligned row of the side-by-side). */
+  setActiveKeys(keys) {
+    if (!this.active) return;
+    this.active.clear();
+    for (const key of keys) for (const [, range] of this.rangesByEvent.get(key) || []) this.active.add(range);
+  }
+
   setSelection(span) {
     if (!this.selection) return;
     this.selection.clear();

@@ -75,6 +75,38 @@ export class TextIndex {
     return { start, end };
   }
 
+  /** Positions of the characters outside the BMP (two UTF-16 units, one code point), as
+   * [code-point offsets, UTF-16 offsets]; built on first use. */
+  astral() {
+    if (!this.astralAt) {
+      const cps = [];
+      const u16s = [];
+      let cp = 0;
+      for (let i = 0; i < this.text.length; i += 1, cp += 1) {
+        const code = this.text.charCodeAt(i);
+        if (code >= 0xd800 && code <= 0xdbff && i + 1 < this.text.length) {
+          cps.push(cp);
+          u16s.push(i);
+          i += 1;
+        }
+      }
+      this.astralAt = { cps, u16s };
+    }
+    return this.astralAt;
+  }
+
+  /** The UTF-16 offset of a code-point offset (the API's unit for spans). */
+  u16FromCodePoint(cp) {
+    const { cps } = this.astral();
+    return cp + countBelow(cps, cp);
+  }
+
+  /** The code-point offset of a UTF-16 offset (to send spans in the API's default unit). */
+  codePointFromU16(u16) {
+    const { u16s } = this.astral();
+    return u16 - countBelow(u16s, u16);
+  }
+
   /** The UTF-16 offset under a viewport point (for clicks), or null. */
   offsetAtPoint(x, y) {
     const doc = this.root.ownerDocument;
@@ -87,4 +119,16 @@ export class TextIndex {
     }
     return null;
   }
+}
+
+/** How many of the sorted `values` are < `limit`. */
+function countBelow(values, limit) {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
