@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from coding.dictionary_files import ActorRecord, Alias, PlaceRecord
 from coding.models import Actor, ActorAlias, Location, LocationAlias, User
@@ -40,78 +41,61 @@ def stored_aliases(name: str, rows: Iterable[tuple[str, str, str]]) -> tuple[Ali
     )
 
 
-@transaction.atomic
-def places_load(*, records: Iterable[PlaceRecord], actor: User | None = None) -> LoadReport:
-    records = list(records)
-    created = updated = 0
-    by_key: dict[str, Location] = {}
-    for record in records:
-        location, was_created = Location.objects.update_or_create(
-            key=record.key,
-            defaults={
-                "name": record.name,
-                "country": record.country,
-                "admin1": record.admin1,
-                "admin2": record.admin2,
-                "latitude": record.latitude,
-                "longitude": record.longitude,
-                "feature_kind": record.feature_kind,
-                "external_id": record.external_id,
-                "coord_source": record.coord_source,
-            },
-        )
-        created += was_created
-        updated += not was_created
-        by_key[record.key] = location
-        location.aliases.all().delete()
-        LocationAlias.objects.bulk_create(
-            LocationAlias(
-                location=location,
-                text=text,
-                lang=lang,
-                script=script,
-                normalized=normalize_for_search(text),
-            )
-            for text, lang, script in _alias_rows(record.aliases, record.name)
-        )
-    for record in records:
-        if record.parent:
-            parent = by_key.get(record.parent) or Location.objects.get(key=record.parent)
-            Location.objects.filter(pk=by_key[record.key].pk).update(parent=parent)
-    audit_record(
-        action="gazetteer.load",
-        actor=actor,
-        project=None,
-        data={"created": created, "updated": updated},
-    )
-    return LoadReport(created=created, updated=updated)
+@dataclass(frozen=True)
+class _Dictionary:
+    """What differs between the two dictionaries; the loading itself is shared."""
+
+    entry_model: type[models.Model]
+    alias_model: type[models.Model]
+    owner_field: str  # the alias's foreign key to its entry
+    columns: tuple[str, ...]  # record attributes copied to the entry
+    action: str  # audit action
 
 
-@transaction.atomic
-def actors_load(*, records: Iterable[ActorRecord], actor: User | None = None) -> LoadReport:
+_PLACES = _Dictionary(
+    Location,
+    LocationAlias,
+    "location",
+    (
+        "name",
+        "country",
+        "admin1",
+        "admin2",
+        "latitude",
+        "longitude",
+        "feature_kind",
+        "external_id",
+        "coord_source",
+    ),
+    "gazetteer.load",
+)
+_ACTORS = _Dictionary(
+    Actor,
+    ActorAlias,
+    "actor",
+    ("name", "actor_type", "country", "valid_from", "valid_to", "external_id", "description"),
+    "actors.load",
+)
+
+
+def _load(kind: _Dictionary, records: Iterable[Any], actor: User | None) -> LoadReport:
+    """Upsert entries by key, replace their aliases, then link parents (which may come later
+    in the file). Precondition: inside a transaction (all or nothing)."""
     records = list(records)
     created = updated = 0
-    by_key: dict[str, Actor] = {}
+    by_key: dict[str, Any] = {}
+    manager = kind.entry_model._default_manager
     for record in records:
-        entry, was_created = Actor.objects.update_or_create(
-            key=record.key,
-            defaults={
-                "name": record.name,
-                "actor_type": record.actor_type,
-                "country": record.country,
-                "valid_from": record.valid_from,
-                "valid_to": record.valid_to,
-                "external_id": record.external_id,
-                "description": record.description,
-            },
+        entry, was_created = manager.update_or_create(
+            key=record.key, defaults={c: getattr(record, c) for c in kind.columns}
         )
         created += was_created
         updated += not was_created
         by_key[record.key] = entry
-        entry.aliases.all().delete()
-        ActorAlias.objects.bulk_create(
-            ActorAlias(
-                actor=entry,
+        kind.alias_model._default_manager.filter(**{kind.owner_field: entry}).delete()
+        kind.alias_model._default_manager.bulk_create(
+            kind.alias_model(
+                **{kind.owner_field: entry},
                 text=text,
                 lang=lang,
                 script=script,
@@ -121,12 +105,19 @@ def actors_load(*, records: Iterable[ActorRecord], actor: User | None = None) ->
         )
     for record in records:
         if record.parent:
-            parent = by_key.get(record.parent) or Actor.objects.get(key=record.parent)
-            Actor.objects.filter(pk=by_key[record.key].pk).update(parent=parent)
+            parent = by_key.get(record.parent) or manager.get(key=record.parent)
+            manager.filter(pk=by_key[record.key].pk).update(parent=parent)
     audit_record(
-        action="actors.load",
-        actor=actor,
-        project=None,
-        data={"created": created, "updated": updated},
+        action=kind.action, actor=actor, project=None, data={"created": created, "updated": updated}
     )
     return LoadReport(created=created, updated=updated)
+
+
+@transaction.atomic
+def places_load(*, records: Iterable[PlaceRecord], actor: User | None = None) -> LoadReport:
+    return _load(_PLACES, records, actor)
+
+
+@transaction.atomic
+def actors_load(*, records: Iterable[ActorRecord], actor: User | None = None) -> LoadReport:
+    return _load(_ACTORS, records, actor)
