@@ -10,6 +10,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     PositiveSmallIntegerField,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -27,6 +28,7 @@ from coding.models import (
     EvidenceSpan,
     Project,
 )
+from coding.text.offsets import OffsetMap
 
 
 def latest_article_runs(project: Project) -> QuerySet[AgreementRun]:
@@ -92,7 +94,9 @@ def adjudication_queue(
         runs = runs.filter(
             Exists(
                 CodedEvent.objects.filter(
-                    article_id=OuterRef("article_id"), layer="coder", event_type__code=event_type
+                    Q(event_type__code=event_type) | Q(event_subtype__code=event_type),
+                    article_id=OuterRef("article_id"),
+                    layer="coder",
                 )
             )
         )
@@ -134,7 +138,9 @@ def event_dict(event: CodedEvent, codes: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def _event_dicts(events: QuerySet[CodedEvent], codes: dict[int, str]) -> list[dict[str, Any]]:
+def _event_dicts(
+    events: QuerySet[CodedEvent], codes: dict[int, str], offsets: OffsetMap | None = None
+) -> list[dict[str, Any]]:
     """`event_dict` of each event, in id order, read as plain rows in two queries (events,
     then their spans). A side-by-side article has ~100 events with ~500 spans: model
     instances and one related queryset per event's spans were most of the view's time."""
@@ -150,7 +156,11 @@ def _event_dicts(events: QuerySet[CodedEvent], codes: dict[int, str]) -> list[di
             .order_by("start", "end", "id")  # EvidenceSpan's own ordering, as event.spans.all()
             .values_list("event_id", "role", "start", "end", "quote")
         ):
-            spans[event_id].append({"role": role, "start": start, "end": end, "quote": quote})
+            span = {"role": role, "start": start, "end": end, "quote": quote}
+            if offsets is not None:
+                span["start_u16"] = offsets.cp_to_u16(start)
+                span["end_u16"] = offsets.cp_to_u16(end)
+            spans[event_id].append(span)
     return [
         {
             "id": pk,
@@ -170,6 +180,7 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     events as clusters with one coder; gold events and live decisions. Five queries before
     the adjudication is opened, eight after."""
     codes = event_type_codes(article.project.codebook_version_id)
+    offsets = OffsetMap(article.text)
     coders = list(run.params.get("coders", [])) if run else []
     usernames = dict(
         Assignment.objects.filter(article=article).values_list("coder_id", "coder__username")
@@ -181,7 +192,9 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     }
     coder_events = {
         e["id"]: e
-        for e in _event_dicts(CodedEvent.objects.filter(article=article, layer="coder"), codes)
+        for e in _event_dicts(
+            CodedEvent.objects.filter(article=article, layer="coder"), codes, offsets
+        )
     }
     differences: dict[str, list[dict[str, Any]]] = {}
     if run:
@@ -199,10 +212,12 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     if adjudication:
         decisions = {
             d.cluster_key or f"add:{d.pk}": d
-            for d in AdjudicationDecision.objects.filter(adjudication=adjudication, active=True)
+            for d in AdjudicationDecision.objects.filter(
+                adjudication=adjudication, active=True
+            ).select_related("decided_by")
         }
         gold = _event_dicts(
-            CodedEvent.objects.filter(adjudication=adjudication, layer="gold"), codes
+            CodedEvent.objects.filter(adjudication=adjudication, layer="gold"), codes, offsets
         )
     rows = []
     for cluster in run.params.get("clusters", []) if run else []:
@@ -228,6 +243,10 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
                     "version": decision.version,
                     "gold_event": decision.gold_event_id,
                     "reason": decision.reason,
+                    "reason_code": decision.reason_code,
+                    "field_sources": decision.field_sources,
+                    "decided_by": None if anonymize else decision.decided_by.username,
+                    "decided_at": decision.decided_at.isoformat(),
                 }
                 if decision
                 else None,

@@ -233,3 +233,43 @@ def test_unanimous_articles_are_auto_accepted_when_the_project_allows(
     assert decision.decided_by.username == "athar-system"
     assert decision.source_events.count() == 2
     assert decision.adjudication.status == "validated"
+
+
+def test_side_by_side_gives_utf16_offsets_and_decision_details(disputed: World) -> None:
+    sup = disputed.client(disputed.supervisor)
+    attack, _ = _clusters(_open(disputed))
+    sup.post(
+        _base(disputed) + "decisions/",
+        {
+            "kind": "accept",
+            "cluster": attack["key"],
+            "event": disputed.events_a[0]["id"],  # type: ignore[attr-defined]
+            "reason": "matches the wire",
+            "reason_code": "source",
+        },
+        format="json",
+    )
+    view = sup.get(_base(disputed)).json()
+    row = next(c for c in view["clusters"] if c["key"] == attack["key"])
+    span = next(iter(row["events"].values()))["spans"][0]
+    assert span["start_u16"] - span["start"] == 2  # after the 🇲🇱 flag (2 astral code points)
+    assert row["decision"]["decided_by"] == "super1"
+    assert row["decision"]["field_sources"] == {"all": disputed.events_a[0]["id"]}  # type: ignore[attr-defined]
+    assert row["decision"]["reason_code"] == "source"
+    hidden = sup.get(_base(disputed), {"anonymize": "true"}).json()
+    assert (
+        next(c for c in hidden["clusters"] if c["key"] == attack["key"])["decision"]["decided_by"]
+        is None
+    )
+
+
+def test_queue_event_type_filter_matches_sub_types(disputed: World) -> None:
+    rows = (
+        disputed.client(disputed.supervisor)
+        .get(
+            f"/api/v1/projects/{disputed.project.pk}/adjudication/queue/",
+            {"event_type": "ARMED_ASSAULT"},
+        )
+        .json()["results"]
+    )
+    assert [r["article_id"] for r in rows] == [disputed.article.pk]
