@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from coding.agreement.alpha import AlphaResult
@@ -30,18 +31,37 @@ from coding.agreement.coincidence import (
     pairable_units,
     percent_agreement_of_units,
 )
-from coding.agreement.encoding import encode_ratings
+from coding.agreement.encoding import encode_ratings, is_numeric_matrix, small_matrix_rows
 from coding.agreement.levels import FloatArray, IntArray, check_level
 
 PRESENCE_KEY = "event_presence"
 
 
-class AlphaAccumulator:
-    """Running α of one variable over many reliability matrices (e.g. one per article)."""
+# Matrices up to this many cells (a few coders × an article's clusters) are folded in with
+# plain Python: for them NumPy's per-call overhead is most of the cost. Larger ones take the
+# vectorised path. Both give the same α (up to float rounding in the last digit).
+_SMALL_CELLS: Final = 1024
+# Per-unit counts kept for the bootstrap are buffered in Python lists, then packed.
+_PACK_ENTRIES: Final = 1 << 14
 
-    def __init__(self, level: str = "nominal", *, value_domain: Sequence[Hashable] | None = None):
+
+class AlphaAccumulator:
+    """Running α of one variable over many reliability matrices (e.g. one per article).
+
+    With `keep_units=False` only the coincidences are kept (memory O(V²) whatever the
+    number of units); `bootstrap()` then is unavailable.
+    """
+
+    def __init__(
+        self,
+        level: str = "nominal",
+        *,
+        value_domain: Sequence[Hashable] | None = None,
+        keep_units: bool = True,
+    ):
         self.level = check_level(level)
         self._domain = tuple(value_domain) if value_domain is not None else None
+        self._keep_units = keep_units
         self._index: dict[Hashable, int] = {}
         self._categories: list[Hashable] = []
         if self._domain is not None:
@@ -51,13 +71,14 @@ class AlphaAccumulator:
         self._marginals: list[float] = []
         self._coders: set[Hashable] = set()
         self._max_rows = 0
-        self._n_units = self._n_single = self._n_empty = 0
+        self._n_units = self._n_single = self._n_empty = self._n_pairable = 0
         self._agreement_sum = 0.0
         # compact per-unit storage: entry codes and counts, entries per unit, cluster per unit
-        self._entry_codes: list[IntArray] = []
-        self._entry_counts: list[FloatArray] = []
-        self._unit_sizes: list[IntArray] = []
-        self._unit_clusters: list[IntArray] = []
+        self._entry_codes: list[npt.NDArray[np.int32]] = []
+        self._entry_counts: list[npt.NDArray[np.int32]] = []
+        self._unit_sizes: list[npt.NDArray[np.int32]] = []
+        self._unit_clusters: list[npt.NDArray[np.int32]] = []
+        self._pending: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         self._cluster_index: dict[Hashable, int] = {}
 
     def _code_of(self, label: Hashable) -> int:
@@ -81,6 +102,112 @@ class AlphaAccumulator:
         Without `cluster`, each call is its own cluster. `coder_ids` (one per row)
         lets `result().n_coders` count distinct coders across calls.
         """
+        rows = small_matrix_rows(matrix, _SMALL_CELLS)
+        if rows is None:
+            self._add_encoded(matrix, cluster, coder_ids)
+        else:
+            self._add_small(rows, cluster, coder_ids)
+
+    def _add_small(
+        self,
+        rows: Sequence[Sequence[Any]],
+        cluster: Hashable | None,
+        coder_ids: Sequence[Hashable] | None,
+    ) -> None:
+        """`add` for a small matrix of plain values, unit by unit (see `small_matrix_rows`)."""
+        columns = [
+            [v for v in column if v is not None and v == v]  # None and NaN are missing
+            for column in zip(*rows, strict=True)
+        ]
+        self._register_labels(rows)  # validates every value before anything changes
+        if coder_ids is not None:
+            self._coders.update(coder_ids)
+        self._max_rows = max(self._max_rows, len(rows))
+        self._n_units += len(columns)
+        cells, marginals, index = self._cells, self._marginals, self._index
+        marginals.extend([0.0] * (len(self._categories) - len(marginals)))
+        cluster_id = -1
+        for values in columns:
+            m = len(values)
+            if m < 2:
+                if m:
+                    self._n_single += 1
+                else:
+                    self._n_empty += 1
+                continue
+            counts: dict[int, int] = {}
+            for value in values:
+                code = index[value]
+                counts[code] = counts.get(code, 0) + 1
+            weight = 1.0 / (m - 1.0)
+            agreeing = 0
+            for c, n_c in counts.items():
+                marginals[c] += n_c
+                agreeing += n_c * (n_c - 1)
+                for k, n_k in counts.items():
+                    pairs = n_c * (n_k - 1) if c == k else n_c * n_k
+                    if pairs:
+                        cells[c, k] += pairs * weight
+            self._agreement_sum += agreeing / (m * (m - 1.0))
+            self._n_pairable += 1
+            if self._keep_units:
+                if cluster_id < 0:
+                    cluster_id = self._cluster_id(cluster)
+                codes, entry_counts, sizes, clusters = self._pending
+                for code in sorted(counts):
+                    codes.append(code)
+                    entry_counts.append(counts[code])
+                sizes.append(len(counts))
+                clusters.append(cluster_id)
+        if len(self._pending[0]) >= _PACK_ENTRIES:
+            self._pack()
+
+    def _register_labels(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Give new labels their global codes in the order `encode_ratings` would list them."""
+        seen = {v: None for row in rows for v in row if v is not None and v == v}
+        if self._domain is not None:
+            if is_numeric_matrix(rows) and not all(isinstance(v, Real) for v in self._domain):
+                raise ValueError("numeric reliability data needs a numeric value_domain")
+            for label in seen:
+                if label not in self._index:
+                    raise ValueError(f"value {label!r} is outside value_domain")
+            return
+        if all(label in self._index for label in seen):  # nothing new: checked when first seen
+            return
+        labels = list(seen)
+        if all(isinstance(v, Real) for v in labels):
+            labels.sort(key=float)
+        elif self.level != "nominal":
+            raise ValueError(
+                f"{self.level} data with non-numeric values needs an ordered value_domain"
+                if self.level == "ordinal"
+                else f"{self.level} data must be numeric"
+            )
+        else:
+            try:
+                labels = sorted(labels)
+            except TypeError:  # mixed, unorderable labels: keep first appearance
+                labels = list(seen)
+        for label in labels:
+            self._code_of(label)
+
+    def _cluster_id(self, cluster: Hashable | None) -> int:
+        key = cluster if cluster is not None else object()  # a fresh, unshared cluster
+        return self._cluster_index.setdefault(key, len(self._cluster_index))
+
+    def _pack(self) -> None:
+        codes, counts, sizes, clusters = self._pending
+        if sizes:
+            self._entry_codes.append(np.array(codes, dtype=np.int32))
+            self._entry_counts.append(np.array(counts, dtype=np.int32))
+            self._unit_sizes.append(np.array(sizes, dtype=np.int32))
+            self._unit_clusters.append(np.array(clusters, dtype=np.int32))
+        self._pending = ([], [], [], [])
+
+    def _add_encoded(
+        self, matrix: Any, cluster: Hashable | None, coder_ids: Sequence[Hashable] | None
+    ) -> None:
+        """`add` for any matrix, vectorised (NumPy/SciPy)."""
         encoded = encode_ratings(matrix, self.level, self._domain)
         if coder_ids is not None:
             self._coders.update(coder_ids)
@@ -103,12 +230,14 @@ class AlphaAccumulator:
         for code in np.nonzero(marginals)[0].tolist():
             self._marginals[code] += float(marginals[code])
         self._agreement_sum += percent_agreement_of_units(units) * units.n_pairable
-        key = cluster if cluster is not None else object()  # a fresh, unshared cluster
-        cluster_id = self._cluster_index.setdefault(key, len(self._cluster_index))
-        self._entry_codes.append(units.counts.indices.astype(np.int64))
-        self._entry_counts.append(units.counts.data.copy())
-        self._unit_sizes.append(np.diff(units.counts.indptr).astype(np.int64))
-        self._unit_clusters.append(np.full(units.n_pairable, cluster_id, dtype=np.int64))
+        self._n_pairable += units.n_pairable
+        if self._keep_units:
+            cluster_id = self._cluster_id(cluster)
+            self._pack()  # keep the units in the order they were added
+            self._entry_codes.append(units.counts.indices.astype(np.int32))
+            self._entry_counts.append(units.counts.data.astype(np.int32))
+            self._unit_sizes.append(np.diff(units.counts.indptr).astype(np.int32))
+            self._unit_clusters.append(np.full(units.n_pairable, cluster_id, dtype=np.int32))
 
     def _rank(self) -> tuple[IntArray, FloatArray | None]:
         """Permutation old code → final code (rank order for ordinal) and numeric values."""
@@ -141,7 +270,7 @@ class AlphaAccumulator:
         )
         cells = np.array([self._cells[k] for k in keys], dtype=np.float64)
         stats = alpha_from_coincidences(rows, cols, cells, marginals, numeric, self.level)
-        n_pairable = sum(len(s) for s in self._unit_sizes)
+        n_pairable = self._n_pairable
         return AlphaResult(
             value=stats.value,
             status=stats.status,
@@ -161,10 +290,13 @@ class AlphaAccumulator:
         self, *, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
     ) -> AlphaBootstrap:
         """Cluster bootstrap over the clusters added (see bootstrap.py)."""
+        if not self._keep_units:
+            raise ValueError("bootstrap() needs an accumulator created with keep_units=True")
+        self._pack()
         rank, numeric = self._rank()
-        sizes = np.concatenate(self._unit_sizes) if self._unit_sizes else np.zeros(0, np.int64)
-        codes = np.concatenate(self._entry_codes) if self._entry_codes else np.zeros(0, np.int64)
-        counts = np.concatenate(self._entry_counts) if self._entry_counts else np.zeros(0)
+        sizes = _joined(self._unit_sizes, np.int64)
+        codes = _joined(self._entry_codes, np.int64)
+        counts = _joined(self._entry_counts, np.float64)
         indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         table = sp.csr_array(
             (counts, rank[codes] if len(codes) else codes, indptr),
@@ -178,9 +310,7 @@ class AlphaAccumulator:
             self._n_single,
             self._n_empty,
         )
-        clusters = (
-            np.concatenate(self._unit_clusters) if self._unit_clusters else np.zeros(0, np.int64)
-        )
+        clusters = _joined(self._unit_clusters, np.int64)
         return bootstrap_pairable_units(
             units,
             clusters,
@@ -193,17 +323,24 @@ class AlphaAccumulator:
         )
 
 
+def _joined(parts: list[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+
 class ProjectAgreementAccumulator:
     """α for event presence and every field, over the articles of a project."""
 
-    def __init__(self, fields: Sequence[FieldSpec]):
+    def __init__(self, fields: Sequence[FieldSpec], *, keep_units: bool = True):
+        """`keep_units=False`: results only, no bootstraps (see AlphaAccumulator)."""
         self.fields = tuple(fields)
-        self.accumulators: dict[str, AlphaAccumulator] = {PRESENCE_KEY: AlphaAccumulator("nominal")}
+        self.accumulators: dict[str, AlphaAccumulator] = {
+            PRESENCE_KEY: AlphaAccumulator("nominal", keep_units=keep_units)
+        }
         for spec in self.fields:
             if spec.key in self.accumulators:
                 raise ValueError(f"duplicate field key {spec.key!r}")
             self.accumulators[spec.key] = AlphaAccumulator(
-                spec.level, value_domain=spec.value_domain
+                spec.level, value_domain=spec.value_domain, keep_units=keep_units
             )
 
     def add_article(self, article: ArticleAgreement, article_id: Hashable) -> None:

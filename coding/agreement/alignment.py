@@ -37,7 +37,12 @@ from itertools import combinations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from coding.agreement.spans import check_offsets, dice, merge_intervals
+from coding.agreement.spans import (
+    check_offsets,
+    covered_length,
+    intersect_sorted,
+    merge_intervals,
+)
 
 TRIGGER_ROLE = "trigger"
 
@@ -105,17 +110,51 @@ def event_similarity(
 ) -> float:
     """S(a, b) in [0, 1] as defined in the module docstring."""
     cfg = config or AlignmentConfig()
-    parts: list[tuple[float, float]] = [(cfg.type_weight, _type_similarity(a, b))]
-    trigger_a, trigger_b = (
-        _role_intervals(a, cfg.trigger_role),
-        _role_intervals(b, cfg.trigger_role),
+    return _similarity(a, _profile(a, cfg), b, _profile(b, cfg), cfg)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What S needs of one event, computed once per event rather than once per pair:
+    merged trigger intervals, merged intervals and covered length of every other role
+    (roles whose spans are all empty included: they still count as present), value keys."""
+
+    trigger: list[tuple[int, int]]
+    trigger_length: int
+    evidence: dict[str, tuple[list[tuple[int, int]], int]]
+    evidence_roles: tuple[str, ...]  # sorted
+    value_keys: tuple[str, ...]  # sorted
+
+
+def _profile(event: AlignableEvent, cfg: AlignmentConfig) -> _Profile:
+    trigger = _role_intervals(event, cfg.trigger_role)
+    evidence = {}
+    for role in {s.role for s in event.spans if s.role != cfg.trigger_role}:
+        intervals = _role_intervals(event, role)
+        evidence[role] = (intervals, covered_length(intervals))
+    return _Profile(
+        trigger,
+        covered_length(trigger),
+        evidence,
+        tuple(sorted(evidence)),
+        tuple(sorted(event.values)),
     )
-    if trigger_a or trigger_b:
-        parts.append((cfg.trigger_weight, dice(trigger_a, trigger_b)))
-    evidence = _evidence_dice(a, b, cfg.trigger_role)
+
+
+def _similarity(
+    a: AlignableEvent, pa: _Profile, b: AlignableEvent, pb: _Profile, cfg: AlignmentConfig
+) -> float:
+    parts: list[tuple[float, float]] = [(cfg.type_weight, _type_similarity(a, b))]
+    if pa.trigger or pb.trigger:
+        trigger = _sized_dice(pa.trigger, pa.trigger_length, pb.trigger, pb.trigger_length)
+        parts.append((cfg.trigger_weight, trigger))
+    evidence = _evidence_dice(pa, pb)
     if evidence is not None:
         parts.append((cfg.evidence_weight, evidence))
-    values = _values_similarity(a, b, cfg.value_keys)
+    keys = cfg.value_keys
+    if keys is None:
+        keys = pa.value_keys if pa.value_keys == pb.value_keys else None
+    values = _values_similarity(a, b, keys)
     if values is not None:
         parts.append((cfg.values_weight, values))
     total_weight = sum(w for w, _ in parts)
@@ -137,9 +176,10 @@ def _hungarian(
     events_b: Sequence[AlignableEvent],
     similarity: Callable[[AlignableEvent, AlignableEvent], float],
     threshold: float,
+    order_key: Callable[[AlignableEvent], tuple[int, int, int, int]] = AlignableEvent.order_key,
 ) -> list[tuple[AlignableEvent, AlignableEvent, float]]:
-    left = sorted(events_a, key=AlignableEvent.order_key)
-    right = sorted(events_b, key=AlignableEvent.order_key)
+    left = sorted(events_a, key=order_key)
+    right = sorted(events_b, key=order_key)
     if not left or not right:
         return []
     score = np.array([[similarity(x, y) for y in right] for x in left])
@@ -160,23 +200,30 @@ def align_events(
     ids = [e.id for e in events]
     if len(set(ids)) != len(ids):
         raise ValueError("event ids must be unique within an article")
-    ordered = sorted(events, key=AlignableEvent.order_key)
+    order = {e.id: e.order_key() for e in events}  # computed once per event
+
+    def order_key(event: AlignableEvent) -> tuple[int, int, int, int]:
+        return order[event.id]
+
+    ordered = sorted(events, key=order_key)
     by_coder: dict[int, list[AlignableEvent]] = {}
     for event in ordered:
         by_coder.setdefault(event.coder, []).append(event)
+    profiles = {e.id: _profile(e, cfg) for e in ordered}
     similarity: dict[tuple[int, int], float] = {}
     edges: list[tuple[float, tuple[int, int, int, int], int, int]] = []
     for coder_a, coder_b in combinations(sorted(by_coder), 2):
         for x in by_coder[coder_a]:
             for y in by_coder[coder_b]:
-                s = event_similarity(x, y, cfg)
+                s = _similarity(x, profiles[x.id], y, profiles[y.id], cfg)
                 similarity[x.id, y.id] = similarity[y.id, x.id] = s
 
         def cached(x: AlignableEvent, y: AlignableEvent) -> float:
             return similarity[x.id, y.id]
 
-        for x, y, s in _hungarian(by_coder[coder_a], by_coder[coder_b], cached, cfg.threshold):
-            edges.append((-s, min(x.order_key(), y.order_key()), x.id, y.id))
+        matched = _hungarian(by_coder[coder_a], by_coder[coder_b], cached, cfg.threshold, order_key)
+        for x, y, s in matched:
+            edges.append((-s, min(order[x.id], order[y.id]), x.id, y.id))
     cluster_of = {e.id: i for i, e in enumerate(ordered)}
     members: dict[int, list[AlignableEvent]] = {i: [e] for i, e in enumerate(ordered)}
     for _, _, x_id, y_id in sorted(edges):
@@ -192,7 +239,7 @@ def align_events(
         members[keep].extend(members.pop(gone))
         for e in members[keep]:
             cluster_of[e.id] = keep
-    groups = sorted(members.values(), key=lambda g: min(e.order_key() for e in g))
+    groups = sorted(members.values(), key=lambda g: min(order[e.id] for e in g))
     return [
         EventCluster(
             index=i,
@@ -218,29 +265,56 @@ def _role_intervals(event: AlignableEvent, role: str) -> list[tuple[int, int]]:
     return merge_intervals((s.start, s.end) for s in event.spans if s.role == role)
 
 
-def _evidence_dice(a: AlignableEvent, b: AlignableEvent, trigger_role: str) -> float | None:
-    roles = {s.role for s in (*a.spans, *b.spans) if s.role != trigger_role}
+def _evidence_dice(pa: _Profile, pb: _Profile) -> float | None:
+    """Role-aware character Dice of all non-trigger spans (None when neither has any)."""
+    if pa.evidence_roles == pb.evidence_roles:  # the usual case: the same roles marked
+        roles = pa.evidence_roles
+    else:
+        roles = tuple(sorted(pa.evidence.keys() | pb.evidence.keys()))
     if not roles:
         return None
     overlap = total = 0.0
-    for role in sorted(roles):
-        ia, ib = _role_intervals(a, role), _role_intervals(b, role)
-        size = sum(e - s for s, e in ia) + sum(e - s for s, e in ib)
-        overlap += dice(ia, ib) * size / 2.0
+    evidence_a, evidence_b = pa.evidence, pb.evidence
+    for role in roles:
+        ia, la = evidence_a.get(role, _NO_INTERVALS)
+        ib, lb = evidence_b.get(role, _NO_INTERVALS)
+        size = la + lb
+        if size:  # (roles with only empty spans add 0)
+            overlap += _sized_dice(ia, la, ib, lb) * size / 2.0
         total += size
     return 2.0 * overlap / total if total else None
+
+
+_NO_INTERVALS: tuple[list[tuple[int, int]], int] = ([], 0)
+
+
+def _sized_dice(a: list[tuple[int, int]], la: int, b: list[tuple[int, int]], lb: int) -> float:
+    """`dice(a, b)` given the covered lengths la, lb of a and b."""
+    total = la + lb
+    if total == 0:
+        return 0.0
+    if len(a) == 1 and len(b) == 1:  # the usual case: one span each
+        overlap = max(0, min(a[0][1], b[0][1]) - max(a[0][0], b[0][0]))
+    else:
+        overlap = sum(o for _, _, o in intersect_sorted(a, b))
+    return 2.0 * overlap / total
 
 
 def _values_similarity(
     a: AlignableEvent, b: AlignableEvent, keys: tuple[str, ...] | None
 ) -> float | None:
     candidates = keys if keys is not None else sorted(set(a.values) | set(b.values))
+    values_a, values_b = a.values, b.values
     scores = []
     for key in candidates:
-        x, y = a.values.get(key), b.values.get(key)
-        if x is None and y is None:
-            continue
-        scores.append(value_similarity(x, y))
+        x, y = values_a.get(key), values_b.get(key)
+        if x is None or y is None:
+            if x is not None or y is not None:
+                scores.append(0.0)
+        elif x == y:  # equal sets too: their Jaccard is 1
+            scores.append(1.0)
+        else:
+            scores.append(value_similarity(x, y))
     return sum(scores) / len(scores) if scores else None
 
 

@@ -29,8 +29,9 @@ from coding.agreement.coincidence import (
     pairable_units,
     percent_agreement_of_units,
 )
-from coding.agreement.encoding import encode_ratings
+from coding.agreement.encoding import encode_ratings, small_matrix_rows
 from coding.agreement.levels import FloatArray, Level, check_level
+from coding.agreement.small_alpha import SMALL_CELLS, small_alpha_values
 
 Reliability = Literal["reliable", "tentative", "unreliable", "undefined"]
 
@@ -100,6 +101,11 @@ def alpha_result(
 ) -> AlphaResult:
     """α plus status, percent agreement and unit/value counts; see AlphaResult."""
     checked = check_level(level)
+    rows = small_matrix_rows(data, SMALL_CELLS)
+    if rows is not None:  # an article's few coders × clusters: plain Python is faster
+        values = small_alpha_values(rows, checked, value_domain)
+        if values is not None:
+            return AlphaResult(**values)
     encoded = encode_ratings(data, checked, value_domain)
     units = pairable_units(encoded.units, encoded.codes, encoded.n_units, encoded.n_categories)
     return alpha_of_pairable_units(units, encoded.numeric_values, checked, encoded.n_coders)

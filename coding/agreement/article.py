@@ -177,11 +177,17 @@ def _cluster_disagreements(
             )
         )
 
+    by_role: dict[int, dict[str, tuple[Span, ...]]] = {}  # grouped once, read per role
+    for c in present:
+        grouped: dict[str, list[Span]] = {}
+        for span in cluster.events[c].spans:
+            grouped.setdefault(span.role, []).append(span)
+        by_role[c] = {role: tuple(spans) for role, spans in grouped.items()}
+
     def role_spans(role: str | None) -> dict[int, tuple[Span, ...]]:
-        return {
-            c: tuple(s for s in cluster.events[c].spans if role is None or s.role == role)
-            for c in present
-        }
+        if role is None:
+            return {c: tuple(cluster.events[c].spans) for c in present}
+        return {c: by_role[c].get(role, ()) for c in present}
 
     if len(present) < len(coders):
         add(
@@ -202,7 +208,7 @@ def _cluster_disagreements(
         values = {c: field_value(cluster.events[c], spec.key) for c in present}
         if not _all_equal(list(values.values())):
             add(spec.group, present, spec.key, values, role_spans(spec.key))
-    roles = sorted({s.role for c in present for s in cluster.events[c].spans})
+    roles = sorted({role for c in present for role in by_role[c]})
     for role in roles:
         spans = role_spans(role)
         bounds = {c: tuple(sorted((s.start, s.end) for s in spans[c])) for c in present}

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from coding.agreement.alpha import RELIABLE_ALPHA, TENTATIVE_ALPHA, alpha_of_pairable_units
-from coding.agreement.coincidence import PairableUnits, pairable_units
+from coding.agreement.coincidence import PairableUnits, pairable_units, within_unit_pairs
 from coding.agreement.encoding import encode_ratings
 from coding.agreement.levels import (
     FloatArray,
@@ -148,11 +148,7 @@ def unit_pair_coincidences(units: PairableUnits) -> tuple[IntArray, IntArray, In
     """
     counts = units.counts
     rows = units.entry_rows()
-    per_row = np.diff(counts.indptr)
-    block = per_row[rows]  # partners of each entry: all entries of its row
-    left = np.repeat(np.arange(counts.nnz), block)
-    block_start = np.repeat(np.cumsum(block) - block, block)
-    right = counts.indptr[rows[left]] + (np.arange(len(left)) - block_start)
+    left, right = within_unit_pairs(counts.indptr, rows)
     n_left, n_right = counts.data[left], counts.data[right]
     m = units.values_per_unit()[rows[left]]
     observed = n_left * (n_right - (left == right)) / (m - 1.0)
@@ -249,6 +245,7 @@ def _replicate_alphas(
 def _resampling_counts(rng: np.random.Generator, size: int, n_clusters: int) -> FloatArray:
     """(size × C) counts: how often each cluster is drawn in C draws with replacement."""
     draws = rng.integers(0, n_clusters, size=(size, n_clusters))
-    offsets = (np.arange(size, dtype=np.int64) * n_clusters)[:, None]
-    flat = np.bincount((draws + offsets).ravel(), minlength=size * n_clusters)
+    draws += (np.arange(size, dtype=np.int64) * n_clusters)[:, None]  # in place: one array
+    flat = np.bincount(draws.ravel(), minlength=size * n_clusters)  # fewer live temporaries
+    del draws
     return flat.reshape(size, n_clusters).astype(np.float64)

@@ -13,7 +13,8 @@ Marginals n_c = Σ_k o_ck are the pairable value frequencies, n = Σ n_c, and
 The unit counts n_uc are a sparse (pairable units × V) matrix built with one sort.
 O itself is one sparse product of that matrix with itself (no N × V × V tensor);
 α needs only Σ o δ², which for nominal, ordinal and interval data has per-unit
-closed forms (`observed_pair_sum`), so only ratio data form O's off-diagonal cells.
+closed forms (`observed_pair_sum`); ratio data sum over the few pairs of codes within
+each unit. O itself is only formed by the accumulator and the KALPHA bootstrap.
 """
 
 from __future__ import annotations
@@ -56,11 +57,16 @@ class PairableUnits:
 
     def values_per_unit(self) -> FloatArray:
         """m_u for every pairable unit."""
-        return np.asarray(self.counts.sum(axis=1), dtype=np.float64).ravel()
+        # bincount, not the sparse sum: the same (integer) sums without SciPy's per-call cost
+        counts = self.counts
+        m = np.bincount(self.entry_rows(), weights=counts.data, minlength=counts.shape[0])
+        return m.astype(np.float64, copy=False)
 
     def marginals(self) -> FloatArray:
         """n_c: pairable values per code."""
-        return np.asarray(self.counts.sum(axis=0), dtype=np.float64).ravel()
+        counts = self.counts
+        n_c = np.bincount(counts.indices, weights=counts.data, minlength=counts.shape[1])
+        return n_c.astype(np.float64, copy=False)
 
     def entry_rows(self) -> IntArray:
         """Row (pairable unit) of every stored count, parallel to counts.data."""
@@ -97,6 +103,17 @@ def pairable_units(units: IntArray, codes: IntArray, n_units: int, n_codes: int)
         n_single=int(np.count_nonzero(per_unit == 1)),
         n_empty=int(np.count_nonzero(per_unit == 0)),
     )
+
+
+def within_unit_pairs(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """(left, right): every ordered pair of stored entries of the same unit (row), i = j
+    included, unit by unit; `rows` is the row of each entry (PairableUnits.entry_rows)."""
+    per_row = np.diff(indptr)
+    block = per_row[rows]  # partners of each entry: all entries of its row
+    left = np.repeat(np.arange(len(rows), dtype=np.int64), block)
+    block_start = np.repeat(np.cumsum(block) - block, block)
+    right = indptr[rows[left]] + (np.arange(len(left), dtype=np.int64) - block_start)
+    return left, right.astype(np.int64)
 
 
 def coincidence_matrix(units: PairableUnits) -> sp.coo_array:
@@ -178,18 +195,28 @@ def observed_pair_sum(
     Diagonal cells have δ² = 0, so Σ_ck o_ck δ²_ck = Σ_u Σ_ck n_uc n_uk δ²_ck / (m_u − 1),
     which has per-unit closed forms: nominal (m_u² − Σ_c n_uc²), and for δ² = (x_c − x_k)²
     (interval; ordinal on mid-ranks) 2 (m_u Σ n_uc x_c² − (Σ n_uc x_c)²), with x centred
-    first. Only ratio data need the off-diagonal coincidences.
+    first. Ratio data sum n_uc n_uk δ²_ck over the pairs of distinct codes of each unit.
     """
     if units.n_pairable == 0:
         return 0.0
-    if level == "ratio":
-        observed = coincidence_matrix(units)
-        rows, cols = observed.row.astype(np.int64), observed.col.astype(np.int64)
-        deltas = pair_deltas(level, rows, cols, numeric_values, units.marginals())
-        return float(np.dot(observed.data, deltas))
     counts, codes = units.counts.data, units.counts.indices
     rows = units.entry_rows()
     m = units.values_per_unit()
+    if level == "ratio":
+        # Σ over the pairs of distinct codes within each unit (δ² = 0 on the diagonal),
+        # without forming O: a sparse product costs more than the few pairs of a unit.
+        left, right = within_unit_pairs(units.counts.indptr, rows)
+        off = codes[left] != codes[right]
+        left, right = left[off], right[off]
+        observed = counts[left] * counts[right] / (m[rows[left]] - 1.0)
+        deltas = pair_deltas(
+            level,
+            codes[left].astype(np.int64),
+            codes[right].astype(np.int64),
+            numeric_values,
+            units.marginals(),
+        )
+        return float(np.dot(observed, deltas))
     if level == "nominal":
         squares = np.bincount(rows, weights=counts * counts, minlength=units.n_pairable)
         return float(np.sum((m * m - squares) / (m - 1.0)))
@@ -198,7 +225,12 @@ def observed_pair_sum(
     x = x - float(np.dot(marginals, x)) / float(marginals.sum())
     first = np.bincount(rows, weights=counts * x[codes], minlength=units.n_pairable)
     second = np.bincount(rows, weights=counts * x[codes] ** 2, minlength=units.n_pairable)
-    return float(np.sum(2.0 * (m * second - first * first) / (m - 1.0)))
+    per_unit = 2.0 * (m * second - first * first) / (m - 1.0)
+    # Each term is 2m²/(m − 1) times the variance of the unit's values: ≥ 0, and exactly 0
+    # when they are all equal (one stored code). Cancellation can leave ±1e-16 there, and a
+    # negative sum would push α just above 1 (which the database rightly refuses).
+    per_unit[np.diff(units.counts.indptr) == 1] = 0.0
+    return float(np.sum(np.maximum(per_unit, 0.0)))
 
 
 def alpha_from_sums(

@@ -84,6 +84,54 @@ def encode_ratings(
     return encoded
 
 
+_PLAIN_TYPES: Final = frozenset({type(None), bool, int, float, str, frozenset, tuple})
+_NOT_STR_TYPES: Final = frozenset({bool, int, frozenset, tuple})
+
+
+def small_matrix_rows(data: Any, max_cells: int) -> Sequence[Sequence[Any]] | None:
+    """`data` itself when it is a small list/tuple matrix that plain Python may encode with
+    the same meaning as `encode_ratings`, else None.
+
+    That is: 1..max_cells cells in rows of equal length, holding only None, bool, int
+    (|x| < 2⁵³), finite or NaN float, str, frozenset or tuple, and not both strings and
+    other values (NumPy would turn the others into strings), nor the string "nan" (which
+    NumPy string arrays treat as missing). None and NaN are missing.
+    """
+    if not isinstance(data, list | tuple) or not data:
+        return None
+    width = len(data[0]) if isinstance(data[0], list | tuple) else 0
+    if width == 0 or len(data) * width > max_cells:
+        return None
+    for row in data:
+        if not isinstance(row, list | tuple) or len(row) != width:
+            return None
+    kinds = {type(value) for row in data for value in row}
+    if not kinds <= _PLAIN_TYPES:
+        return None
+    if float in kinds:
+        floats = [v for row in data for v in row if type(v) is float]
+        if any(math.isinf(v) for v in floats):
+            return None
+        if str in kinds and any(v == v for v in floats):  # a number among strings
+            return None
+    if str in kinds and (kinds & _NOT_STR_TYPES or any("nan" in row for row in data)):
+        return None
+    if int in kinds and any(
+        not -_MAX_EXACT_FLOAT_INT < v < _MAX_EXACT_FLOAT_INT
+        for row in data
+        for v in row
+        if type(v) is int
+    ):
+        return None
+    return data
+
+
+def is_numeric_matrix(rows: Sequence[Sequence[Any]]) -> bool:
+    """Whether NumPy makes a number array of these plain rows (no None, only bool, int and
+    float), so that `encode_ratings` takes its numeric path (which needs a numeric domain)."""
+    return all(type(v) in (bool, int, float) for row in rows for v in row)
+
+
 def _as_matrix(data: Any) -> np.ndarray:
     if isinstance(data, np.ndarray):
         matrix = data

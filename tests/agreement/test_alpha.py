@@ -190,3 +190,14 @@ def test_interval_alpha_is_stable_on_large_offsets() -> None:
 )
 def test_interpretation_bands(value: float, band: str) -> None:
     assert interpret_alpha(value) == band
+
+
+def test_interval_alpha_of_perfect_agreement_is_exactly_one() -> None:
+    """Rounding once gave 1.0000000000000002, which the database (rightly) refuses."""
+    import numpy as np
+
+    from coding.agreement import alpha_result
+
+    data = [[738107, 738120, 738228]] * 3
+    assert alpha_result(data, "interval").value == 1.0
+    assert alpha_result(np.array(data, dtype=float), "interval").value == 1.0
