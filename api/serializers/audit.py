@@ -4,7 +4,10 @@ from coding.models import AuditEntry
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    # Entries written by the system (imports, balancing, releases) have no actor: null.
+    actor = serializers.CharField(
+        source="actor.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AuditEntry

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers.events import EventWriteSerializer, SpanWriteSerializer
+from api.serializers.workflow import error_responses
 from coding import access
 from coding.adjudication_selectors import adjudication_queue, event_dict, side_by_side
 from coding.codebook_runtime import event_type_codes
@@ -39,6 +41,14 @@ def _adjudication(article: Article) -> Adjudication:
     return adjudication
 
 
+# Every view below but the coder's one is for the project's supervisors and admins: other
+# members get 403 before anything is looked up, non-members 404.
+E403 = "Supervisors and admins of the project only"
+E404 = "No such project or article (or the adjudication is not opened)"
+# Writes take JSON only: a form encoding would silently drop nested objects (`fields`, spans).
+WRITE_ERRORS = (400, 401, 403, 404, 409, 415, 422)
+
+
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
 
@@ -61,6 +71,11 @@ class QueueRowSerializer(serializers.Serializer):
         OpenApiParameter("min_severity", int),
         OpenApiParameter("status", str, enum=["none", "open", "validated"]),
     ],
+)
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: QueueRowSerializer, **error_responses(401, 403, 404, 422, e403=E403)}
+    )
 )
 class QueueView(generics.ListAPIView):
     """Articles whose coders disagree, most severe first: an event found by one coder only (5)
@@ -97,7 +112,7 @@ class QueueView(generics.ListAPIView):
 def _int(raw: str | None, name: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # int() refuses "²", which isdigit()
         raise ValidationFailed(
             f"{name} must be a positive integer",
             errors=[{"field": name, "code": "invalid", "message": raw}],
@@ -188,7 +203,7 @@ class ReasonSerializer(serializers.Serializer):
 class ArticleAdjudicationView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("anonymize", bool, description="Hide coders' names")],
-        responses={200: SideBySideSerializer},
+        responses={200: SideBySideSerializer, **error_responses(401, 403, 404, e403=E403)},
         summary="Side by side: the text once, aligned events in rows, coders in columns",
     )
     def get(self, request: Request, project_id: int, article_id: int) -> Response:
@@ -200,7 +215,7 @@ class ArticleAdjudicationView(APIView):
         request=None,
         responses={
             201: SideBySideSerializer,
-            409: OpenApiResponse(description="Coders still working"),
+            **error_responses(401, 403, 404, 409, e403=E403, e409="Coders still working"),
         },
         summary="Open the article's adjudication (auto-accepts unanimous events when "
         "the project allows it)",
@@ -219,15 +234,20 @@ class ArticleAdjudicationView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class DecisionsView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=DecisionSerializer,
         responses={
             201: DecisionOutSerializer,
-            409: OpenApiResponse(
-                description="Already decided (the winning decision is returned) "
-                "or the article is validated"
+            **error_responses(
+                *WRITE_ERRORS,
+                e403=E403,
+                e404="No such project, article or aligned event, or the adjudication is not opened",
+                e409="Already decided (the winning decision is returned as `decision`) "
+                "or the article is validated",
+                e422="Invalid decision, or the gold event does not fit the codebook",
             ),
-            422: OpenApiResponse(description="The gold event does not fit the codebook"),
         },
         summary="Decide an aligned event: accept, merge field by field, reject, or add one",
     )
@@ -298,7 +318,21 @@ def _event_input(data: dict[str, Any]) -> EventInput:
 
 @extend_schema(tags=["adjudication"])
 class UndoDecisionView(APIView):
-    @extend_schema(request=VersionSerializer, responses={200: DecisionOutSerializer})
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=VersionSerializer,
+        responses={
+            200: DecisionOutSerializer,
+            **error_responses(
+                *WRITE_ERRORS,
+                412,
+                e403=E403,
+                e404="No such live decision (or project, article)",
+                e409="The article is validated",
+            ),
+        },
+    )
     def post(
         self, request: Request, project_id: int, article_id: int, decision_id: int
     ) -> Response:
@@ -316,9 +350,20 @@ class UndoDecisionView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class GoldEventView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=EventWriteSerializer,
-        responses={200: DecisionOutSerializer, 412: OpenApiResponse(description="Stale version")},
+        responses={
+            200: DecisionOutSerializer,
+            **error_responses(
+                *WRITE_ERRORS,
+                412,
+                e403=E403,
+                e404="No such gold event in this adjudication (or project, article)",
+                e409="The article is validated",
+            ),
+        },
     )
     def put(self, request: Request, project_id: int, article_id: int, event_id: int) -> Response:
         article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
@@ -341,11 +386,20 @@ class GoldEventView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class ValidateView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=VersionSerializer,
         responses={
             200: AdjudicationOutSerializer,
-            422: OpenApiResponse(description="Aligned events still undecided (listed)"),
+            **error_responses(
+                *WRITE_ERRORS,
+                412,
+                e403=E403,
+                e404=E404,
+                e409="Validated already",
+                e422="Aligned events still undecided (listed), or no version",
+            ),
         },
         summary="Mark the article validated (every aligned event decided)",
     )
@@ -363,9 +417,16 @@ class ValidateView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class ReopenAdjudicationView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=ReasonSerializer,
-        responses={200: AdjudicationOutSerializer},
+        responses={
+            200: AdjudicationOutSerializer,
+            **error_responses(
+                *WRITE_ERRORS, e403=E403, e404=E404, e409="Not validated", e422="No reason"
+            ),
+        },
         summary="Reopen a validated article (a new revision; audited)",
     )
     def post(self, request: Request, project_id: int, article_id: int) -> Response:
@@ -399,7 +460,13 @@ class AdjudicatedForCoderView(APIView):
     @extend_schema(
         responses={
             200: AdjudicatedSerializer,
-            409: OpenApiResponse(description="Not validated yet"),
+            **error_responses(
+                401,
+                404,
+                409,
+                e404="No such assignment, or not yours (coders)",
+                e409="Not validated yet",
+            ),
         }
     )
     def get(self, request: Request, assignment_id: int) -> Response:

@@ -8,8 +8,8 @@ from typing import Any
 
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.workflow import error_responses
 from coding import access, selectors
 from coding.agreement import interpret_alpha
 from coding.errors import NotFound, ValidationFailed
@@ -112,14 +113,17 @@ class ProjectAgreementView(APIView):
                 description="Drill-down (default: per field)",
             )
         ],
-        responses=inline_serializer(
-            "ProjectAgreement",
-            {
-                "run": RunSerializer(allow_null=True),
-                "in_progress": RunSerializer(allow_null=True),
-                "results": AlphaRowSerializer(many=True),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "ProjectAgreement",
+                {
+                    "run": RunSerializer(allow_null=True),
+                    "in_progress": RunSerializer(allow_null=True),
+                    "results": AlphaRowSerializer(many=True),
+                },
+            ),
+            **error_responses(401, 403, 404, 422, e403="Coders see only their own figures"),
+        },
         summary="Krippendorff's α per field with cluster-bootstrap CI, or a drill-down",
     )
     def get(self, request: Request, project_id: int) -> Response:
@@ -156,7 +160,7 @@ class ProjectAgreementView(APIView):
 class RecomputeView(APIView):
     @extend_schema(
         request=None,
-        responses={202: RunSerializer},
+        responses={202: RunSerializer, **error_responses(401, 403, 404)},
         summary="Recompute all agreement of the project in the background",
     )
     def post(self, request: Request, project_id: int) -> Response:
@@ -168,7 +172,10 @@ class RecomputeView(APIView):
 
 @extend_schema(tags=["agreement"])
 class RunDetailView(APIView):
-    @extend_schema(responses=RunSerializer, summary="A run's status and progress (done/total)")
+    @extend_schema(
+        responses={200: RunSerializer, **error_responses(401, 403, 404)},
+        summary="A run's status and progress (done/total)",
+    )
     def get(self, request: Request, project_id: int, run_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
         run = AgreementRun.objects.filter(project=project, scope="project", pk=run_id).first()
@@ -189,7 +196,13 @@ class ArticleAgreementView(APIView):
                     "disagreements": serializers.ListField(child=serializers.DictField()),
                 },
             ),
-            404: OpenApiResponse(description="No such article in the project"),
+            **error_responses(
+                401,
+                403,
+                404,
+                e403="Supervisors only: the details are the coders' values",
+                e404="No such article in the project",
+            ),
         }
     )
     def get(self, request: Request, project_id: int, article_id: int) -> Response:
@@ -240,6 +253,14 @@ class DisagreementSerializer(serializers.Serializer):
         OpenApiParameter("article", int),
     ],
 )
+@extend_schema_view(
+    get=extend_schema(
+        responses={
+            200: DisagreementSerializer,
+            **error_responses(401, 403, 404, 422, e404="No such project or page"),
+        }
+    )
+)
 class DisagreementListView(generics.ListAPIView):
     """Where coders differ, most severe first: unmatched events, event type, actors/location,
     other fields, span boundaries. Each links to the article's agreement detail."""
@@ -276,7 +297,7 @@ class DisagreementListView(generics.ListAPIView):
 def _positive(raw: str | None, name: str) -> int | None:
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # int() refuses "²", which isdigit()
         raise ValidationFailed(
             f"{name} must be a positive integer",
             errors=[{"field": name, "code": "invalid", "message": raw}],

@@ -1,8 +1,11 @@
 """Token authentication, throttled per client address."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import AnonRateThrottle
+
+from api.serializers.workflow import ErrorSerializer, error_responses
 
 
 class LoginRateThrottle(AnonRateThrottle):
@@ -25,6 +28,18 @@ class LoginRateThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-@extend_schema(tags=["auth"], summary="Exchange a username and password for an API token")
+@extend_schema(
+    tags=["auth"],
+    summary="Exchange a username and password for an API token",
+    responses={
+        200: AuthTokenSerializer,  # the response: {"token": "…"}
+        **error_responses(400, 422, e422="Wrong username or password, or one is missing"),
+        429: OpenApiResponse(
+            ErrorSerializer,
+            description="Too many attempts from this address; retry after the Retry-After "
+            "header's seconds (LOGIN_THROTTLE_RATE)",
+        ),
+    },
+)
 class TokenView(ObtainAuthToken):
     throttle_classes = [LoginRateThrottle]

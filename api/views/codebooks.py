@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.workflow import error_responses
 from coding.codebook_spec import (
     CodebookFileError,
     UnknownPresetError,
@@ -42,14 +44,21 @@ class VersionDetailSerializer(VersionSerializer):
     spec = serializers.DictField(help_text="The canonical codebook document")
 
 
-LoadSerializer = inline_serializer(
-    "CodebookLoad",
-    {
-        "document": serializers.CharField(required=False, help_text="YAML or JSON codebook text"),
-        "preset": serializers.CharField(required=False, help_text="Or a built-in preset name"),
-        "publish": serializers.BooleanField(required=False, default=False),
-    },
-)
+class CodebookLoadSerializer(serializers.Serializer):
+    document = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="YAML or JSON codebook text",
+    )
+    preset = serializers.CharField(
+        required=False, allow_blank=True, help_text="Or a built-in preset name"
+    )
+    publish = serializers.BooleanField(required=False, default=False)
+
+
+E403 = "Site admins only"
+E404 = "No such codebook version, or none of your projects uses it"
 
 
 def _visible_versions(user: User) -> QuerySet[CodebookVersion]:
@@ -88,24 +97,40 @@ def _summary(version: CodebookVersion) -> dict[str, object]:
 
 @extend_schema(tags=["codebooks"])
 class CodebookVersionListView(APIView):
+    # JSON only: a form encoding would turn `publish=false` into a true value.
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        responses=VersionSerializer(many=True),
+        responses={200: VersionSerializer(many=True), **error_responses(401)},
         summary="Codebook versions you can see (site admins: all)",
     )
     def get(self, request: Request) -> Response:
         return Response([_summary(v) for v in _visible_versions(request.user)])  # type: ignore[arg-type]
 
     @extend_schema(
-        request=LoadSerializer,
+        request=CodebookLoadSerializer,
         responses={
             201: VersionSerializer,
-            422: OpenApiResponse(description="Every problem of the file, by path; nothing written"),
+            **error_responses(
+                400,
+                401,
+                403,
+                409,
+                415,
+                422,
+                e403=E403,
+                e409="The document's version number exists already",
+                e422="Every problem of the file, by path; nothing written",
+            ),
         },
         summary="Load a codebook version from a document or a preset (site admins)",
     )
     def post(self, request: Request) -> Response:
         _require_staff(request.user)  # type: ignore[arg-type]
-        document, preset = request.data.get("document"), request.data.get("preset")
+        serializer = CodebookLoadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        document, preset = data.get("document"), data.get("preset")
         if bool(document) == bool(preset):
             raise ValidationFailed(
                 "give either a document or a preset",
@@ -129,7 +154,7 @@ class CodebookVersionListView(APIView):
         version = codebook_version_create(
             spec=spec,
             actor=request.user,  # type: ignore[arg-type]
-            publish=bool(request.data.get("publish")),
+            publish=data["publish"],
         )
         return Response(_summary(version), status=status.HTTP_201_CREATED)
 
@@ -137,9 +162,12 @@ class CodebookVersionListView(APIView):
 @extend_schema(tags=["codebooks"])
 class CodebookPresetListView(APIView):
     @extend_schema(
-        responses=inline_serializer(
-            "Presets", {"presets": serializers.ListField(child=serializers.CharField())}
-        )
+        responses={
+            200: inline_serializer(
+                "Presets", {"presets": serializers.ListField(child=serializers.CharField())}
+            ),
+            **error_responses(401),
+        }
     )
     def get(self, request: Request) -> Response:
         return Response({"presets": list_presets()})
@@ -147,7 +175,7 @@ class CodebookPresetListView(APIView):
 
 @extend_schema(tags=["codebooks"])
 class CodebookVersionDetailView(APIView):
-    @extend_schema(responses=VersionDetailSerializer)
+    @extend_schema(responses={200: VersionDetailSerializer, **error_responses(401, 404, e404=E404)})
     def get(self, request: Request, version_id: int) -> Response:
         version = _version_for(request.user, version_id)  # type: ignore[arg-type]
         return Response({**_summary(version), "spec": version.spec})
@@ -156,7 +184,10 @@ class CodebookVersionDetailView(APIView):
 @extend_schema(tags=["codebooks"])
 class CodebookVersionExportView(APIView):
     @extend_schema(
-        responses={(200, "application/yaml"): str},
+        responses={
+            (200, "application/yaml"): OpenApiResponse(description="The codebook document"),
+            **error_responses(401, 404, e404=E404),
+        },
         summary="The version as canonical YAML (loads back byte-identically)",
     )
     def get(self, request: Request, version_id: int) -> HttpResponse:
@@ -172,7 +203,10 @@ class CodebookVersionExportView(APIView):
 class CodebookVersionPublishView(APIView):
     @extend_schema(
         request=None,
-        responses={200: VersionSerializer, 409: OpenApiResponse(description="Already published")},
+        responses={
+            200: VersionSerializer,
+            **error_responses(401, 403, 404, 409, e403=E403, e404=E404, e409="Published already"),
+        },
     )
     def post(self, request: Request, version_id: int) -> Response:
         _require_staff(request.user)  # type: ignore[arg-type]
@@ -184,7 +218,7 @@ class CodebookVersionPublishView(APIView):
 class CodebookVersionNewDraftView(APIView):
     @extend_schema(
         request=None,
-        responses={201: VersionSerializer},
+        responses={201: VersionSerializer, **error_responses(401, 403, 404, e403=E403, e404=E404)},
         summary="A new draft (next number) copied from this version",
     )
     def post(self, request: Request, version_id: int) -> Response:

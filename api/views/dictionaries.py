@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.workflow import error_responses
 from coding import access
 from coding.dictionary_search import SearchHit, alias_matcher, dictionary_search
 from coding.errors import ValidationFailed
@@ -29,7 +30,7 @@ def _ids(request: Request) -> list[int] | None:
     if raw is None:
         return None
     parts = [p for p in raw.split(",") if p]
-    if not parts or len(parts) > 200 or not all(p.isdigit() for p in parts):
+    if not parts or len(parts) > 200 or not all(_is_digits(p) for p in parts):
         raise ValidationFailed(
             "ids must be 1–200 comma-separated integers",
             errors=[{"field": "ids", "code": "invalid", "message": raw[:100]}],
@@ -37,9 +38,14 @@ def _ids(request: Request) -> list[int] | None:
     return [int(p) for p in parts]
 
 
+def _is_digits(raw: str) -> bool:
+    """ASCII digits only: int() refuses "²", which str.isdigit() accepts."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _limit(request: Request) -> int:
     raw = request.query_params.get("limit", "20")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+    if not _is_digits(raw) or not 1 <= int(raw) <= 100:
         raise ValidationFailed(
             "limit must be 1–100",
             errors=[{"field": "limit", "code": "invalid", "message": "an integer from 1 to 100"}],
@@ -72,7 +78,10 @@ class LocationHit(serializers.Serializer):
 class ActorSearchView(APIView):
     @extend_schema(
         parameters=QUERY,
-        responses=inline_serializer("ActorSearch", {"results": ActorHit(many=True)}),
+        responses={
+            200: inline_serializer("ActorSearch", {"results": ActorHit(many=True)}),
+            **error_responses(401, 422),
+        },
     )
     def get(self, request: Request) -> Response:
         ids = _ids(request)
@@ -104,7 +113,10 @@ class ActorSearchView(APIView):
 class LocationSearchView(APIView):
     @extend_schema(
         parameters=QUERY,
-        responses=inline_serializer("LocationSearch", {"results": LocationHit(many=True)}),
+        responses={
+            200: inline_serializer("LocationSearch", {"results": LocationHit(many=True)}),
+            **error_responses(401, 422),
+        },
     )
     def get(self, request: Request) -> Response:
         ids = _ids(request)
@@ -164,14 +176,17 @@ class SuggestionsView(APIView):
             OpenApiParameter("start", int, description="Region start (code points)"),
             OpenApiParameter("end", int, description="Region end (code points)"),
         ],
-        responses=inline_serializer(
-            "Suggestions",
-            {
-                "actors": SuggestionHit(many=True),
-                "locations": SuggestionHit(many=True),
-                "dates": DateHit(many=True),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "Suggestions",
+                {
+                    "actors": SuggestionHit(many=True),
+                    "locations": SuggestionHit(many=True),
+                    "dates": DateHit(many=True),
+                },
+            ),
+            **error_responses(401, 404, 422, e404="No such assignment, or not yours (coders)"),
+        },
     )
     def get(self, request: Request, assignment_id: int) -> Response:
         assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
@@ -232,7 +247,7 @@ class SuggestionsView(APIView):
             raw = request.query_params.get(name)
             if raw is None:
                 values.append(None)
-            elif raw.isdigit() and int(raw) <= length:
+            elif _is_digits(raw) and int(raw) <= length:
                 values.append(int(raw))
             else:
                 raise ValidationFailed(

@@ -8,10 +8,9 @@ from django.db import IntegrityError
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_serializer,
     extend_schema_view,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
@@ -221,18 +220,9 @@ class ArticleDetailView(APIView):
         return Response(ArticleDetailSerializer(article).data)
 
 
-@extend_schema_serializer(component_name="AuditEntry")
-class _AuditEntryOutSerializer(AuditEntrySerializer):
-    # Entries written by the system (imports, balancing) have no actor.
-    # TODO(lead): move allow_null=True into api/serializers/audit.py and drop this subclass.
-    actor = serializers.CharField(
-        source="actor.username", default=None, read_only=True, allow_null=True
-    )
-
-
 @extend_schema(tags=["audit"])
 @extend_schema_view(
-    get=extend_schema(responses={200: _AuditEntryOutSerializer, **error_responses(401, 403, 404)})
+    get=extend_schema(responses={200: AuditEntrySerializer, **error_responses(401, 403, 404)})
 )
 class AuditListView(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -245,7 +235,7 @@ class AuditListView(generics.ListAPIView):
         )
         return selectors.project_audit(project)
 
-    serializer_class = _AuditEntryOutSerializer
+    serializer_class = AuditEntrySerializer
 
 
 @extend_schema(tags=["users"])

@@ -7,12 +7,14 @@ from typing import Any
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.workflow import error_responses
 from coding import access
-from coding.errors import NotFound, PermissionDenied
+from coding.errors import NotFound, PermissionDenied, ValidationFailed
 from coding.models import Adjudication, Article, Assignment, CodedEvent, Comment, Project, User
 from coding.services.comments import comment_add
 from coding.services.feedback import coder_feedback
@@ -43,8 +45,10 @@ def _comment_scope(user: User, project_id: int, article_id: int) -> tuple[Articl
 
     Supervisors and admins: always, every event. A coder of the article: only once it is
     validated, and only comments on the article, the gold events and their own events.
+    Researchers: never (403, like every coder-layer view; checked before the article is
+    looked up, so article ids reveal nothing).
     """
-    project, role = access.access_project(user, project_id)
+    project, role = access.access_project(user, project_id, roles={access.CODER, *access.MANAGERS})
     article = (
         Article.objects.select_related("project").filter(project=project, pk=article_id).first()
     )
@@ -67,22 +71,65 @@ def _comment_scope(user: User, project_id: int, article_id: int) -> tuple[Articl
     return article, visible
 
 
+def _visible_comments(article: Article, visible_events: set[int] | None) -> list[Comment]:
+    """The article's comments the user may read, oldest first. For a coder
+    (`visible_events` given): those on the article or a visible event, and not in the
+    thread of a hidden one (a reply to a comment on another coder's event is about that
+    event too, whatever its own `event`)."""
+    comments = list(
+        Comment.objects.filter(article=article)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    if visible_events is None:
+        return comments
+    shown: set[int] = set()
+    for comment in sorted(comments, key=lambda c: c.pk):  # a reply is newer than its parent
+        if (comment.event_id is None or comment.event_id in visible_events) and (
+            comment.parent_id is None or comment.parent_id in shown
+        ):
+            shown.add(comment.pk)
+    return [c for c in comments if c.pk in shown]
+
+
+COMMENT_ERRORS = error_responses(
+    401,
+    403,
+    404,
+    e403="A researcher, or a coder before the article is validated",
+    e404="No such article in the project, or not one of yours (coders)",
+)
+
+
 @extend_schema(tags=["adjudication"])
 class CommentsView(APIView):
-    @extend_schema(responses=CommentSerializer(many=True))
+    parser_classes = [JSONParser]
+
+    @extend_schema(responses={200: CommentSerializer(many=True), **COMMENT_ERRORS})
     def get(self, request: Request, project_id: int, article_id: int) -> Response:
         article, visible = _comment_scope(request.user, project_id, article_id)  # type: ignore[arg-type]
-        comments = Comment.objects.filter(article=article).select_related("author")
-        if visible is not None:
-            comments = comments.filter(Q(event__isnull=True) | Q(event_id__in=visible))
-        return Response([_comment(c) for c in comments.order_by("created_at", "id")])
+        return Response([_comment(c) for c in _visible_comments(article, visible)])
 
-    @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
+    @extend_schema(
+        request=CommentSerializer,
+        responses={201: CommentSerializer, **COMMENT_ERRORS, **error_responses(400, 415, 422)},
+    )
     def post(self, request: Request, project_id: int, article_id: int) -> Response:
         article, visible = _comment_scope(request.user, project_id, article_id)  # type: ignore[arg-type]
         serializer = CommentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        parent = data.get("parent")
+        hidden_parent = (
+            visible is not None
+            and parent is not None
+            and parent not in {c.pk for c in _visible_comments(article, visible)}
+        )
+        if hidden_parent:  # the same answer as for a comment that does not exist
+            raise ValidationFailed(
+                "no such comment in this article",
+                errors=[{"field": "parent", "code": "not_found", "message": str(parent)}],
+            )
         comment = comment_add(
             article=article,
             author=request.user,
@@ -124,7 +171,7 @@ def _feedback_rows(project: Project, coder_id: int | None) -> list[dict[str, Any
 @extend_schema(tags=["adjudication"])
 class ProjectFeedbackView(APIView):
     @extend_schema(
-        responses=FeedbackSerializer(many=True),
+        responses={200: FeedbackSerializer(many=True), **error_responses(401, 403, 404)},
         summary="Every coder's precision / recall / F1 against the gold layer",
     )
     def get(self, request: Request, project_id: int) -> Response:
@@ -136,12 +183,15 @@ class ProjectFeedbackView(APIView):
 class MyFeedbackView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("project", int, required=True)],
-        responses=FeedbackSerializer(many=True),
+        responses={
+            200: FeedbackSerializer(many=True),
+            **error_responses(401, 403, 404, e403="Not a coder of the project"),
+        },
         summary="My own figures against the gold layer (coders)",
     )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("project", "")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # int() refuses "²", which isdigit()
             raise NotFound("project not found")
         project, _ = access.access_project(request.user, int(raw), roles={access.CODER})  # type: ignore[arg-type]
         return Response(_feedback_rows(project, request.user.pk))

@@ -3,7 +3,10 @@ answer has one row or dozens (no N+1).
 
 Each endpoint is measured on the `world` as it is (one assignment per coder, one event) and
 again after it grew (30 assignments per coder, 50 events with 4 evidence spans each, 25
-members, a long audit log). Clients are force-authenticated: with a token, every request
+members, a long audit log). The views after coding (agreement, disagreements, the
+adjudication queue and side by side, the adjudicated version, releases) are measured on one
+adjudicated article and one release, then on 22 articles, one with 12 coded events and 8
+decisions, and 5 releases. Clients are force-authenticated: with a token, every request
 makes one more query (the token lookup). Each URL is requested once before measuring, to warm
 the per-process codebook caches (coding.codebook_runtime), as a running server has them.
 """
@@ -19,7 +22,7 @@ from coding.services.assignment import assignments_balance
 from coding.services.events import EventInput, SpanInput, event_create
 from coding.services.projects import membership_set
 from tests.factories import UserFactory
-from tests.world import Item, World, complete_event
+from tests.world import ARTICLE_TEXT, Item, World, complete_event
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,133 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_data(
     # The detail's summary is the list's row (n_events, last_activity computed in Python).
     row = next(r for r in large["me/assignments/ coder"]["results"] if r["n_events"] == 50)
     assert detail["assignment"] == row
+
+
+# --- After coding: agreement, adjudication, releases ------------------------------------------
+
+# fmt: off
+# Each project view: the project + the caller's role (access), then what is listed.
+REVIEW_EXPECTED: list[tuple[str, str, int]] = [
+    # the newest done run, the one in progress, its rows
+    ("projects/{p}/agreement/",                    "supervisor", 5),
+    ("projects/{p}/agreement/?by=coder_pair",      "researcher", 5),
+    # COUNT, the page (run joined)
+    ("projects/{p}/disagreements/",                "supervisor", 4),
+    # COUNT, the page (severity, count, status and title as subqueries)
+    ("projects/{p}/adjudication/queue/",           "supervisor", 4),
+    # article, its run, coders' names, coder events, their spans, disagreements,
+    # adjudication, decisions (who decided joined), gold events, their spans
+    ("projects/{p}/articles/{art}/adjudication/",  "supervisor", 12),
+    # releases (codebook joined), their files
+    ("projects/{p}/releases/",                     "researcher", 4),
+    # a coder's own: the assignment (with the coder's membership), adjudication, gold
+    # events, their spans, the coder's events, their spans
+    ("assignments/{a}/adjudicated/",               "coder",      6),
+]
+# fmt: on
+
+
+def _adjudicate(world: World, article: Any, coded: Any, *, validate: bool) -> int:
+    """Decide every aligned event of a coded article (accept coder_a's where both coded it,
+    reject the rest); validate it if asked. Returns the number of decisions."""
+    from coding.services import adjudication as adjudicating
+
+    adjudication = adjudicating.adjudication_open(article_id=article.pk, actor=world.supervisor)
+    decided = 0
+    for cluster in adjudicating.article_clusters(article.pk):
+        mine = cluster["events"].get(str(world.coder_a.pk))
+        if mine is not None and len(cluster["events"]) == 2:
+            adjudicating.decision_accept(
+                adjudication=adjudication,
+                actor=world.supervisor,
+                cluster_key=cluster["key"],
+                event_id=int(mine),
+            )
+        else:
+            adjudicating.decision_reject(
+                adjudication=adjudication,
+                actor=world.supervisor,
+                cluster_key=cluster["key"],
+                reason="Not an event",
+            )
+        decided += 1
+    if validate:
+        adjudication.refresh_from_db()
+        adjudicating.adjudication_validate(
+            adjudication=adjudication, actor=world.supervisor, expected_version=adjudication.version
+        )
+    return decided
+
+
+def _release(world: World, tag: str) -> None:
+    from coding.services.releases import release_build, release_request
+
+    release = release_request(project=world.project, actor=world.supervisor, tag=tag)
+    release_build(release_id=release.pk)
+
+
+def _measure_review(
+    world: World, ids: dict[str, int], django_assert_num_queries: Any
+) -> dict[str, Any]:
+    users = {"coder": world.coder_a, "supervisor": world.supervisor, "researcher": world.researcher}
+    bodies = {}
+    for endpoint, actor, queries in REVIEW_EXPECTED:
+        client = world.client(users[actor])
+        url = "/api/v1/" + endpoint.format(**ids)
+        client.get(url)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:300])
+        bodies[endpoint] = response.json()
+    return bodies
+
+
+def test_review_query_counts_are_pinned_and_do_not_grow_with_the_data(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    from coding.services.agreement import project_agreement_compute
+    from tests.api.review_scene import code_article, disputed_bodies
+
+    # One disputed article, adjudicated and validated; the figures; one release.
+    mine, theirs = disputed_bodies(world)
+    coded = code_article(world, world.article, mine, theirs)
+    assert _adjudicate(world, world.article, coded, validate=True) == 2
+    project_agreement_compute(project_id=world.project.pk)
+    _release(world, "v1")
+    ids = {"p": world.project.pk, "art": world.article.pk, "a": world.assignment_a.pk}
+    small = _measure_review(world, ids, django_assert_num_queries)
+    assert small["projects/{p}/disagreements/"]["count"] == 2
+    assert small["projects/{p}/adjudication/queue/"]["count"] == 1
+    assert len(small["projects/{p}/articles/{art}/adjudication/"]["clusters"]) == 2
+    assert len(small["projects/{p}/releases/"]) == 1
+    assert len(small["assignments/{a}/adjudicated/"]["my_events"]) == 2
+
+    # Grown: 20 more disputed articles; a big one where coder_a coded the attack 8 times and
+    # coder_b 4 times, every aligned event decided and the article validated; 5 releases.
+    items = [Item(f"Article {i}", ARTICLE_TEXT + f"\n({i})") for i in range(21)]
+    created = articles_create(project=world.project, items=items, actor=None).created
+    assignments_balance(project=world.project)
+    for article in created[1:]:
+        code_article(world, article, mine, theirs)
+    big = created[0]
+    attack = complete_event(world)
+    coded = code_article(world, big, [attack] * 8, [attack] * 4)
+    assert _adjudicate(world, big, coded, validate=True) == 8
+    project_agreement_compute(project_id=world.project.pk)
+    for number in range(2, 6):
+        _release(world, f"v{number}")
+    ids = {"p": world.project.pk, "art": big.pk, "a": coded.mine.pk}
+    large = _measure_review(world, ids, django_assert_num_queries)
+    # What the second round measured: many rows, each with what it shows.
+    assert large["projects/{p}/disagreements/"]["count"] == 2 * 21 + 4
+    assert large["projects/{p}/adjudication/queue/"]["count"] == 22
+    view = large["projects/{p}/articles/{art}/adjudication/"]
+    assert len(view["clusters"]) == 8
+    assert all(c["decision"] is not None for c in view["clusters"])
+    assert len(view["gold_events"]) == 4
+    assert {len(e["spans"]) for e in view["gold_events"]} == {4}
+    releases = large["projects/{p}/releases/"]
+    assert [len(r["files"]) for r in releases] == [4] * 5
+    adjudicated = large["assignments/{a}/adjudicated/"]
+    assert (len(adjudicated["gold_events"]), len(adjudicated["my_events"])) == (4, 8)
+    assert large["projects/{p}/agreement/?by=coder_pair"]["results"] != []
