@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.workflow import error_responses
 from coding import access
 from coding.codebook_runtime import version_spec
 from coding.errors import NotFound, ValidationFailed
@@ -64,7 +66,10 @@ def _filters(params: Any) -> ExportFilters:
         raw = params.get(name)
         if not raw:
             return None
-        value = parse_date(raw)
+        try:
+            value = parse_date(raw)
+        except ValueError:  # well-formed but impossible, e.g. 2022-02-31
+            value = None
         if value is None:
             raise _bad(name, f"{raw!r} is not a YYYY-MM-DD date")
         return value
@@ -73,7 +78,7 @@ def _filters(params: Any) -> ExportFilters:
         raw = params.get(name)
         if not raw:
             return None
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             raise _bad(name, f"{raw!r} is not an id")
         return int(raw)
 
@@ -114,7 +119,7 @@ class ExportView(APIView):
         parameters=FILTER_PARAMS,
         responses={
             (200, "text/csv"): OpenApiResponse(description="The export, streamed"),
-            422: OpenApiResponse(description="A bad filter"),
+            **error_responses(401, 403, 404, 422, e422="A bad filter"),
         },
     )
     def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
@@ -204,7 +209,9 @@ def _release(release: DatasetRelease) -> dict[str, Any]:
 
 @extend_schema(tags=["export"])
 class ReleaseListView(APIView):
-    @extend_schema(responses=ReleaseSerializer(many=True))
+    parser_classes = [JSONParser]
+
+    @extend_schema(responses={200: ReleaseSerializer(many=True), **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
         releases = (
@@ -217,7 +224,10 @@ class ReleaseListView(APIView):
 
     @extend_schema(
         request=ReleaseRequestSerializer,
-        responses={202: ReleaseSerializer, 409: OpenApiResponse(description="Tag already used")},
+        responses={
+            202: ReleaseSerializer,
+            **error_responses(400, 401, 403, 404, 409, 415, 422, e409="Tag already used"),
+        },
         summary="Build an immutable release of the validated dataset (in the background)",
     )
     def post(self, request: Request, project_id: int) -> Response:
@@ -252,7 +262,7 @@ def _release_for(request: Request, project_id: int, release_id: int) -> DatasetR
 
 @extend_schema(tags=["export"])
 class ReleaseDetailView(APIView):
-    @extend_schema(responses=ReleaseSerializer)
+    @extend_schema(responses={200: ReleaseSerializer, **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int, release_id: int) -> Response:
         return Response(_release(_release_for(request, project_id, release_id)))
 
@@ -263,7 +273,8 @@ class ReleaseFileView(APIView):
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 description="The file; its SHA-256 is in the X-Checksum-SHA256 header"
-            )
+            ),
+            **error_responses(401, 403, 404),
         }
     )
     def get(self, request: Request, project_id: int, release_id: int, fmt: str) -> FileResponse:

@@ -184,3 +184,16 @@ def test_export_dataset_command(disputed: World, capsys) -> None:  # type: ignor
     out = io.StringIO()
     call_command("export_dataset", "--project", "p1", "--format", "jsonl", stdout=out)
     assert json.loads(out.getvalue().splitlines()[0])["event_id"]
+
+
+def test_bad_filters_are_422_not_500(disputed: World) -> None:
+    for params in (
+        {"actor": "²"},
+        {"location": "١"},
+        {"date_from": "2022-02-31"},
+        {"date_to": "2022-13-01"},
+        {"validated_since": "yesterday"},
+    ):
+        response = _export(disputed, **params)
+        assert response.status_code == 422, params
+        assert response.json()["errors"][0]["field"] == next(iter(params))
