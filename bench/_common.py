@@ -225,9 +225,25 @@ class CpuSnapshot:
         )
 
 
-def cpu_snapshot(server_pid: int, db_name: str) -> CpuSnapshot:
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy, all cores: user, nice, system, irq and
+    softirq time (not idle, iowait, steal, nor guest, which user already counts)."""
     ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    machine = (sum(ticks) - ticks[3] - ticks[4]) / _TICKS  # all but idle and iowait
+    user, nice, system, _idle, _iowait, irq, softirq = ticks[:7]
+    return (user + nice + system + irq + softirq) / _TICKS
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process `pid` (0 if it is gone)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def cpu_snapshot(server_pid: int, db_name: str) -> CpuSnapshot:
+    machine = machine_busy_seconds()
     app = database = 0.0
     for pid, (ppid, cpu) in _process_stats().items():
         if server_pid in (pid, ppid):

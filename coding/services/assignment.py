@@ -13,8 +13,9 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from coding.models import Assignment, Membership, Project, User
 from coding.services.audit import audit_record
@@ -28,6 +29,28 @@ class AssignmentReport:
 
 def _tiebreak(seed: int, article_id: int, coder_id: int) -> bytes:
     return hashlib.blake2b(f"{seed}:{article_id}:{coder_id}".encode(), digest_size=8).digest()
+
+
+def _insert_assignments(project: Project, pairs: list[tuple[int, int]]) -> None:
+    """Write one new assignment per (article id, coder id): COPY on PostgreSQL (an import
+    creates k per article and nothing here needs their ids), bulk_create elsewhere."""
+    if not pairs:
+        return
+    if connection.vendor != "postgresql":
+        Assignment.objects.bulk_create(
+            (Assignment(project=project, article_id=a, coder_id=c) for a, c in pairs),
+            batch_size=2000,
+        )
+        return
+    # The model's defaults for a new assignment, so that both paths write the same row.
+    blank = Assignment()
+    fixed = (blank.status, blank.version, blank.reopen_count, timezone.now())
+    columns = "project_id, article_id, coder_id, status, version, reopen_count, created_at"
+    with connection.cursor() as cursor:
+        sql = f"COPY {Assignment._meta.db_table} ({columns}) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            for article_id, coder_id in pairs:
+                copy.write_row((project.pk, article_id, coder_id, *fixed))
 
 
 @transaction.atomic
@@ -55,7 +78,7 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
         taken.setdefault(article_id, set()).add(coder_id)
 
     k = project.overlap
-    new_rows: list[Assignment] = []
+    new_rows: list[tuple[int, int]] = []  # (article id, coder id)
     short = 0
     for article_id in project.articles.order_by("id").values_list("id", flat=True).iterator():
         have = taken.get(article_id, set())
@@ -71,8 +94,8 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
             short += 1
         for coder_id in chosen:
             load[coder_id] += 1
-            new_rows.append(Assignment(project=project, article_id=article_id, coder_id=coder_id))
-    Assignment.objects.bulk_create(new_rows, batch_size=2000)
+            new_rows.append((article_id, coder_id))
+    _insert_assignments(project, new_rows)
     if new_rows:
         audit_record(
             action="assignment.balance",

@@ -4,17 +4,22 @@ With `skip_invalid=False` (the default) a file with any bad row is refused whole
 report; nothing is written. With `skip_invalid=True` the good rows are imported and the same
 report is returned. Either way the import runs in one transaction, so a failure midway
 (database error, crash) leaves nothing half-imported.
+
+The file is read as a stream: rows are parsed, written and forgotten one batch at a time, so
+memory does not grow with the size of the upload. A bad row found after good rows were written
+rolls the whole transaction back (after the rest of the file was read for the report).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import transaction
 
 from coding.errors import ValidationFailed
-from coding.importing import parse_upload
+from coding.importing import ArticleInput, ParsedRow, RowError, iter_article_rows
 from coding.models import Project, User
 from coding.services.articles import articles_create
 from coding.services.assignment import assignments_balance
@@ -37,6 +42,33 @@ class ImportOutcome:
         }
 
 
+@dataclass
+class _RowSieve:
+    """Splits the parsed rows into articles to create, errors, and duplicates within the file
+    (same rules as coding.importing.parse_upload: a text seen earlier in the file is listed
+    as (its location, the first one's location) and not created)."""
+
+    rows: Iterator[ParsedRow]
+    stop_at_first_error: bool
+    errors: list[RowError] = field(default_factory=list)
+    duplicates_in_file: list[tuple[str, str]] = field(default_factory=list)
+
+    def articles(self) -> Iterator[ArticleInput]:
+        first_location_by_hash: dict[str, str] = {}
+        for row in self.rows:
+            if isinstance(row, RowError):
+                self.errors.append(row)
+                continue
+            first = first_location_by_hash.get(row.text_sha256)
+            if first is not None:
+                self.duplicates_in_file.append((row.location, first))
+                continue
+            first_location_by_hash[row.text_sha256] = row.location
+            # Once the file is known to be refused, read on only to report every error.
+            if not (self.errors and self.stop_at_first_error):
+                yield row
+
+
 def articles_import(
     *,
     project: Project,
@@ -47,27 +79,32 @@ def articles_import(
     fmt: str | None = None,
     assign: bool = True,
 ) -> ImportOutcome:
-    report = parse_upload(fileobj, filename, fmt)
-    errors = [error.to_dict() for error in report.errors]
-    if errors and not skip_invalid:
-        raise ValidationFailed(
-            f"{len(errors)} problem(s) in {filename}; nothing was imported "
-            "(fix them, or pass skip_invalid=true to import the good rows)",
-            code="invalid_file",
-            errors=errors,
-        )
-    in_file = [
-        {"location": location, "same_as": first} for location, first in report.duplicates_in_file
-    ]
+    sieve = _RowSieve(iter_article_rows(fileobj, filename, fmt), not skip_invalid)
     with transaction.atomic():
         created = articles_create(
-            project=project, items=report.articles, actor=actor, origin=filename
+            project=project,
+            items=sieve.articles(),
+            actor=actor,
+            origin=filename,
+            keep_articles=False,
         )
+        errors = [error.to_dict() for error in sieve.errors]
+        if errors and not skip_invalid:
+            # Raised inside the transaction: rows written before the first error roll back.
+            raise ValidationFailed(
+                f"{len(errors)} problem(s) in {filename}; nothing was imported "
+                "(fix them, or pass skip_invalid=true to import the good rows)",
+                code="invalid_file",
+                errors=errors,
+            )
         assigned = assignments_balance(project=project, actor=actor) if assign else None
+    in_file = [
+        {"location": location, "same_as": first} for location, first in sieve.duplicates_in_file
+    ]
     return ImportOutcome(
-        created=len(created.created),
+        created=len(created.created_ids),
         duplicates=in_file + created.duplicates,
         errors=errors,
         assignments_created=assigned.created if assigned else 0,
-        article_ids=[a.pk for a in created.created],
+        article_ids=created.created_ids,
     )
