@@ -34,3 +34,48 @@ def event_dict(event: CodedEvent, codes: dict[int, str], offsets: OffsetMap) -> 
         "created_at": event.created_at.isoformat(),
         "updated_at": event.updated_at.isoformat(),
     }
+
+
+def event_row_dict(
+    row: tuple[Any, ...],
+    spans: list[tuple[int, str, int, int, str]],
+    codes: dict[int, str],
+    offsets: OffsetMap,
+) -> dict[str, Any]:
+    """`event_dict` for a plain row of `coding.selectors.assignment_event_rows`."""
+    (
+        pk,
+        assignment_id,
+        article_id,
+        type_id,
+        subtype_id,
+        values,
+        notes,
+        version,
+        created_at,
+        updated_at,
+    ) = row
+    return {
+        "id": pk,
+        "assignment": assignment_id,
+        "article": article_id,
+        "event_type": codes[type_id],
+        "event_subtype": codes[subtype_id] if subtype_id else None,
+        "values": values,
+        "notes": notes,
+        "version": version,
+        "spans": [
+            {
+                "id": span_id,
+                "role": role,
+                "start": start,
+                "end": end,
+                "start_u16": offsets.cp_to_u16(start),
+                "end_u16": offsets.cp_to_u16(end),
+                "quote": quote,
+            }
+            for span_id, role, start, end, quote in spans
+        ],
+        "created_at": created_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+    }

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.presenters import event_dict
+from api.presenters import event_row_dict
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import (
     ArticleDetailSerializer,
@@ -166,15 +166,15 @@ class AssignmentDetailView(APIView):
         article = assignment.article
         offsets = OffsetMap(article.text)
         codes = event_type_codes(assignment.project.codebook_version_id)
-        coded = selectors.assignment_events(assignment)
+        rows, spans = selectors.assignment_event_rows(assignment)
         # The summary the lists annotate in SQL, computed from the events we have anyway.
-        assignment.n_events = len(coded)  # type: ignore[attr-defined]
-        assignment.last_activity = max((e.updated_at for e in coded), default=None)  # type: ignore[attr-defined]
+        assignment.n_events = len(rows)  # type: ignore[attr-defined]
+        assignment.last_activity = max((row[9] for row in rows), default=None)  # type: ignore[attr-defined]
         return Response(
             {
                 "assignment": AssignmentSerializer(assignment).data,
                 "article": ArticleDetailSerializer(article).data,
-                "events": [event_dict(e, codes, offsets) for e in coded],
+                "events": [event_row_dict(row, spans[row[0]], codes, offsets) for row in rows],
             }
         )
 

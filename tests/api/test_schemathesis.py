@@ -385,9 +385,9 @@ REGRESSIONS: list[tuple[str, str, dict[str, Any], str | None]] = [
     ("coder",     "POST assignments/{a}/events/",             BIG_FATALITIES,  "values.fatalities"),
     ("coder",     "POST assignments/{a}/events/",             NUL_IN_VALUE,    "values.notes_text"),
     ("coder",     "PUT events/{e}/",                          NUL_IN_KEY,      "values.\x00"),
-    ("coder",     "GET me/assignments/?search=a%00b",         {},              None),
-    ("supervisor","GET projects/{p}/assignments/?search=%00", {},              None),
-    ("supervisor","GET projects/{p}/articles/?search=%00",    {},              None),
+    ("coder",     "GET me/assignments/?search=a%00b",         {},              "search"),
+    ("supervisor","GET projects/{p}/assignments/?search=%00", {},              "search"),
+    ("supervisor","GET projects/{p}/articles/?search=%00",    {},              "search"),
     ("superuser", "POST projects/",                           HUGE_SEED,       "assignment_seed"),
     ("superuser", "POST projects/",                           NUL_IN_SETTINGS, "settings.k"),
 ]
