@@ -5,6 +5,7 @@ import pytest
 pytest_plugins = ["tests.world"]
 
 
+@pytest.hookimpl(trylast=True)  # after `-m smoke` has deselected the rest
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The full suite runs on PostgreSQL; only tests marked `smoke` may run on SQLite.
 
