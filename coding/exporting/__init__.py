@@ -2,21 +2,29 @@
 
 Pure Python (stdlib csv/json/zipfile + PyYAML through coding.codebook_spec); no Django. The
 database layer turns gold events into ``ExportEvent`` records; the writers here turn those
-into text chunks (generators, for streaming with bounded memory) or a zip.
+into text chunks (generators, for streaming with bounded memory) or a zip. Each text format
+is also an incremental writer (``CsvSink``, ``JsonlSink``...: ``chunks.TextSink``), so that one
+pass over the events can feed every format of a release.
 See docs/export-formats.md for the formats, columns and conventions.
 """
 
 from coding.exporting.acled import event_id_cnty, interaction_code
 from coding.exporting.cells import Cell
+from coding.exporting.chunks import CHUNK_CHARS, TextSink, sink_chunks
 from coding.exporting.column import ExportColumn
 from coding.exporting.countries import COUNTRIES, Country, country_for
-from coding.exporting.csv_writer import csv_chunks
-from coding.exporting.datapackage import PackageSummary, table_schema, write_datapackage
+from coding.exporting.csv_writer import CsvSink, csv_chunks
+from coding.exporting.datapackage import (
+    DataPackageWriter,
+    PackageSummary,
+    table_schema,
+    write_datapackage,
+)
 from coding.exporting.errors import ExportDataError, ExportError, ExportLayoutError
-from coding.exporting.geojson_writer import geojson_chunks
-from coding.exporting.jsonl_writer import event_record, jsonl_chunks
+from coding.exporting.geojson_writer import GeoJsonSink, geojson_chunks
+from coding.exporting.jsonl_writer import JsonlSink, event_record, jsonl_chunks
 from coding.exporting.layout import PROVENANCE_COLUMNS, csv_header, export_columns
-from coding.exporting.plover import plover_jsonl_chunks, plover_record
+from coding.exporting.plover import PloverSink, plover_jsonl_chunks, plover_record
 from coding.exporting.records import (
     ExportActor,
     ExportArticle,
@@ -27,12 +35,16 @@ from coding.exporting.records import (
     ExportProvenance,
     ExportSpan,
 )
+from coding.exporting.rows import RowPlan
 
 __all__ = [
+    "CHUNK_CHARS",
     "COUNTRIES",
     "PROVENANCE_COLUMNS",
     "Cell",
     "Country",
+    "CsvSink",
+    "DataPackageWriter",
     "ExportActor",
     "ExportArticle",
     "ExportCodebook",
@@ -45,7 +57,12 @@ __all__ = [
     "ExportLocation",
     "ExportProvenance",
     "ExportSpan",
+    "GeoJsonSink",
+    "JsonlSink",
     "PackageSummary",
+    "PloverSink",
+    "RowPlan",
+    "TextSink",
     "country_for",
     "csv_chunks",
     "csv_header",
@@ -57,6 +74,7 @@ __all__ = [
     "jsonl_chunks",
     "plover_jsonl_chunks",
     "plover_record",
+    "sink_chunks",
     "table_schema",
     "write_datapackage",
 ]

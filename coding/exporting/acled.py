@@ -29,9 +29,13 @@ def event_id_cnty(country_iso2: str | None, event_id: int) -> str:
     the prefix only groups rows by country like ACLED's ids do. ``XXX`` stands for a missing
     or unlisted country.
     """
+    return f"{event_id_prefix(country_iso2)}{event_id}"
+
+
+def event_id_prefix(country_iso2: str | None) -> str:
+    """``event_id_cnty`` up to the number: ``MLI-ATH``, ``XXX-ATH``."""
     country = country_for(country_iso2)
-    prefix = country.iso3 if country is not None else UNKNOWN_ISO3
-    return f"{prefix}{EVENT_ID_MARK}{event_id}"
+    return (country.iso3 if country is not None else UNKNOWN_ISO3) + EVENT_ID_MARK
 
 
 def interaction_code(inter1: int | None, inter2: int | None) -> int | None:
@@ -42,12 +46,10 @@ def interaction_code(inter1: int | None, inter2: int | None) -> int | None:
     ``t`` the code is ``t * 10`` (10 = state forces acting alone ... 80 = external/other
     forces alone). No type at all → None.
     """
-    known = sorted(code for code in (inter1, inter2) if code is not None)
-    if not known:
-        return None
-    if len(known) == 1:
-        return known[0] * 10
-    return known[0] * 10 + known[1]
+    if inter1 is None or inter2 is None:
+        single = inter2 if inter1 is None else inter1
+        return single * 10 if single is not None else None
+    return min(inter1, inter2) * 10 + max(inter1, inter2)
 
 
 INTERACTION_CODES: tuple[int, ...] = tuple(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TypeAlias
 
 Cell: TypeAlias = str | int | float | bool | list[Any] | None
@@ -25,9 +26,36 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", flags=re.ASCII)
 
 
-def compact_json(value: Any) -> str:
-    """JSON without spaces; non-ASCII text (Arabic, emoji) is kept as is, not escaped."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+def compact_encoder(default: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
+    """A function writing JSON without spaces, non-ASCII text (Arabic, emoji) as is, and
+    NaN or infinities refused (``ValueError``), exactly as ``json.dumps(value,
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=default)``.
+
+    Exports write millions of small objects: ``json.dumps`` builds a new encoder for each
+    call, which costs more than encoding a small object, so this one is built once. It does
+    not look for circular references (records never have them; Python's recursion limit
+    still stops one, with ``RecursionError``).
+    """
+    if c_make_encoder is None:  # no C accelerator in this Python: the standard encoder
+        return json.JSONEncoder(
+            ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=default
+        ).encode
+    encode = c_make_encoder(
+        None,  # no circular-reference markers (a shared markers dict could go stale)
+        default if default is not None else json.JSONEncoder().default,
+        encode_basestring,
+        None,  # no indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        False,  # allow_nan
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+compact_json = compact_encoder()
+"""JSON without spaces; non-ASCII text (Arabic, emoji) is kept as is, not escaped."""
 
 
 def cell_text(value: Cell) -> str:

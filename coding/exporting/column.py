@@ -1,24 +1,25 @@
 """One export column: its name, its Table Schema description, and how to compute its cell.
 
 Columns are built once per export from the codebook (``layout.export_columns``) and then
-applied to every event, so per-row work is a list of function calls.
+applied to every event, so per-row work is a list of function calls; a column with a
+``scope`` is computed once per distinct scope (see ``scopes.py`` and ``rows.RowPlan``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any
 
 from coding.codebook_spec import CodebookSpec, FieldSpec, iter_event_types
 
 from .acled import CIVILIAN_TARGETING_VALUE
-from .cells import LIST_SEPARATOR, Cell, iso_utc, label_in
+from .cells import LIST_SEPARATOR, compact_json, iso_utc, label_in
 from .records import ExportEvent
-from .values import field_cell, has_integer_codes
-
-CellFunction = Callable[[ExportEvent], Cell]
+from .scopes import Scope, article_scope, types_scope
+from .values import CellFunction, field_cell_function, has_integer_codes
 
 _NO_CONSTRAINTS: Mapping[str, Any] = MappingProxyType({})
 
@@ -26,7 +27,11 @@ _NO_CONSTRAINTS: Mapping[str, Any] = MappingProxyType({})
 @dataclass(frozen=True)
 class ExportColumn:
     """``type`` is a Table Schema type (string, integer, number, date, datetime, boolean,
-    array, any); ``constraints`` are Table Schema constraints (``enum``, ``minimum``...)."""
+    array, any); ``constraints`` are Table Schema constraints (``enum``, ``minimum``...).
+    ``scope``, when set, says what ``cell`` is computed from (``scopes.py``): events with the
+    same scope objects get the same cell, which writers may then compute once. ``text``, when
+    set, gives ``cells.cell_text(cell(event))`` directly, more cheaply (the CSV writer uses it
+    when it needs no typed cells)."""
 
     name: str
     title: str
@@ -34,6 +39,8 @@ class ExportColumn:
     type: str
     cell: CellFunction
     constraints: Mapping[str, Any] = field(default_factory=lambda: _NO_CONSTRAINTS)
+    scope: Scope | None = None
+    text: Callable[[ExportEvent], str] | None = None
 
     def schema_field(self) -> dict[str, Any]:
         """This column as a Table Schema field descriptor."""
@@ -58,7 +65,7 @@ DATE_INTERVAL_PATTERN = r"\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?"
 def field_column(
     spec: CodebookSpec, spec_field: FieldSpec, *, name: str, acled: bool
 ) -> ExportColumn:
-    """The column of a codebook field (see ``values.field_cell`` for the cell values)."""
+    """The column of a codebook field (see ``values.field_cell_function`` for the cells)."""
     column_type, constraints = _field_type(spec_field, acled=acled)
     integer_codes = has_integer_codes(spec_field)
     return ExportColumn(
@@ -67,7 +74,7 @@ def field_column(
         description=text_in(spec, spec_field.definition),
         type=column_type,
         constraints=MappingProxyType(constraints),
-        cell=lambda event: field_cell(event, spec_field, acled=acled, integer_codes=integer_codes),
+        cell=field_cell_function(spec_field, acled=acled, integer_codes=integer_codes),
     )
 
 
@@ -111,6 +118,7 @@ def provenance_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "integer",
             lambda event: event.article.id,
             MappingProxyType({"required": True}),
+            article_scope,
         ),
         ExportColumn(
             "athar_codebook",
@@ -118,6 +126,7 @@ def provenance_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             f"Codebook slug@version the event was coded with (this package: {codebook_id}).",
             "string",
             lambda event: f"{event.codebook.slug}@{event.codebook.version}",
+            scope=article_scope,
         ),
         ExportColumn(
             "athar_evidence",
@@ -126,6 +135,7 @@ def provenance_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "(half-open) into the article text, quote is the text at those offsets.",
             "array",
             lambda event: [span.as_dict() for span in event.evidence],
+            text=evidence_text,
         ),
         ExportColumn(
             "athar_decision",
@@ -140,9 +150,7 @@ def provenance_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "Source coder events",
             "Ids of the coders' events the gold event was built from, joined with '; '.",
             "string",
-            lambda event: (
-                LIST_SEPARATOR.join(str(i) for i in event.provenance.source_event_ids) or None
-            ),
+            lambda event: LIST_SEPARATOR.join(map(str, event.provenance.source_event_ids)) or None,
             MappingProxyType({"pattern": r"\d+(; \d+)*"}),
         ),
         ExportColumn(
@@ -151,8 +159,25 @@ def provenance_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "When the article's adjudication was validated (UTC).",
             "datetime",
             lambda event: iso_utc(event.validated_at),
+            scope=article_scope,
         ),
     )
+
+
+def evidence_text(event: ExportEvent) -> str:
+    """The CSV text of ``athar_evidence``: ``compact_json`` of the spans' dicts, written
+    directly (spans with the usual types; any other span goes through ``compact_json``)."""
+    parts = []
+    for span in event.evidence:
+        role, start, end, quote = span.role, span.start, span.end, span.quote
+        if type(role) is str and type(quote) is str and type(start) is int and type(end) is int:
+            parts.append(
+                f'{{"role":{encode_basestring(role)},"start":{start},"end":{end},'
+                f'"quote":{encode_basestring(quote)}}}'
+            )
+        else:
+            parts.append(compact_json(span.as_dict()))
+    return "[" + ",".join(parts) + "]"
 
 
 def event_type_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
@@ -168,6 +193,7 @@ def event_type_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "string",
             lambda event: event.event_type.code,
             MappingProxyType({"enum": top_codes}),
+            types_scope,
         ),
         ExportColumn(
             "event_type_label",
@@ -175,6 +201,7 @@ def event_type_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "Label of the event type in the codebook's primary language.",
             "string",
             lambda event: label_in(event.event_type.labels, languages, event.event_type.code),
+            scope=types_scope,
         ),
         ExportColumn(
             "event_subtype",
@@ -183,6 +210,7 @@ def event_type_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             "string",
             lambda event: event.event_subtype.code if event.event_subtype else None,
             MappingProxyType({"enum": sub_codes} if sub_codes else {}),
+            types_scope,
         ),
         ExportColumn(
             "event_subtype_label",
@@ -194,6 +222,7 @@ def event_type_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
                 if event.event_subtype
                 else None
             ),
+            scope=types_scope,
         ),
     )
 

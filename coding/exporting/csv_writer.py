@@ -9,10 +9,10 @@ from collections.abc import Iterable, Iterator
 from coding.codebook_spec import CodebookSpec
 
 from .cells import cell_text, guard_formula
-from .chunks import batched_text
-from .column import ExportColumn
-from .layout import export_columns, row_cells
+from .chunks import sink_chunks
+from .layout import export_columns
 from .records import ExportEvent
+from .rows import RowPlan
 
 BOM = "\ufeff"
 
@@ -32,28 +32,51 @@ def csv_chunks(
 
     Raises ``ExportLayoutError`` at call time when the codebook's layout cannot be built.
     """
-    columns = export_columns(spec)
-    return _generate(events, columns, spreadsheet=bom)
+    return sink_chunks(CsvSink(spec, bom=bom), events)
 
 
-def _generate(
-    events: Iterable[ExportEvent], columns: tuple[ExportColumn, ...], *, spreadsheet: bool
-) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+class CsvSink:
+    """The CSV export as an incremental writer (``chunks.TextSink``); ``rows`` counts the
+    rows written. ``plan`` lets a GeoJSON sink of the same pass share the computed cells
+    (without it the sink makes a plan for CSV alone, ``RowPlan(texts=True)``)."""
 
-    def line(texts: list[str]) -> str:
-        if spreadsheet:
+    def __init__(
+        self, spec: CodebookSpec, *, bom: bool = False, plan: RowPlan | None = None
+    ) -> None:
+        self.plan = plan if plan is not None else RowPlan(export_columns(spec), texts=True)
+        self.spreadsheet = bom
+        self.rows = 0
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    @property
+    def pending(self) -> int:
+        return self._buffer.tell()
+
+    def opening(self) -> str:
+        self._write_texts(self.plan.names)
+        return (BOM if self.spreadsheet else "") + self.take()
+
+    def add(self, event: ExportEvent) -> None:
+        if event.retracted:
+            return
+        cells = self.plan.cells(event)
+        if self.spreadsheet:
+            self._write_texts([cell_text(cell) for cell in cells])
+        else:
+            self._writer.writerow(self.plan.csv_values(cells))
+        self.rows += 1
+
+    def take(self) -> str:
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
+
+    def closing(self) -> str:
+        return ""
+
+    def _write_texts(self, texts: list[str]) -> None:
+        if self.spreadsheet:
             texts = [guard_formula(text) for text in texts]
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(texts)
-        return buffer.getvalue()
-
-    yield (BOM if spreadsheet else "") + line([column.name for column in columns])
-    rows = (
-        line([cell_text(cell) for cell in row_cells(event, columns)])
-        for event in events
-        if not event.retracted
-    )
-    yield from batched_text(rows)
+        self._writer.writerow(texts)

@@ -17,13 +17,14 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from coding.codebook_spec import CodebookSpec
 
-from .csv_writer import csv_chunks
+from .chunks import sink_chunks
+from .csv_writer import CsvSink
 from .layout import export_columns
 from .records import ExportEvent
 
@@ -78,35 +79,91 @@ def write_datapackage(
     ``version`` is the dataset's version (e.g. ``"2025.03.1"``). Raises ``ValueError`` for a
     bad name or an agreement report that is not JSON data, before any event is read.
     """
-    if not _NAME.fullmatch(name):
-        raise ValueError(f"data package name {name!r} must match [a-z0-9._-]+")
-    agreement_text = json.dumps(
-        _strict_json(agreement_report), ensure_ascii=False, indent=2, allow_nan=False
+    package = DataPackageWriter(
+        zip_fileobj,
+        spec,
+        codebook_yaml=codebook_yaml,
+        agreement_report=agreement_report,
+        name=name,
+        version=version,
     )
-    schema = table_schema(spec)
-    counter = _LiveCounter(events)
-    digest = hashlib.sha256()
-    size = 0
-    files = {
-        CODEBOOK_PATH: codebook_yaml.encode("utf-8"),
-        AGREEMENT_PATH: (agreement_text + "\n").encode("utf-8"),
-    }
-    with zipfile.ZipFile(zip_fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, data in files.items():
-            archive.writestr(_entry(path), data)
-        with archive.open(_entry(EVENTS_PATH), "w", force_zip64=True) as member:
-            for chunk in csv_chunks(counter, spec):
-                data = chunk.encode("utf-8")
-                digest.update(data)
-                size += len(data)
-                member.write(data)
-        summary = PackageSummary(counter.live, size, digest.hexdigest())
+    sink = CsvSink(spec)
+    try:
+        for chunk in sink_chunks(sink, events):
+            package.write_events(chunk.encode("utf-8"))
+    except BaseException:
+        package.abandon()
+        raise
+    return package.close(rows=sink.rows)
+
+
+class DataPackageWriter:
+    """A Data Package zip written incrementally, for a caller that writes ``events.csv``
+    itself (a release writes the CSV once, for its own file and for the package).
+
+    The constructor checks ``name`` and the agreement report (``ValueError``) and writes
+    ``codebook.yaml`` and ``agreement.json``; ``write_events`` appends bytes of
+    ``events.csv`` (the CSV export without BOM, header first); ``close(rows=n)`` ends
+    ``events.csv``, writes ``datapackage.json`` and the zip directory, and returns what was
+    written. ``abandon()`` ends the zip after a failure (its content is then incomplete).
+    """
+
+    def __init__(
+        self,
+        zip_fileobj: IO[bytes],
+        spec: CodebookSpec,
+        *,
+        codebook_yaml: str,
+        agreement_report: dict[str, Any],
+        name: str,
+        version: str,
+    ) -> None:
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"data package name {name!r} must match [a-z0-9._-]+")
+        agreement_text = json.dumps(
+            _strict_json(agreement_report), ensure_ascii=False, indent=2, allow_nan=False
+        )
+        self._spec = spec
+        self._schema = table_schema(spec)
+        self._name = name
+        self._version = version
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._files = {
+            CODEBOOK_PATH: codebook_yaml.encode("utf-8"),
+            AGREEMENT_PATH: (agreement_text + "\n").encode("utf-8"),
+        }
+        self._archive = zipfile.ZipFile(zip_fileobj, "w", compression=zipfile.ZIP_DEFLATED)
+        for path, data in self._files.items():
+            self._archive.writestr(_entry(path), data)
+        self._member = self._archive.open(_entry(EVENTS_PATH), "w", force_zip64=True)
+
+    def write_events(self, data: bytes) -> None:
+        """Append UTF-8 bytes of ``events.csv``."""
+        self._digest.update(data)
+        self._size += len(data)
+        self._member.write(data)
+
+    def close(self, *, rows: int) -> PackageSummary:
+        """Finish the package; ``rows`` is the number of event rows in ``events.csv``."""
+        self._member.close()
+        summary = PackageSummary(rows, self._size, self._digest.hexdigest())
         descriptor = package_descriptor(
-            spec, schema, name=name, version=version, summary=summary, files=files
+            self._spec,
+            self._schema,
+            name=self._name,
+            version=self._version,
+            summary=summary,
+            files=self._files,
         )
         text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
-        archive.writestr(_entry(DESCRIPTOR_PATH), text.encode("utf-8"))
-    return summary
+        self._archive.writestr(_entry(DESCRIPTOR_PATH), text.encode("utf-8"))
+        self._archive.close()
+        return summary
+
+    def abandon(self) -> None:
+        self._member.close()
+        self._archive.close()
 
 
 def package_descriptor(
@@ -204,17 +261,3 @@ def _strict_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_strict_json(item) for item in value]
     return value
-
-
-class _LiveCounter:
-    """Passes events through, counting the live (not retracted) ones."""
-
-    def __init__(self, events: Iterable[ExportEvent]) -> None:
-        self._events = events
-        self.live = 0
-
-    def __iter__(self) -> Iterator[ExportEvent]:
-        for event in self._events:
-            if not event.retracted:
-                self.live += 1
-            yield event

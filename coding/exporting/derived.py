@@ -13,12 +13,19 @@ from typing import Any
 
 from coding.codebook_spec import CodebookSpec, iter_event_types
 
-from .acled import INTERACTION_CODES, event_id_cnty, interaction_code, midpoint, round_coordinate
+from .acled import (
+    INTERACTION_CODES,
+    event_id_prefix,
+    interaction_code,
+    midpoint,
+    round_coordinate,
+)
 from .cells import Cell, compact_json, label_in, plain, unix_seconds
 from .column import ExportColumn
 from .countries import country_for
 from .errors import ExportLayoutError
 from .records import ExportEvent, ExportLocation
+from .scopes import article_scope, location_scope, types_scope
 from .values import is_empty
 
 RuleBuilder = Callable[[CodebookSpec, str, bool], ExportColumn]
@@ -59,14 +66,26 @@ def _event_id(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
             "Athar's ACLED-style id: ISO 3166 alpha-3 of the event's country (XXX when "
             "unknown), '-ATH', and the Athar event id.",
             "string",
-            lambda event: event_id_cnty(
-                event.location.country if event.location else None, event.event_id
-            ),
+            _event_id_cnty_cell(),
             MappingProxyType({"pattern": r"[A-Z]{3}-ATH\d+"}),
         )
     return ExportColumn(
         name, name, "Athar event id.", "integer", lambda event: event.event_id, _unique()
     )
+
+
+def _event_id_cnty_cell() -> Callable[[ExportEvent], Cell]:
+    """``event_id_cnty`` of the event, with the prefix remembered per country code."""
+    prefixes: dict[str | None, str] = {}
+
+    def cell(event: ExportEvent) -> Cell:
+        country = event.location.country if event.location else None
+        prefix = prefixes.get(country)
+        if prefix is None:
+            prefix = prefixes[country] = event_id_prefix(country)
+        return f"{prefix}{event.event_id}"
+
+    return cell
 
 
 def _unique() -> MappingProxyType[str, Any]:
@@ -75,6 +94,9 @@ def _unique() -> MappingProxyType[str, Any]:
 
 def _year(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
     def cell(event: ExportEvent) -> Cell:
+        start, end = event.date_start, event.date_end
+        if start is not None and (end is None or end.year == start.year):
+            return start.year  # the day (midpoint or start) is in that year
         day = event_day(event, acled=acled)
         return day.year if day is not None else None
 
@@ -90,6 +112,7 @@ def _type_label(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
         "string",
         lambda event: label_in(event.event_type.labels, spec.languages, event.event_type.code),
         MappingProxyType({"enum": _distinct(labels)}),
+        types_scope,
     )
 
 
@@ -111,6 +134,7 @@ def _subtype_label(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
         "string",
         cell,
         MappingProxyType({"enum": _distinct(labels)} if labels else {}),
+        types_scope,
     )
 
 
@@ -139,6 +163,7 @@ def _attribute_column(spec: CodebookSpec, name: str, attribute: str) -> ExportCo
         "string" if all_text else "any",
         cell,
         MappingProxyType({"enum": _distinct(values)} if all_text and values else {}),
+        types_scope,
     )
 
 
@@ -162,6 +187,11 @@ def _interaction(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
 
 def _inter(event: ExportEvent, key: str) -> int | None:
     value: Any = event.values.get(key)
+    if type(value) is str and value.strip():  # the usual shape: a code
+        try:
+            return int(value)
+        except ValueError:
+            return None
     if is_empty(value):
         return None
     try:
@@ -172,7 +202,9 @@ def _inter(event: ExportEvent, key: str) -> int | None:
 
 def _text_rule(description: str, value: Callable[[ExportEvent], str]) -> RuleBuilder:
     def build(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
-        return ExportColumn(name, name, description, "string", lambda e: value(e) or None)
+        return ExportColumn(
+            name, name, description, "string", lambda e: value(e) or None, scope=article_scope
+        )
 
     return build
 
@@ -184,6 +216,7 @@ def _timestamp(spec: CodebookSpec, name: str, acled: bool) -> ExportColumn:
         "Unix time (seconds, UTC) of the validation of the exported record.",
         "integer",
         lambda event: unix_seconds(event.validated_at),
+        scope=article_scope,
     )
 
 
@@ -211,7 +244,7 @@ def _location_text(description: str, fact: Callable[[ExportLocation], str]) -> F
         def cell(event: ExportEvent) -> Cell:
             return (fact(event.location) or None) if event.location else None
 
-        return ExportColumn(name, name, description, "string", cell)
+        return ExportColumn(name, name, description, "string", cell, scope=location_scope)
 
     return build
 
@@ -222,7 +255,7 @@ def _country_fact(description: str, column_type: str, fact: str) -> FactBuilder:
             country = country_for(event.location.country) if event.location else None
             return getattr(country, fact) if country is not None else None
 
-        return ExportColumn(name, name, description, column_type, cell)
+        return ExportColumn(name, name, description, column_type, cell, scope=location_scope)
 
     return build
 
@@ -234,7 +267,7 @@ def _coordinate(description: str, attribute: str, limit: int) -> FactBuilder:
             return round_coordinate(value) if acled else value
 
         bounds = MappingProxyType({"minimum": -limit, "maximum": limit})
-        return ExportColumn(name, name, description, "number", cell, bounds)
+        return ExportColumn(name, name, description, "number", cell, bounds, location_scope)
 
     return build
 

@@ -8,10 +8,10 @@ from typing import Any
 from coding.codebook_spec import CodebookSpec
 
 from .cells import compact_json
-from .chunks import batched_text
-from .column import ExportColumn
-from .layout import export_columns, row_cells
+from .chunks import sink_chunks
+from .layout import export_columns
 from .records import ExportEvent
+from .rows import RowPlan
 
 _HEADER = '{"type":"FeatureCollection","features":['
 _FOOTER = "]}\n"
@@ -26,31 +26,46 @@ def geojson_chunks(events: Iterable[ExportEvent], spec: CodebookSpec) -> Iterato
     (numbers as numbers, ``athar_evidence`` as a list). Events without coordinates and
     retracted events are left out. The first chunk is the collection's opening alone.
     """
-    columns = export_columns(spec)
-    return _generate(events, columns)
+    return sink_chunks(GeoJsonSink(spec), events)
 
 
-def _generate(events: Iterable[ExportEvent], columns: tuple[ExportColumn, ...]) -> Iterator[str]:
-    yield _HEADER
-    names = [column.name for column in columns]
-    features = (
-        feature
-        for feature in (_feature(event, columns, names) for event in events if not event.retracted)
-        if feature is not None
-    )
-    separated = (("," if index else "") + text for index, text in enumerate(features))
-    yield from batched_text(separated)
-    yield _FOOTER
+class GeoJsonSink:
+    """The GeoJSON export as an incremental writer (``chunks.TextSink``). ``plan`` lets a
+    CSV sink of the same pass share the computed cells."""
 
+    def __init__(self, spec: CodebookSpec, *, plan: RowPlan | None = None) -> None:
+        self.plan = plan if plan is not None else RowPlan(export_columns(spec))
+        self.features = 0
+        self._parts: list[str] = []
+        self._pending = 0
 
-def _feature(event: ExportEvent, columns: tuple[ExportColumn, ...], names: list[str]) -> str | None:
-    place = event.location
-    if place is None or place.latitude is None or place.longitude is None:
-        return None
-    feature: dict[str, Any] = {
-        "type": "Feature",
-        "id": event.event_id,
-        "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
-        "properties": dict(zip(names, row_cells(event, columns), strict=True)),
-    }
-    return compact_json(feature)
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def opening(self) -> str:
+        return _HEADER
+
+    def add(self, event: ExportEvent) -> None:
+        place = event.location
+        if event.retracted or place is None or place.latitude is None or place.longitude is None:
+            return
+        feature: dict[str, Any] = {
+            "type": "Feature",
+            "id": event.event_id,
+            "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+            "properties": dict(zip(self.plan.names, self.plan.cells(event), strict=True)),
+        }
+        text = ("," if self.features else "") + compact_json(feature)
+        self.features += 1
+        self._parts.append(text)
+        self._pending += len(text)
+
+    def take(self) -> str:
+        text = "".join(self._parts)
+        self._parts.clear()
+        self._pending = 0
+        return text
+
+    def closing(self) -> str:
+        return _FOOTER

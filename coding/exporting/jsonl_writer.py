@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from coding.codebook_spec import CodebookSpec
 
-from .cells import compact_json, finite_or_none, iso_date, iso_utc, plain
-from .chunks import batched_text
+from .cells import compact_encoder, finite_or_none, iso_date, iso_utc, plain
+from .chunks import sink_chunks
 from .countries import country_for
-from .records import ExportActor, ExportEvent, ExportEventType, ExportLocation
+from .records import (
+    ExportActor,
+    ExportArticle,
+    ExportCodebook,
+    ExportEvent,
+    ExportEventType,
+    ExportLocation,
+)
+
+Shared = Callable[[Any, Callable[[Any], Any]], Any]
+"""``shared(obj, build)`` gives ``build(obj)`` (a hook to share the parts of records)."""
+
+MEMO_LIMIT = 4096
+"""Distinct shared parts (entries, types, articles) a sink remembers; then it starts over."""
+
+
+def _as_dict(value: Any) -> Any:
+    # Mappings other than dict (MappingProxyType...) are written as JSON objects, as
+    # ``plain`` would; tuples are written as arrays by json itself.
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# compact_json, plus mappings: the stored values are written without a plain() copy.
+_line_json = compact_encoder(default=_as_dict)
 
 
 def jsonl_chunks(events: Iterable[ExportEvent], spec: CodebookSpec) -> Iterator[str]:
@@ -22,60 +49,188 @@ def jsonl_chunks(events: Iterable[ExportEvent], spec: CodebookSpec) -> Iterator[
     delete it. ``spec`` is accepted for symmetry with the other writers; the record is
     the same for every codebook.
     """
-    return batched_text(_line(event) for event in events)
+    return sink_chunks(JsonlSink(), events)
 
 
-def _line(event: ExportEvent) -> str:
-    if event.retracted:
-        record: dict[str, Any] = {
-            "event_id": event.event_id,
-            "retracted": True,
-            "retracted_at": iso_utc(event.validated_at),
-            "article": {"id": event.article.id},
-        }
-    else:
-        record = event_record(event)
-    return compact_json(record) + "\n"
+class JsonlSink:
+    """The JSONL export as an incremental writer (``chunks.TextSink``).
+
+    Lines are the ``event_record`` of each event, serialized compactly. The parts of a
+    record that many events share (dictionary entries, event types, the article, the
+    agreement figures) are serialized once per object and the line is assembled around
+    them, in ``event_record``'s key order; the text is exactly ``compact_json`` of the record.
+    """
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+        self._pending = 0
+        self._texts: dict[int, tuple[object, str]] = {}
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def opening(self) -> str:
+        return ""
+
+    def add(self, event: ExportEvent) -> None:
+        if event.retracted:
+            record: dict[str, Any] = {
+                "event_id": event.event_id,
+                "retracted": True,
+                "retracted_at": iso_utc(event.validated_at),
+                "article": {"id": event.article.id},
+            }
+            line = _line_json(record) + "\n"
+        else:
+            line = self._live_line(event)
+        self._lines.append(line)
+        self._pending += len(line)
+
+    def take(self) -> str:
+        text = "".join(self._lines)
+        self._lines.clear()
+        self._pending = 0
+        return text
+
+    def closing(self) -> str:
+        return ""
+
+    def _live_line(self, event: ExportEvent) -> str:
+        actors, places = event.actors, event.places
+        if not all(type(key) is str for key in (*actors, *places)):  # json's own key rules
+            return _line_json(_record(event, _fresh)) + "\n"
+        text = self._text
+        provenance = event.provenance
+        subtype = event.event_subtype
+        location = event.location
+        return "".join(
+            [
+                '{"event_id":',
+                _scalar(event.event_id),
+                ',"retracted":false,"codebook":',
+                text(event.codebook, _codebook),
+                ',"article":',
+                text(event.article, _article),
+                ',"event_type":',
+                text(event.event_type, _type),
+                ',"event_subtype":',
+                text(subtype, _type) if subtype else "null",
+                ',"values":',
+                _line_json(event.values),
+                ',"date":',
+                _line_json(
+                    {
+                        "start": iso_date(event.date_start),
+                        "end": iso_date(event.date_end),
+                        "precision": event.date_precision,
+                    }
+                ),
+                ',"location":',
+                text(location, location_record) if location else "null",
+                ',"geo_precision":',
+                _scalar(event.geo_precision),
+                ',"fatalities":',
+                _scalar(event.fatalities),
+                ',"actors":',
+                self._entries(actors, actor_record),
+                ',"places":',
+                self._entries(places, location_record),
+                ',"evidence":',
+                _line_json([span.as_dict() for span in event.evidence]),
+                ',"provenance":',
+                _line_json(
+                    {
+                        "decision": provenance.decision_kind,
+                        "source_events": list(provenance.source_event_ids),
+                        "decided_by": provenance.decided_by,
+                        "decided_at": iso_utc(provenance.decided_at),
+                        "reason_code": provenance.reason_code,
+                        "revision": provenance.revision,
+                    }
+                ),
+                ',"validated_at":',
+                text(event.validated_at, _utc_text),
+                ',"agreement":',
+                text(event.agreement, _agreement),
+                "}\n",
+            ]
+        )
+
+    def _entries(self, entries: Mapping[str, tuple[Any, ...]], build: Callable[[Any], Any]) -> str:
+        """``{"key":[entry,...],...}`` with each entry's JSON built once."""
+        text = self._text
+        return (
+            "{"
+            + ",".join(
+                [
+                    encode_basestring(key) + ":[" + ",".join([text(e, build) for e in items]) + "]"
+                    for key, items in entries.items()
+                ]
+            )
+            + "}"
+        )
+
+    def _text(self, obj: Any, build: Callable[[Any], Any]) -> str:
+        """The JSON of ``build(obj)``, made once per object (by identity; the memo keeps
+        ``obj`` alive so that its id is not reused)."""
+        hit = self._texts.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        value = _line_json(build(obj))
+        if len(self._texts) >= MEMO_LIMIT:
+            self._texts.clear()
+        self._texts[id(obj)] = (obj, value)
+        return value
+
+
+def _scalar(value: Any) -> str:
+    if type(value) is int:
+        return str(value)  # what json writes for an int
+    return "null" if value is None else _line_json(value)
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    return iso_utc(value)
+
+
+def _fresh(obj: Any, build: Callable[[Any], Any]) -> Any:
+    return build(obj)
 
 
 def event_record(event: ExportEvent) -> dict[str, Any]:
     """The nested JSON object of a live event (keys documented in docs/export-formats.md)."""
-    article = event.article
+    record = _record(event, _fresh)
+    record["values"] = plain(event.values)
+    return record
+
+
+def _record(event: ExportEvent, shared: Shared) -> dict[str, Any]:
+    """``event_record``, with ``values`` as stored (not copied) and the parts that many
+    events share built through ``shared(obj, build)``."""
     provenance = event.provenance
     return {
         "event_id": event.event_id,
         "retracted": False,
-        "codebook": {
-            "slug": event.codebook.slug,
-            "version": event.codebook.version,
-            "preset": event.codebook.preset,
-        },
-        "article": {
-            "id": article.id,
-            "title": article.title,
-            "source": article.source,
-            "source_scale": article.source_scale,
-            "url": article.url,
-            "published_at": iso_utc(article.published_at),
-            "external_id": article.external_id,
-            "language": article.language,
-        },
-        "event_type": _type(event.event_type),
-        "event_subtype": _type(event.event_subtype) if event.event_subtype else None,
-        "values": plain(event.values),
+        "codebook": shared(event.codebook, _codebook),
+        "article": shared(event.article, _article),
+        "event_type": shared(event.event_type, _type),
+        "event_subtype": shared(event.event_subtype, _type) if event.event_subtype else None,
+        "values": event.values,
         "date": {
             "start": iso_date(event.date_start),
             "end": iso_date(event.date_end),
             "precision": event.date_precision,
         },
-        "location": location_record(event.location) if event.location else None,
+        "location": shared(event.location, location_record) if event.location else None,
         "geo_precision": event.geo_precision,
         "fatalities": event.fatalities,
         "actors": {
-            key: [actor_record(actor) for actor in actors] for key, actors in event.actors.items()
+            key: [shared(actor, actor_record) for actor in actors]
+            for key, actors in event.actors.items()
         },
         "places": {
-            key: [location_record(place) for place in places]
+            key: [shared(place, location_record) for place in places]
             for key, places in event.places.items()
         },
         "evidence": [span.as_dict() for span in event.evidence],
@@ -88,12 +243,33 @@ def event_record(event: ExportEvent) -> dict[str, Any]:
             "revision": provenance.revision,
         },
         "validated_at": iso_utc(event.validated_at),
-        "agreement": {key: finite_or_none(alpha) for key, alpha in event.agreement.items()},
+        "agreement": shared(event.agreement, _agreement),
+    }
+
+
+def _codebook(codebook: ExportCodebook) -> dict[str, Any]:
+    return {"slug": codebook.slug, "version": codebook.version, "preset": codebook.preset}
+
+
+def _article(article: ExportArticle) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "source_scale": article.source_scale,
+        "url": article.url,
+        "published_at": iso_utc(article.published_at),
+        "external_id": article.external_id,
+        "language": article.language,
     }
 
 
 def _type(node: ExportEventType) -> dict[str, Any]:
     return {"code": node.code, "labels": dict(node.labels)}
+
+
+def _agreement(agreement: Mapping[str, float | None]) -> dict[str, float | None]:
+    return {key: finite_or_none(alpha) for key, alpha in agreement.items()}
 
 
 def actor_record(actor: ExportActor) -> dict[str, Any]:

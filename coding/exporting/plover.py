@@ -13,7 +13,7 @@ from typing import Any
 from coding.codebook_spec import CodebookSpec
 
 from .cells import compact_json, iso_date, iso_utc
-from .chunks import batched_text
+from .chunks import sink_chunks
 from .countries import country_for
 from .errors import ExportLayoutError
 from .records import ExportEvent, ExportLocation
@@ -25,14 +25,43 @@ def plover_jsonl_chunks(events: Iterable[ExportEvent], spec: CodebookSpec) -> It
 
     Raises ``ExportLayoutError`` at call time when ``spec.preset`` is not ``"plover"``.
     """
-    if spec.preset != PLOVER_PRESET:
-        raise ExportLayoutError(
-            f"PLOVER JSONL needs a codebook built from the plover preset, not {spec.preset!r}"
-        )
-    lines = (
-        compact_json(plover_record(event, spec)) + "\n" for event in events if not event.retracted
-    )
-    return batched_text(lines)
+    return sink_chunks(PloverSink(spec), events)
+
+
+class PloverSink:
+    """PLOVER JSONL as an incremental writer (``chunks.TextSink``)."""
+
+    def __init__(self, spec: CodebookSpec) -> None:
+        if spec.preset != PLOVER_PRESET:
+            raise ExportLayoutError(
+                f"PLOVER JSONL needs a codebook built from the plover preset, not {spec.preset!r}"
+            )
+        self.spec = spec
+        self._lines: list[str] = []
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def opening(self) -> str:
+        return ""
+
+    def add(self, event: ExportEvent) -> None:
+        if event.retracted:
+            return
+        line = compact_json(plover_record(event, self.spec)) + "\n"
+        self._lines.append(line)
+        self._pending += len(line)
+
+    def take(self) -> str:
+        text = "".join(self._lines)
+        self._lines.clear()
+        self._pending = 0
+        return text
+
+    def closing(self) -> str:
+        return ""
 
 
 def plover_record(event: ExportEvent, spec: CodebookSpec) -> dict[str, Any]:

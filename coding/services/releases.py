@@ -12,24 +12,32 @@ import hashlib
 import io
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from itertools import islice
+from typing import IO, Any, cast
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
-from coding.codebook_spec import dump_codebook
+from coding.codebook_spec import CodebookSpec, dump_codebook
 from coding.errors import Conflict, ValidationFailed
 from coding.export_selectors import ExportFilters, iter_export_events
 from coding.exporting import (
-    ExportEvent,
+    CsvSink,
+    DataPackageWriter,
+    GeoJsonSink,
+    JsonlSink,
+    PloverSink,
+    RowPlan,
+    TextSink,
     csv_chunks,
+    export_columns,
     geojson_chunks,
     jsonl_chunks,
-    plover_jsonl_chunks,
-    write_datapackage,
 )
 from coding.models import AgreementResult, DatasetRelease, Project, ReleaseFile, User
 from coding.services.agreement import latest_project_run
@@ -118,32 +126,77 @@ class _HashingWriter(io.RawIOBase):
         return len(view)
 
 
-def _counting(events: Iterable[ExportEvent], counter: list[int]) -> Iterator[ExportEvent]:
-    for event in events:
-        counter[0] += 1
-        yield event
+@dataclass
+class _Output:
+    """One release file being written: its format, file name and (hashed) temporary file."""
+
+    format: str
+    filename: str
+    file: IO[bytes]
+    hashing: _HashingWriter
 
 
-def _store(
-    release: DatasetRelease, fmt: str, filename: str, write: Callable[[Any], object]
-) -> None:
-    with tempfile.TemporaryFile() as tmp:
-        hashing = _HashingWriter(tmp)
-        write(hashing)
-        tmp.seek(0)
-        ReleaseFile.objects.create(
-            release=release,
-            format=fmt,
-            filename=filename,
-            size=hashing.size,
-            sha256=hashing.sha.hexdigest(),
-            file=File(tmp, name=f"{release.project.slug}-{release.tag}-{filename}"),
-        )
+BATCH = 1000
+"""Events rendered into every format before the texts are written out (a few MB)."""
+
+
+def _write_files(
+    project: Project,
+    release: DatasetRelease,
+    spec: CodebookSpec,
+    report: dict[str, Any],
+    outputs: list[_Output],
+    package: _Output,
+) -> int:
+    """Write every file in one pass over the events; the number of CSV rows."""
+    plan = RowPlan(export_columns(spec))
+    csv_sink = CsvSink(spec, plan=plan)
+    sinks = list(zip(_sinks(spec, plan, csv_sink), outputs, strict=True))
+    writer = DataPackageWriter(
+        cast(IO[bytes], package.hashing),
+        spec,
+        codebook_yaml=dump_codebook(spec),
+        agreement_report=report,
+        name=f"{project.slug}",
+        version=release.tag,
+    )
+
+    def write(sink: TextSink, output: _Output, text: str) -> None:
+        data = text.encode("utf-8")
+        output.hashing.write(data)
+        if sink is csv_sink:  # the package's events.csv is the same CSV
+            writer.write_events(data)
+
+    for sink, output in sinks:
+        write(sink, output, sink.opening())
+    events = iter_export_events(project, ExportFilters(), release.data_as_of or timezone.now())
+    while batch := list(islice(events, BATCH)):
+        for event in batch:
+            for sink, _output in sinks:
+                sink.add(event)
+        for sink, output in sinks:
+            write(sink, output, sink.take())
+    for sink, output in sinks:
+        write(sink, output, sink.closing())
+    writer.close(rows=csv_sink.rows)
+    return csv_sink.rows
+
+
+def _sinks(spec: CodebookSpec, plan: RowPlan, csv_sink: CsvSink) -> list[TextSink]:
+    sinks: list[TextSink] = [csv_sink, JsonlSink(), GeoJsonSink(spec, plan=plan)]
+    if spec.preset == "plover":
+        sinks.append(PloverSink(spec))
+    return sinks
 
 
 def release_build(*, release_id: int) -> DatasetRelease:
     """Write every file of a release. Idempotent: a ready release is returned unchanged; a
-    half-built one (its worker died) is started over from its `data_as_of` snapshot time."""
+    half-built one (its worker died) is started over from its `data_as_of` snapshot time.
+
+    The events are read once and rendered into every format as they come (CSV, JSONL,
+    GeoJSON, PLOVER JSONL for PLOVER codebooks, and the Data Package, whose ``events.csv``
+    is the CSV file's bytes); ``row_count`` is the number of CSV rows written.
+    """
     release = DatasetRelease.objects.select_related("project__codebook_version__codebook").get(
         pk=release_id
     )
@@ -154,50 +207,34 @@ def release_build(*, release_id: int) -> DatasetRelease:
         old.delete()
     project = release.project
     spec = version_spec(release.codebook_version)
-    as_of = release.data_as_of or timezone.now()
-
-    def events() -> Iterator[ExportEvent]:
-        return iter_export_events(project, ExportFilters(), as_of)
-
-    rows = [0]
-    for fmt, (filename, chunks) in TEXT_FORMATS.items():
-        counter = rows if fmt == "csv" else [0]
-
-        def write_text(
-            out: Any, chunks: Callable[..., Iterator[str]] = chunks, counter: list[int] = counter
-        ) -> None:
-            for chunk in chunks(_counting(events(), counter), spec):
-                out.write(chunk.encode("utf-8"))
-
-        _store(release, fmt, filename, write_text)
-    if spec.preset == "plover":
-        _store(
-            release,
-            "plover",
-            "events.plover.jsonl",
-            lambda out: [
-                out.write(chunk.encode("utf-8")) for chunk in plover_jsonl_chunks(events(), spec)
-            ],
-        )
     report = agreement_report(project)
-    codebook_yaml = dump_codebook(spec)
-    _store(
-        release,
-        "datapackage",
-        "datapackage.zip",
-        lambda out: write_datapackage(
-            out,
-            events(),
-            spec,
-            codebook_yaml=codebook_yaml,
-            agreement_report=report,
-            name=f"{project.slug}",
-            version=release.tag,
-        ),
-    )
+    names = [(fmt, filename) for fmt, (filename, _chunks) in TEXT_FORMATS.items()]
+    if spec.preset == "plover":
+        names.append(("plover", "events.plover.jsonl"))
+    with ExitStack() as stack:
+
+        def output(fmt: str, filename: str) -> _Output:
+            file = stack.enter_context(tempfile.TemporaryFile())
+            return _Output(fmt, filename, file, _HashingWriter(file))
+
+        outputs = [output(fmt, filename) for fmt, filename in names]
+        package = output("datapackage", "datapackage.zip")
+        rows = _write_files(project, release, spec, report, outputs, package)
+        for written in [*outputs, package]:
+            written.file.seek(0)
+            ReleaseFile.objects.create(
+                release=release,
+                format=written.format,
+                filename=written.filename,
+                size=written.hashing.size,
+                sha256=written.hashing.sha.hexdigest(),
+                file=File(
+                    written.file, name=f"{release.project.slug}-{release.tag}-{written.filename}"
+                ),
+            )
     DatasetRelease.objects.filter(pk=release.pk).update(
         status=DatasetRelease.Status.READY,
-        row_count=rows[0],
+        row_count=rows,
         agreement_summary=report,
         finished_at=timezone.now(),
         error="",
@@ -208,7 +245,7 @@ def release_build(*, release_id: int) -> DatasetRelease:
         actor=None,
         project=project,
         target=release,
-        data={"rows": rows[0], "files": {f.format: f.sha256 for f in release.files.all()}},
+        data={"rows": rows, "files": {f.format: f.sha256 for f in release.files.all()}},
     )
     return release
 
