@@ -163,6 +163,16 @@ def _ensure_undecided(adjudication: Adjudication, cluster_key: str) -> None:
         )
 
 
+def _undecided_cluster(
+    adjudication: Adjudication, cluster_key: str
+) -> tuple[Adjudication, dict[int, CodedEvent]]:
+    """The locked adjudication and the coder events of a cluster nobody has decided yet.
+    Precondition: inside the caller's transaction (the lock lasts until it ends)."""
+    locked = _locked(adjudication)
+    _ensure_undecided(locked, cluster_key)
+    return locked, _cluster_events(_cluster(locked, cluster_key))
+
+
 @transaction.atomic
 def decision_accept(
     *,
@@ -173,9 +183,7 @@ def decision_accept(
     reason: str = "",
     reason_code: str = "",
 ) -> AdjudicationDecision:
-    locked = _locked(adjudication)
-    _ensure_undecided(locked, cluster_key)
-    events = _cluster_events(_cluster(locked, cluster_key))
+    locked, events = _undecided_cluster(adjudication, cluster_key)
     if event_id not in events:
         raise ValidationFailed(
             "accept an event of this cluster",
@@ -211,9 +219,7 @@ def decision_merge(
     reason: str = "",
     reason_code: str = "",
 ) -> AdjudicationDecision:
-    locked = _locked(adjudication)
-    _ensure_undecided(locked, cluster_key)
-    events = _cluster_events(_cluster(locked, cluster_key))
+    locked, events = _undecided_cluster(adjudication, cluster_key)
     if base_event not in events:
         raise ValidationFailed(
             "the base event must be in this cluster",
@@ -259,9 +265,7 @@ def decision_reject(
             "say why the event is rejected",
             errors=[{"field": "reason", "code": "required", "message": "required"}],
         )
-    locked = _locked(adjudication)
-    _ensure_undecided(locked, cluster_key)
-    events = _cluster_events(_cluster(locked, cluster_key))
+    locked, events = _undecided_cluster(adjudication, cluster_key)
     return _record(
         locked,
         kind=Kind.REJECT,
