@@ -120,7 +120,7 @@ def gold_events(
     return queryset.order_by("id")
 
 
-_EVENT_COLUMNS = (
+EVENT_COLUMNS = (
     "id",
     "article_id",
     "adjudication_id",
@@ -228,7 +228,7 @@ def _resolved(
     return out
 
 
-class _ChunkReader:
+class EventReader:
     """Turns chunks of gold event rows into ``ExportEvent``s with a fixed number of queries
     per chunk (articles, adjudications, agreement, dictionary entries, spans, decisions,
     sources), all by id. What many events share is built once and shared: dictionary
@@ -528,7 +528,7 @@ def iter_export_events(
     The events come from a server-side cursor, ``CHUNK`` rows at a time.
     """
     spec = version_spec(project.codebook_version)
-    with _fewer_collections(), _read_snapshot():
+    with fewer_collections(), read_snapshot():
         chunks = _event_chunks(project, spec, filters, as_of)
         try:
             for chunk in chunks:
@@ -540,8 +540,8 @@ def iter_export_events(
 def _event_chunks(
     project: Project, spec: CodebookSpec, filters: ExportFilters, as_of: dt.datetime
 ) -> Generator[list[ExportEvent]]:
-    reader = _ChunkReader(project, spec)
-    rows = gold_events(project, filters, as_of).values_list(*_EVENT_COLUMNS).iterator(CHUNK)
+    reader = EventReader(project, spec)
+    rows = gold_events(project, filters, as_of).values_list(*EVENT_COLUMNS).iterator(CHUNK)
     exported: set[int] = set()
     while chunk := list(islice(rows, CHUNK)):
         if filters.validated_since:
@@ -554,7 +554,7 @@ def _event_chunks(
 
 
 @contextmanager
-def _read_snapshot() -> Iterator[None]:
+def read_snapshot() -> Iterator[None]:
     if connection.in_atomic_block:
         yield
         return
@@ -577,7 +577,7 @@ _gc_saved: tuple[int, int, int] = gc.get_threshold()
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """Raise the collector's young threshold while at least one export runs in the process
     (a count, so that concurrent exports in threads restore the settings only at the end)."""
     global _gc_exports, _gc_saved

@@ -54,6 +54,23 @@ def compute_project_agreement(project_id: int, run_id: int | None = None) -> int
     return agreement_service.project_agreement_compute(project_id=project_id, run_id=run_id).pk
 
 
+@shared_task(name="coding.refresh_csv_rows", **RETRY)
+def refresh_csv_rows(project_id: int | None = None, article_ids: list[int] | None = None) -> int:
+    """Store the CSV export lines that are missing or stale: of some articles of a project,
+    of a whole project, or of every project (``project_id`` None). Idempotent."""
+    from coding.models import Project
+    from coding.services.export_rows import csv_rows_refresh, csv_rows_refresh_all
+
+    if project_id is None:
+        return csv_rows_refresh_all()
+    project = (
+        Project.objects.select_related("codebook_version__codebook").filter(pk=project_id).first()
+    )
+    if project is None:  # deleted since: nothing to store
+        return 0
+    return csv_rows_refresh(project=project, article_ids=article_ids)
+
+
 @shared_task(name="coding.build_release", **RETRY)
 def build_release(release_id: int) -> int:
     """Write a release's files (idempotent: a ready release is left as it is)."""

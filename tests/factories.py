@@ -274,6 +274,29 @@ class GoldRetractionFactory(factory.django.DjangoModelFactory):
     retracted_at = factory.LazyFunction(timezone.now)
 
 
+class ExportEpochFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ExportEpoch
+        django_get_or_create = ("id",)  # one row at most
+
+    id = 1
+    value = 0
+
+
+class ExportCsvRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ExportCsvRow
+        exclude = ("event",)
+
+    event = factory.SubFactory(CodedEventFactory)
+    event_id = factory.LazyAttribute(lambda o: o.event.pk)
+    codebook_version_id = factory.LazyAttribute(lambda o: o.event.codebook_version_id)
+    epoch = 0
+    event_version = 1
+    validated_at = factory.LazyFunction(timezone.now)
+    line = "1,2,3\r\n"
+
+
 class AuditEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.AuditEntry
@@ -308,6 +331,8 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         DatasetReleaseFactory,
         ReleaseFileFactory,
         GoldRetractionFactory,
+        ExportEpochFactory,
+        ExportCsvRowFactory,
         AuditEntryFactory,
     ]
 }

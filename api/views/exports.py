@@ -21,8 +21,8 @@ from api.serializers.workflow import error_responses
 from coding import access
 from coding.codebook_runtime import version_spec
 from coding.errors import NotFound, ValidationFailed
-from coding.export_selectors import ExportFilters, iter_export_events
-from coding.exporting import csv_chunks, geojson_chunks, jsonl_chunks, plover_jsonl_chunks
+from coding.export_selectors import ExportFilters
+from coding.export_streams import export_chunks
 from coding.models import DatasetRelease, ReleaseFile
 from coding.services.releases import release_request
 
@@ -132,16 +132,8 @@ class ExportView(APIView):
             raise _bad("format", "PLOVER JSONL needs a project on the PLOVER codebook")
         filters = _filters(request.query_params)
         as_of = timezone.now()
-        events = iter_export_events(project, filters, as_of)
-        if fmt == "csv":
-            bom = request.query_params.get("bom", "").lower() in {"1", "true", "yes"}
-            chunks = csv_chunks(events, spec, bom=bom)
-        elif fmt == "jsonl":
-            chunks = jsonl_chunks(events, spec)
-        elif fmt == "geojson":
-            chunks = geojson_chunks(events, spec)
-        else:
-            chunks = plover_jsonl_chunks(events, spec)
+        bom = request.query_params.get("bom", "").lower() in {"1", "true", "yes"}
+        chunks = export_chunks(project, fmt, filters, as_of, bom=bom)
         content_type, extension = FORMATS[fmt]
         response = StreamingHttpResponse(_encoded(chunks), content_type=content_type)
         response["Content-Disposition"] = (

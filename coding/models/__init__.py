@@ -6,6 +6,7 @@ from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
 from .corpus import Article, Membership, Project
 from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, LocationAlias
 from .events import CodedEvent, EvidenceSpan
+from .export_rows import ExportCsvRow, ExportEpoch
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .users import User
@@ -30,6 +31,8 @@ __all__ = [
     "Disagreement",
     "EventType",
     "EvidenceSpan",
+    "ExportCsvRow",
+    "ExportEpoch",
     "FieldDefinition",
     "GoldRetraction",
     "Location",

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from coding.dictionary_files import ActorRecord, Alias, PlaceRecord
 from coding.models import Actor, ActorAlias, Location, LocationAlias, User
 from coding.services.audit import audit_record
+from coding.services.export_rows import csv_rows_schedule
 from coding.text.matching import normalize_for_search
 
 
@@ -110,6 +111,8 @@ def _load(kind: _Dictionary, records: Iterable[Any], actor: User | None) -> Load
     audit_record(
         action=kind.action, actor=actor, project=None, data={"created": created, "updated": updated}
     )
+    if updated:  # changed entries make stored export lines stale (the export epoch)
+        csv_rows_schedule()
     return LoadReport(created=created, updated=updated)
 
 

@@ -1,0 +1,122 @@
+"""Store the CSV export line of gold events (``ExportCsvRow``), so exports stream them.
+
+Lines are stored after an article is validated (a task enqueued on commit), by
+``manage.py refresh_export_rows`` (after bulk dictionary changes, which make every stored
+line stale through the export epoch) and by the release task. Nothing depends on a line
+being there: an export renders whatever is missing or stale (``coding.export_streams``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists
+from django.utils import timezone
+
+from coding.codebook_runtime import version_spec
+from coding.export_selectors import CHUNK, EventReader, ExportFilters, gold_events
+from coding.export_streams import (
+    current_epoch,
+    render_csv_lines,
+    stores_csv_lines,
+    valid_csv_rows,
+)
+from coding.exporting import CsvSink
+from coding.models import Adjudication, Project
+
+_COLUMNS = "event_id, codebook_version_id, epoch, event_version, validated_at, line"
+_UPSERT = """
+INSERT INTO coding_exportcsvrow (event_id, codebook_version_id, epoch, event_version,
+                                 validated_at, line)
+SELECT event_id, codebook_version_id, epoch, event_version, validated_at, line
+FROM athar_csv_rows_stage s
+WHERE EXISTS (SELECT 1 FROM coding_codedevent e WHERE e.id = s.event_id)
+ORDER BY event_id
+ON CONFLICT (event_id) DO UPDATE SET
+    codebook_version_id = EXCLUDED.codebook_version_id, epoch = EXCLUDED.epoch,
+    event_version = EXCLUDED.event_version, validated_at = EXCLUDED.validated_at,
+    line = EXCLUDED.line
+"""
+
+
+def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = None) -> int:
+    """Render and store the line of every exportable gold event of ``project`` (of the
+    articles ``article_ids`` only, when given) whose stored line is missing or stale;
+    returns how many lines were written. A no-op except on PostgreSQL.
+
+    Idempotent, and safe to run concurrently with itself (lines are upserted in event-id
+    order, so two refreshes never deadlock) and with supervisors' work: each chunk is its own
+    transaction that reads the export epoch before any data (see ``current_epoch``), and is
+    keyed to the event version and validation it read, so a line is at worst needlessly
+    stale. Each chunk gets a fresh ``EventReader``: a reader's dictionary entries must not be
+    older than the chunk's epoch.
+    """
+    if not stores_csv_lines():
+        return 0
+    spec = version_spec(project.codebook_version)
+    version_id = project.codebook_version_id
+    sink = CsvSink(spec)
+    written = 0
+    after = 0
+    while True:
+        with transaction.atomic():
+            epoch = current_epoch()
+            stale = (
+                gold_events(project, ExportFilters(), timezone.now())
+                .filter(id__gt=after)
+                .exclude(Exists(valid_csv_rows(epoch, version_id)))
+            )
+            if article_ids is not None:
+                stale = stale.filter(article_id__in=list(article_ids))
+            keys = list(stale.values_list("id", "version", "adjudication__validated_at")[:CHUNK])
+            if not keys:
+                return written
+            lines = render_csv_lines(EventReader(project, spec), sink, [key[0] for key in keys])
+            _upsert(
+                (pk, version_id, epoch, version, validated_at, lines[pk])
+                for pk, version, validated_at in keys
+            )
+        written += len(keys)
+        after = keys[-1][0]
+
+
+def _upsert(rows: Any) -> None:
+    """COPY into a temporary table, then insert or replace in event-id order; lines of events
+    deleted meanwhile are dropped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS athar_csv_rows_stage "
+            "(LIKE coding_exportcsvrow) ON COMMIT DELETE ROWS"
+        )
+        # Emptied by hand too: inside an outer transaction (a caller's, or a test's) the
+        # chunk's block is a savepoint and nothing commits between two chunks.
+        cursor.execute("TRUNCATE athar_csv_rows_stage")
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY athar_csv_rows_stage ({_COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_UPSERT)
+
+
+def csv_rows_refresh_all() -> int:
+    """``csv_rows_refresh`` for every project with validated articles."""
+    projects = Project.objects.select_related("codebook_version__codebook").filter(
+        adjudications__status=Adjudication.Status.VALIDATED
+    )
+    return sum(csv_rows_refresh(project=project) for project in projects.distinct())
+
+
+def csv_rows_schedule(
+    *, project_id: int | None = None, article_ids: list[int] | None = None
+) -> None:
+    """Once the current transaction commits, store lines in the background: of the articles
+    ``article_ids`` of ``project_id``, of the whole project, or of every project (None)."""
+    if not stores_csv_lines():
+        return
+    from coding.tasks import refresh_csv_rows
+
+    transaction.on_commit(lambda: refresh_csv_rows.delay(project_id, article_ids))
