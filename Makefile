@@ -61,7 +61,7 @@ worker: $(VENV)/.runtime
 ## serve-prod: gunicorn as in production (needs ATHAR_ENV=production, SECRET_KEY, DATABASE_URL, ...)
 serve-prod: $(VENV)/.runtime
 	$(PY) manage.py collectstatic --no-input
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout $${GUNICORN_TIMEOUT:-300}
+	$(VENV)/bin/gunicorn config.wsgi -c config/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout $${GUNICORN_TIMEOUT:-300}
 
 bench: $(VENV)/.dev
 	bash scripts/ensure_services.sh

@@ -316,11 +316,14 @@ class Server:
 @contextmanager
 def gunicorn(url: str, workers: int, extra_args: Sequence[str] = ()) -> Iterator[Server]:
     """Run `gunicorn config.wsgi` (sync workers) on a free port against the database at
-    `url` in the production shape; wait until /healthz answers; stop it on exit."""
+    `url` in the production shape (with config/gunicorn.conf.py, as `make serve-prod`); wait
+    until /healthz answers; stop it on exit."""
     port = free_port()
     command = [
         str(GUNICORN),
         "config.wsgi",
+        "-c",
+        "config/gunicorn.conf.py",
         "--workers",
         str(workers),
         "--bind",
