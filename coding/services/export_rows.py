@@ -16,7 +16,13 @@ from django.db.models import Exists
 from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
-from coding.export_selectors import CHUNK, EventReader, ExportFilters, gold_events
+from coding.export_selectors import (
+    CHUNK,
+    EventReader,
+    ExportFilters,
+    fewer_collections,
+    gold_events,
+)
 from coding.export_streams import (
     current_epoch,
     render_csv_lines,
@@ -55,6 +61,11 @@ def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = 
     """
     if not stores_csv_lines():
         return 0
+    with fewer_collections():
+        return _refresh(project, article_ids)
+
+
+def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
     spec = version_spec(project.codebook_version)
     version_id = project.codebook_version_id
     sink = CsvSink(spec)
@@ -63,22 +74,30 @@ def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = 
     while True:
         with transaction.atomic():
             epoch = current_epoch()
-            stale = (
+            # The next CHUNK events by id, each marked whether its line is valid: a walk
+            # along the primary key (filtering stale ones in SQL before the LIMIT would make
+            # PostgreSQL look at every event again for every chunk).
+            events = (
                 gold_events(project, ExportFilters(), timezone.now())
                 .filter(id__gt=after)
-                .exclude(Exists(valid_csv_rows(epoch, version_id)))
+                .annotate(valid=Exists(valid_csv_rows(epoch, version_id)))
             )
             if article_ids is not None:
-                stale = stale.filter(article_id__in=list(article_ids))
-            keys = list(stale.values_list("id", "version", "adjudication__validated_at")[:CHUNK])
+                events = events.filter(article_id__in=list(article_ids))
+            keys = list(
+                events.values_list("id", "version", "adjudication__validated_at", "valid")[:CHUNK]
+            )
             if not keys:
                 return written
-            lines = render_csv_lines(EventReader(project, spec), sink, [key[0] for key in keys])
-            _upsert(
-                (pk, version_id, epoch, version, validated_at, lines[pk])
-                for pk, version, validated_at in keys
-            )
-        written += len(keys)
+            stale = [key for key in keys if not key[3]]
+            if stale:
+                reader = EventReader(project, spec)
+                lines = render_csv_lines(reader, sink, [key[0] for key in stale])
+                _upsert(
+                    (pk, version_id, epoch, version, validated_at, lines[pk])
+                    for pk, version, validated_at, _ in stale
+                )
+        written += len(stale)
         after = keys[-1][0]
 
 
