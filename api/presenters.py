@@ -42,7 +42,8 @@ def event_row_dict(
     codes: dict[int, str],
     offsets: OffsetMap,
 ) -> dict[str, Any]:
-    """`event_dict` for a plain row of `coding.selectors.assignment_event_rows`."""
+    """`event_dict` for a plain row of `coding.selectors.assignment_event_rows` (whose
+    timestamps are already ISO 8601 text)."""
     (
         pk,
         assignment_id,
@@ -55,6 +56,7 @@ def event_row_dict(
         created_at,
         updated_at,
     ) = row
+    to_u16 = offsets.cp_to_u16
     return {
         "id": pk,
         "assignment": assignment_id,
@@ -70,12 +72,12 @@ def event_row_dict(
                 "role": role,
                 "start": start,
                 "end": end,
-                "start_u16": offsets.cp_to_u16(start),
-                "end_u16": offsets.cp_to_u16(end),
+                "start_u16": to_u16(start),
+                "end_u16": to_u16(end),
                 "quote": quote,
             }
             for span_id, role, start, end, quote in spans
         ],
-        "created_at": created_at.isoformat(),
-        "updated_at": updated_at.isoformat(),
+        "created_at": created_at,
+        "updated_at": updated_at,
     }

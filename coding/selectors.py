@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+import orjson
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+)
+from django.db.models.functions import Cast
 
 from coding.models import (
     AgreementResult,
@@ -153,6 +168,38 @@ def article_run_results(project: Project) -> QuerySet[AgreementResult]:
     )
 
 
+class _IsoFormatUtc(Func):
+    """`datetime.isoformat()` of a timestamptz in UTC, as text computed by PostgreSQL
+    ("2026-12-06T09:11:54.123456+00:00", or "2026-12-06T09:11:54+00:00" on a whole second):
+    the string Python would make of the aware datetime Django reads, without Python parsing
+    and formatting a datetime per value (~5 µs each, 1,000 of them per heavy read). Strings of
+    this shape sort chronologically. Only the fraction can read ".000000" (the date and the
+    time hold no dot), so the replace drops exactly a zero fraction, as isoformat() does."""
+
+    output_field = TextField()
+    template = (
+        "replace(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), "
+        "'.000000', '') || '+00:00'"
+    )
+
+
+# Runs this long of digits may be integers beyond 64 bits (or numbers PostgreSQL spells out in
+# full, such as 1.5e300), which orjson would read as floats; the standard library reads them
+# exactly, as Django's JSONField does.
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def _loads_many(documents: list[str]) -> list[Any]:
+    """JSON documents as Django's JSONField would read them, in one call (faster than one
+    per document)."""
+    if not documents:
+        return []
+    joined = "[" + ",".join(documents) + "]"
+    if _LONG_NUMBER.search(joined):
+        return list(json.loads(joined))
+    return list(orjson.loads(joined))
+
+
 EVENT_ROW_COLUMNS = (
     "id",
     "assignment_id",
@@ -170,14 +217,28 @@ EVENT_ROW_COLUMNS = (
 def assignment_event_rows(
     assignment: Assignment,
 ) -> tuple[list[tuple[Any, ...]], dict[int, list[tuple[int, str, int, int, str]]]]:
-    """The assignment's events as plain rows (`EVENT_ROW_COLUMNS`) and their spans by event id
-    as (id, role, start, end, quote), in two queries. Hundreds of events with thousands of
-    spans read this way cost a fraction of model instances with a prefetch."""
-    rows = list(
+    """The assignment's events as plain rows (`EVENT_ROW_COLUMNS`, by id) and their spans by
+    event id as (id, role, start, end, quote), ordered by (start, end, id), in two queries.
+
+    `values` is decoded (as JSONField would); `created_at` and `updated_at` are ISO 8601 text,
+    exactly `datetime.isoformat()` of the UTC datetimes the model would hold. Hundreds of events
+    with thousands of spans read this way cost a fraction of model instances with a prefetch:
+    no instances, no per-row converters, no datetime parsing.
+    """
+    raw = list(
         CodedEvent.objects.filter(assignment=assignment)
         .order_by("id")
-        .values_list(*EVENT_ROW_COLUMNS)
+        .values_list(
+            *EVENT_ROW_COLUMNS[:5],
+            Cast("values", TextField()),
+            "notes",
+            "version",
+            _IsoFormatUtc("created_at"),
+            _IsoFormatUtc("updated_at"),
+        )
     )
+    values = _loads_many([row[5] for row in raw])
+    rows = [(*row[:5], value, *row[6:]) for row, value in zip(raw, values, strict=True)]
     spans: dict[int, list[tuple[int, str, int, int, str]]] = {row[0]: [] for row in rows}
     if spans:
         for span_id, event_id, role, start, end, quote in (

@@ -1,3 +1,4 @@
+# ruff: noqa: N999  (gunicorn.conf.py is the name gunicorn documents for its config file)
 """gunicorn settings: `gunicorn config.wsgi -c config/gunicorn.conf.py …` (`make serve-prod`,
 bench/_common.gunicorn). Workers, bind address and timeout come from the command line (flags
 override this file), so this file only holds what flags cannot say: the hook below.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import (
@@ -167,9 +168,13 @@ class AssignmentDetailView(APIView):
         offsets = OffsetMap(article.text)
         codes = event_type_codes(assignment.project.codebook_version_id)
         rows, spans = selectors.assignment_event_rows(assignment)
-        # The summary the lists annotate in SQL, computed from the events we have anyway.
+        # The summary the lists annotate in SQL, computed from the events we have anyway (the
+        # rows' ISO timestamps, all UTC and of one shape, sort chronologically as text).
+        last_activity = max((row[9] for row in rows), default=None)
         assignment.n_events = len(rows)  # type: ignore[attr-defined]
-        assignment.last_activity = max((row[9] for row in rows), default=None)  # type: ignore[attr-defined]
+        assignment.last_activity = (  # type: ignore[attr-defined]
+            datetime.fromisoformat(last_activity) if last_activity else None
+        )
         return Response(
             {
                 "assignment": AssignmentSerializer(assignment).data,
