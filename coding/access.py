@@ -15,10 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from coding.errors import NotFound, PermissionDenied
-from coding.models import Assignment, CodedEvent, Membership, Project, User
+from coding.models import (
+    Article,
+    Assignment,
+    CodebookVersion,
+    CodedEvent,
+    Membership,
+    Project,
+    User,
+)
 
 CODER = Membership.Role.CODER
 SUPERVISOR = Membership.Role.SUPERVISOR
@@ -77,6 +86,77 @@ def access_assignment(user: User, assignment_id: int, *, write: bool = False) ->
     if write:
         raise PermissionDenied("only the assigned coder may change this assignment's events")
     return assignment
+
+
+# The columns access_assignment_for_write loads, per model; the rest stay deferred (loaded on
+# first use). Not loaded: the codebook version's spec (about 29 KB of JSON for ACLED; a
+# published version's parsed spec is cached per process by coding.codebook_runtime) and the
+# article's paragraphs and metadata.
+_ASSIGNMENT_FIELDS = [f.attname for f in Assignment._meta.concrete_fields]
+_ASSIGNMENT_COLUMNS = [f"a.{f.column}" for f in Assignment._meta.concrete_fields]
+_ARTICLE_FIELDS = ["id", "text", "len_cp", "len_u16"]
+_PROJECT_FIELDS = ["id", "codebook_version_id"]
+_VERSION_FIELDS = ["id", "status"]
+# Table and column names come from the models; the one value is a parameter.
+_FOR_WRITE_SQL = f"""
+SELECT {", ".join(_ASSIGNMENT_COLUMNS)},
+       art.text, art.len_cp, art.len_u16,
+       p.codebook_version_id, v.status,
+       EXISTS (
+           SELECT 1 FROM {Membership._meta.db_table} m
+           WHERE m.project_id = a.project_id AND m.user_id = a.coder_id AND m.is_active
+       )
+FROM {Assignment._meta.db_table} a
+JOIN {Project._meta.db_table} p ON p.id = a.project_id
+JOIN {CodebookVersion._meta.db_table} v ON v.id = p.codebook_version_id
+JOIN {Article._meta.db_table} art ON art.id = a.article_id
+WHERE a.id = %s
+FOR UPDATE OF a
+"""  # noqa: S608
+
+
+def access_assignment_for_write(user: User, assignment_id: int) -> Assignment:
+    """The assignment, row-locked, for its assigned coder to write events on; the same rules
+    and answers as `access_assignment(user, assignment_id, write=True)`: 404 for whoever may
+    not see it, 403 for its supervisors and admins (they may see it, not write).
+
+    Precondition: inside `transaction.atomic()`. The assignment's row lock (FOR UPDATE of that
+    row only) is held until the transaction ends, so a submit, a reopen or a reassign and
+    another edit of the same assignment wait for it; the status and coder on the returned
+    object are current under that lock. The status is not checked here: the write services
+    refuse a submitted assignment (409) after the request body was validated, as before.
+
+    One SQL statement for the assigned coder: the assignment, its article's text and lengths,
+    its project's codebook version (id and status; the spec stays deferred) and whether the
+    coder is still an active member. Others cost one more (their role in the project).
+    """
+    if connection.vendor != "postgresql":  # the SQLite demo: a write locks the whole database
+        return access_assignment(user, assignment_id, write=True)
+    with connection.cursor() as cursor:
+        cursor.execute(_FOR_WRITE_SQL, [assignment_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("assignment not found")
+    n = len(_ASSIGNMENT_FIELDS)
+    assignment = Assignment.from_db(connection.alias, _ASSIGNMENT_FIELDS, row[:n])
+    text, len_cp, len_u16, version_id, version_status, coder_is_member = row[n:]
+    article = Article.from_db(
+        connection.alias, _ARTICLE_FIELDS, [assignment.article_id, text, len_cp, len_u16]
+    )
+    version = CodebookVersion.from_db(
+        connection.alias, _VERSION_FIELDS, [version_id, version_status]
+    )
+    project = Project.from_db(
+        connection.alias, _PROJECT_FIELDS, [assignment.project_id, version_id]
+    )
+    project.codebook_version = version
+    assignment.article = article
+    assignment.project = project
+    if assignment.coder_id == user.pk and (coder_is_member or user.is_superuser):
+        return assignment
+    if project_role(user, project) not in MANAGERS:
+        raise NotFound("assignment not found")
+    raise PermissionDenied("only the assigned coder may change this assignment's events")
 
 
 def access_coder_event(user: User, event_id: int, *, write: bool = False) -> CodedEvent:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser
@@ -28,7 +29,7 @@ from coding.services.events import (
     EventInput,
     OffsetUnit,
     SpanInput,
-    event_create,
+    event_create_locked,
     event_delete,
     event_update,
 )
@@ -149,15 +150,24 @@ class AssignmentEventsView(APIView):
         },
     )
     def post(self, request: Request, assignment_id: int) -> Response:
-        assignment = access.access_assignment(request.user, assignment_id, write=True)  # type: ignore[arg-type]
-        serializer = EventWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        event = event_create(
-            assignment=assignment,
-            actor=request.user,  # type: ignore[arg-type]
-            data=_event_input(request, serializer.validated_data),
+        # One transaction from the access check on: the check takes the assignment's row lock
+        # (one query for both), and the service writes under it.
+        with transaction.atomic():
+            assignment = access.access_assignment_for_write(request.user, assignment_id)  # type: ignore[arg-type]
+            serializer = EventWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            created = event_create_locked(
+                assignment=assignment,
+                actor=request.user,  # type: ignore[arg-type]
+                data=_event_input(request, serializer.validated_data),
+            )
+        # The response is the event as written (values as stored), not read back.
+        body = event_dict(
+            created.event,
+            event_type_codes(assignment.project.codebook_version_id),
+            OffsetMap(assignment.article.text),
+            created.spans,
         )
-        body = _render(event)
         return Response(
             body, status=status.HTTP_201_CREATED, headers={"ETag": f'"v{body["version"]}"'}
         )

@@ -8,27 +8,30 @@ quote the client saw must equal the stored text at the converted offsets.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from coding.codebook_runtime import event_type_ids, version_spec
 from coding.codebook_spec import CodebookSpec, FieldError, SpanLike, validate_event
+from coding.codebook_spec.model import REFERENCE_KINDS
 from coding.errors import Conflict, StaleVersion, ValidationFailed
 from coding.models import (
     Actor,
     Article,
     Assignment,
+    AuditEntry,
     CodedEvent,
     EvidenceSpan,
     Location,
     User,
 )
-from coding.services.audit import audit_record
+from coding.services.audit import audit_entry, audit_record
 from coding.text.offsets import OffsetError, OffsetMap
 
 OffsetUnit = Literal["cp", "utf16"]
@@ -103,6 +106,55 @@ def _known_refs(kind: str, ids: set[int]) -> set[int]:
     return set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
+_KNOWN_REFS_SQL = (
+    f"SELECT 'actor', id FROM {Actor._meta.db_table} WHERE id = ANY(%s::bigint[]) "  # noqa: S608
+    f"UNION ALL "
+    f"SELECT 'location', id FROM {Location._meta.db_table} WHERE id = ANY(%s::bigint[])"
+)
+
+
+def _referenced_ids(spec: CodebookSpec, values: Mapping[str, Any]) -> dict[str, set[int]]:
+    """The ids of every `{"id": int}` under the spec's actor and location fields, by kind (a
+    superset of what validation will ask about: shapes are checked there, not here)."""
+    wanted: dict[str, set[int]] = {kind: set() for kind in REFERENCE_KINDS}
+    for fdef in spec.fields:
+        if fdef.kind not in wanted:
+            continue
+        value = values.get(fdef.key)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            ref = item.get("id") if isinstance(item, Mapping) else None
+            if isinstance(ref, int) and not isinstance(ref, bool):
+                wanted[fdef.kind].add(ref)
+    return wanted
+
+
+class _PrefetchedRefs:
+    """`known_refs` for validate_event that looks up both dictionaries in one query.
+
+    The ids are collected from the values up front; a question about an id that was not
+    collected (there should be none) is answered by its own query, so answers are always
+    exact."""
+
+    def __init__(self, spec: CodebookSpec, values: Mapping[str, Any]) -> None:
+        self.asked = _referenced_ids(spec, values)
+        self.known: dict[str, set[int]] = {kind: set() for kind in REFERENCE_KINDS}
+        if connection.vendor != "postgresql":  # the SQLite demo: a query per kind, asked
+            self.asked = {kind: set() for kind in REFERENCE_KINDS}
+        elif any(self.asked.values()):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _KNOWN_REFS_SQL, [sorted(self.asked["actor"]), sorted(self.asked["location"])]
+                )
+                for kind, ref_id in cursor.fetchall():
+                    self.known[kind].add(ref_id)
+
+    def __call__(self, kind: str, ids: set[int]) -> set[int]:
+        asked = self.asked.get(kind, set())
+        unasked = ids - asked
+        found = ids & self.known.get(kind, set())
+        return found | (_known_refs(kind, unasked) if unasked else set())
+
+
 def check_event(
     spec: CodebookSpec, data: EventInput, spans: Sequence[SpanLike], *, complete: bool
 ) -> list[FieldError]:
@@ -113,7 +165,7 @@ def check_event(
         values=data.values,
         spans=spans,
         complete=complete,
-        known_refs=_known_refs,
+        known_refs=_PrefetchedRefs(spec, data.values),
     )
 
 
@@ -158,16 +210,26 @@ def _validated(assignment: Assignment, data: EventInput) -> tuple[list[SpanInput
     return spans, columns
 
 
-def _lock_writable(assignment: Assignment, actor: User) -> Assignment:
-    """Lock the assignment row so a submit and an edit cannot interleave."""
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+def _check_writable(locked: Assignment, actor: User) -> None:
+    """`locked` as read under its row lock: still `actor`'s, and not submitted."""
     if locked.coder_id != actor.pk:
         raise Conflict(
             "only the assigned coder may change these events", code="not_your_assignment"
         )
     if locked.status == Assignment.Status.SUBMITTED:
         raise Conflict("this assignment is submitted and read-only", code="assignment_submitted")
+
+
+def _lock_writable(assignment: Assignment, actor: User) -> Assignment:
+    """Lock the assignment row so a submit and an edit cannot interleave."""
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_writable(locked, actor)
     return locked
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("call this inside transaction.atomic(), holding the assignment lock")
 
 
 def _mark_started(assignment: Assignment) -> None:
@@ -184,11 +246,101 @@ def _write_spans(event: CodedEvent, spans: Sequence[SpanInput]) -> None:
     )
 
 
-@transaction.atomic
-def event_create(*, assignment: Assignment, actor: User, data: EventInput) -> CodedEvent:
-    locked = _lock_writable(assignment, actor)
+def _insert_params(instance: models.Model, skip: Sequence[str] = ()) -> tuple[list[str], list[Any]]:
+    """The columns and database values Django's INSERT would write for `instance` (defaults and
+    auto_now included), except the primary key and the attributes in `skip`."""
+    columns, params = [], []
+    for fdef in instance._meta.concrete_fields:
+        if fdef.primary_key or fdef.attname in skip:
+            continue
+        value = fdef.pre_save(instance, add=True)
+        columns.append(connection.ops.quote_name(fdef.column or fdef.attname))
+        params.append(fdef.get_db_prep_save(value, connection))
+    return columns, params
+
+
+def _insert_event(
+    event: CodedEvent, spans: Sequence[SpanInput], audit: AuditEntry
+) -> list[EvidenceSpan]:
+    """INSERT the event, its spans and its audit row in one statement (one round trip; the
+    audit row's target is the new event). Sets `event.pk` and `event.values` as stored (jsonb
+    orders keys and normalizes numbers); returns the spans as stored, with their ids."""
+    if connection.vendor != "postgresql":  # the SQLite demo: three statements
+        return _insert_event_orm(event, spans, audit)
+    event_columns, event_params = _insert_params(event)
+    audit_columns, audit_params = _insert_params(audit, skip=["target_id"])
+    # Table and column names come from the models; every value is a parameter.
+    sql = f"""
+        WITH event AS (
+            INSERT INTO {CodedEvent._meta.db_table} ({", ".join(event_columns)})
+            VALUES ({", ".join(["%s"] * len(event_params))})
+            RETURNING id, "values"
+        ), span AS (
+            INSERT INTO {EvidenceSpan._meta.db_table} (event_id, role, start, "end", quote)
+            SELECT event.id, s.role, s.start, s.end, s.quote
+            FROM event, unnest(%s::text[], %s::integer[], %s::integer[], %s::text[])
+                WITH ORDINALITY AS s(role, start, "end", quote, n)
+            ORDER BY s.n
+            RETURNING id, role, start, "end", quote
+        ), audit AS (
+            INSERT INTO {AuditEntry._meta.db_table} ({", ".join(audit_columns)}, target_id)
+            SELECT {", ".join(["%s"] * len(audit_params))}, event.id FROM event
+        )
+        SELECT event.id, event."values"::text,
+               (SELECT coalesce(json_agg(json_build_array(id, role, start, "end", quote)), '[]')
+                FROM span)::text
+        FROM event
+    """  # noqa: S608
+    params = [
+        *event_params,
+        [s.role for s in spans],
+        [s.start for s in spans],
+        [s.end for s in spans],
+        [s.quote for s in spans],
+        *audit_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event_id, values, stored_spans = cursor.fetchone()
+    event.pk = event_id
+    event.values = json.loads(values)
+    event._state.adding = False
+    event._state.db = connection.alias
+    written = [
+        EvidenceSpan(id=span_id, event=event, role=role, start=start, end=end, quote=quote)
+        for span_id, role, start, end, quote in json.loads(stored_spans)
+    ]
+    for span in written:
+        span._state.adding = False
+        span._state.db = connection.alias
+    return sorted(written, key=lambda s: (s.start, s.end, s.pk))
+
+
+def _insert_event_orm(
+    event: CodedEvent, spans: Sequence[SpanInput], audit: AuditEntry
+) -> list[EvidenceSpan]:
+    event.save(force_insert=True)
+    event.refresh_from_db(fields=["values"])
+    _write_spans(event, spans)
+    audit.target_id = event.pk
+    audit.save(force_insert=True)
+    return list(EvidenceSpan.objects.filter(event=event))
+
+
+@dataclass(frozen=True)
+class CreatedEvent:
+    """An event just written and its spans as stored, ordered as `event.spans.all()` orders
+    them (start, end, id): what a response shows, without reading them back."""
+
+    event: CodedEvent
+    spans: list[EvidenceSpan]
+
+
+def _create(
+    *, assignment: Assignment, locked: Assignment, actor: User, data: EventInput
+) -> CreatedEvent:
     spans, columns = _validated(assignment, data)
-    event = CodedEvent.objects.create(
+    event = CodedEvent(
         article_id=assignment.article_id,
         codebook_version_id=assignment.project.codebook_version_id,
         layer=CodedEvent.Layer.CODER,
@@ -198,16 +350,37 @@ def event_create(*, assignment: Assignment, actor: User, data: EventInput) -> Co
         created_by=actor,
         **columns,
     )
-    _write_spans(event, spans)
-    _mark_started(locked)
-    audit_record(
+    audit = audit_entry(
         action="event.create",
         actor=actor,
         project=assignment.project,
-        target=event,
+        target=None,  # the event's id is known only once inserted: set by _insert_event
         data={"assignment": assignment.pk, "spans": len(spans)},
     )
-    return event
+    audit.target_type = CodedEvent._meta.model_name or ""
+    written = _insert_event(event, spans, audit)
+    _mark_started(locked)
+    return CreatedEvent(event, written)
+
+
+@transaction.atomic
+def event_create(*, assignment: Assignment, actor: User, data: EventInput) -> CodedEvent:
+    """A new event with its spans on `assignment`, by its coder, with its audit row. Takes the
+    assignment's row lock itself; refuses (Conflict) if it is submitted or not `actor`'s."""
+    locked = _lock_writable(assignment, actor)
+    return _create(assignment=assignment, locked=locked, actor=actor, data=data).event
+
+
+def event_create_locked(*, assignment: Assignment, actor: User, data: EventInput) -> CreatedEvent:
+    """`event_create` for a caller that holds the assignment's row lock.
+
+    Precondition: inside `transaction.atomic()`, `assignment` came from
+    `coding.access.access_assignment_for_write` in this transaction (so its coder and status
+    are current under the lock, and its article text and codebook version are loaded).
+    Returns the event and its spans as stored, to render without reading them back."""
+    _require_transaction()
+    _check_writable(assignment, actor)
+    return _create(assignment=assignment, locked=assignment, actor=actor, data=data)
 
 
 @transaction.atomic
