@@ -484,6 +484,7 @@ class LoadResult:
     errors: int  # over the whole run, warm-up included
     error_examples: list[str]
     cpu: CpuSnapshot  # CPU used in the measured window
+    offered_rate: float | None = None  # requests/s offered (open loop), None for closed loop
 
     @property
     def driver_share(self) -> float:
@@ -518,16 +519,19 @@ def run_load(
     duration: float,
     expect: int,
     db_name: str,
+    rate: float | None = None,
 ) -> LoadResult:
-    """Closed loop: one asyncio task per call in `calls`, each with its own httpx client,
-    sending its request again as soon as the previous answer arrives, for `warmup` +
-    `duration` seconds. Only requests that start after the warm-up and finish inside the
-    window count. A status other than `expect`, or a transport error, is an error. The CPU
-    used by other processes in the window (not this one, not the server, not the PostgreSQL
-    backends of `db_name`) is measured too: on a shared machine it skews every figure."""
+    """One client (one keep-alive connection, bench/_load.py) per call in `calls`, for
+    `warmup` + `duration` seconds. Closed loop by default: each client sends its request again
+    as soon as the previous answer arrives. With `rate`, open loop: `rate` requests per second
+    spread evenly over the clients, latency counted from when each request was due. Only
+    requests that start (are due) after the warm-up and finish inside the window count. A
+    status other than `expect`, or a transport error, is an error. The CPU used by other
+    processes in the window (not this one, not the server, not the PostgreSQL backends of
+    `db_name`) is measured too: on a shared machine it skews every figure."""
     import asyncio
 
-    return asyncio.run(_load(server, calls, warmup, duration, expect, db_name))
+    return asyncio.run(_load(server, calls, warmup, duration, expect, db_name, rate))
 
 
 async def _load(
@@ -537,29 +541,22 @@ async def _load(
     duration: float,
     expect: int,
     db_name: str,
+    rate: float | None = None,
 ) -> LoadResult:
     import asyncio
 
-    import httpx
+    from bench._load import Request, build_request, drive
 
     loop = asyncio.get_running_loop()
     begin = loop.time() + warmup
     stop = begin + duration
-    samples: list[tuple[float, float, bool, str]] = []
-
-    async def client_loop(call: Call) -> None:
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as client:
-            while loop.time() < stop:
-                started = loop.time()
-                try:
-                    response = await client.request(
-                        call.method, call.path, headers=call.headers, content=call.body
-                    )
-                    ok = response.status_code == expect
-                    note = "" if ok else f"{response.status_code} {response.text[:200]}"
-                except httpx.HTTPError as exc:
-                    ok, note = False, f"{type(exc).__name__}: {exc}"
-                samples.append((started, loop.time(), ok, note))
+    requests = [
+        Request(
+            build_request(server.base_url, call.method, call.path, call.headers, call.body),
+            expect,
+        )
+        for call in calls
+    ]
 
     async def cpu_at(moment: float) -> CpuSnapshot:
         await asyncio.sleep(max(0.0, moment - loop.time()))
@@ -567,7 +564,7 @@ async def _load(
 
     at_begin = asyncio.ensure_future(cpu_at(begin))
     at_stop = asyncio.ensure_future(cpu_at(stop))
-    await asyncio.gather(*(client_loop(call) for call in calls))
+    samples = await drive(server.base_url, requests, stop=stop, rate=rate)
     window = [s for s in samples if s[0] >= begin and s[1] <= stop]
     failures = [s[3] for s in samples if not s[2]]  # warm-up included: errors are never ok
     return LoadResult(
@@ -576,6 +573,7 @@ async def _load(
         errors=len(failures),
         error_examples=failures[:3],
         cpu=(await at_stop) - (await at_begin),
+        offered_rate=rate,
     )
 
 

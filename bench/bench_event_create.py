@@ -2,13 +2,16 @@
 production shape (ATHAR_ENV=production, DEBUG off, persistent database connections).
 
 Run: .venv/bin/python bench/bench_event_create.py [--workers 2,3,4] [--clients 16]
-     [--duration 20] [--warmup 5]
-Target: p95 <= 50 ms and >= 300 requests/s with 16 concurrent clients.
+     [--duration 20] [--warmup 5] [--rate 300] [--worker-class sync|gthread --threads N]
+Target: p95 <= 50 ms and >= 300 requests/s with 16 concurrent clients (closed loop).
+Supplementary, with --rate R: the latency at a fixed offered rate of R requests/s spread over
+the same clients (open loop, latency counted from when each request was due).
 
 Each client is one coder with an API token and an assignment of their own (so that clients do
 not queue on one assignment's row lock); each request creates an ACLED battle event with
 seven values and 4 evidence spans sent in UTF-16 offsets, as the browser does. The load
-generator (asyncio + httpx, closed loop) runs on the same machine as gunicorn and PostgreSQL.
+generator (bench/_load.py: asyncio streams, keep-alive, closed loop) runs on the same machine
+as gunicorn and PostgreSQL.
 Afterwards the same request is replayed in-process through Django's test client to show where
 a request's time goes (components and SQL queries).
 """
@@ -53,21 +56,30 @@ TARGET_RPS = 300.0
 COMPONENTS: list[Component] = [
     ("DRF view dispatch (all below)", 0, "api.views.events:AssignmentEventsView.dispatch"),
     ("token authentication", 1, "rest_framework.authentication:TokenAuthentication.authenticate"),
-    ("access check (assignment, membership)", 1, "coding.access:access_assignment"),
+    (
+        "access check + assignment row lock (one query)",
+        1,
+        "coding.access:access_assignment_for_write",
+    ),
     ("JSON body parsing", 1, "rest_framework.parsers:JSONParser.parse"),
     ("input serializer validation", 1, "api.serializers.events:EventWriteSerializer.is_valid"),
-    ("service event_create (transaction)", 1, "api.views.events:event_create"),
-    ("lock the assignment row", 2, "coding.services.events:_lock_writable"),
+    ("service event_create_locked", 1, "api.views.events:event_create_locked"),
     ("validation (spans and codebook)", 2, "coding.services.events:_validated"),
     ("spans: UTF-16 → code points, quotes", 3, "coding.services.events:resolve_spans"),
     ("codebook rules and values", 3, "coding.services.events:check_event"),
-    ("actor/location lookups", 4, "coding.services.events:_known_refs"),
-    ("insert the spans", 2, "coding.services.events:_write_spans"),
-    ("mark the assignment started", 2, "coding.services.events:_mark_started"),
-    ("audit insert", 2, "coding.services.events:audit_record"),
-    ("response body: re-read event + spans, dict", 1, "api.views.events:_render"),
-    ("JSON rendering", 1, "rest_framework.renderers:JSONRenderer.render"),
+    ("actor + location lookups (one query)", 4, "coding.services.events:_PrefetchedRefs"),
+    ("insert event + spans + audit row (one statement)", 2, "coding.services.events:_insert_event"),
+    ("mark the assignment started (first event only)", 2, "coding.services.events:_mark_started"),
+    ("response body from the written objects", 1, "api.views.events:event_dict"),
 ]
+
+
+def rendering_component() -> Component:
+    """The configured JSON renderer (rendering runs after the view returns)."""
+    from rest_framework.settings import api_settings
+
+    renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]
+    return ("JSON rendering", 0, f"{renderer.__module__}:{renderer.__qualname__}.render")
 
 
 def seat_texts(n: int, seed: int) -> list[str]:
@@ -92,8 +104,13 @@ def events_written(seats: list[Seat]) -> int:
 
 def describe(workers: int, result: LoadResult, clients: int) -> str:
     stats = latency_summary(result.latencies_ms)
+    offered = (
+        f" at a fixed offered rate of {result.offered_rate:.0f} req/s (open loop)"
+        if result.offered_rate
+        else ""
+    )
     return (
-        f"{workers} workers, {clients} client{'s' if clients > 1 else ''}: "
+        f"{workers} workers, {clients} client{'s' if clients > 1 else ''}{offered}: "
         f"**{result.requests_per_second:.0f} req/s**, "
         f"p50 {stats['p50']:.1f} ms, **p95 {stats['p95']:.1f} ms**, p99 {stats['p99']:.1f} ms, "
         f"errors {result.errors} ({len(result.latencies_ms):,} requests in "
@@ -109,8 +126,24 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--profile-requests", type=int, default=300)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="also measure an open loop at this offered rate (req/s), on the best worker count",
+    )
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     args = parser.parse_args()
     worker_counts = [int(w) for w in args.workers.split(",")]
+    server_args = ["--worker-class", args.worker_class]
+    if args.worker_class == "gthread":
+        server_args += ["--threads", str(args.threads)]
+    server_shape = (
+        "sync workers"
+        if args.worker_class == "sync"
+        else f"gthread workers ({args.threads} threads each)"
+    )
 
     url = recreate_database(DB_NAME)
     setup_django(url)
@@ -122,7 +155,7 @@ def main() -> None:
         for workers in worker_counts:
             seats, refs = seed_seats(f"w{workers}", seat_texts(args.clients, workers))
             calls = [create_call(seat, refs) for seat in seats]
-            with gunicorn(url, workers) as server:
+            with gunicorn(url, workers, server_args) as server:
                 if single is None:  # the service time without queueing: one client
                     single = run_load(
                         server,
@@ -151,9 +184,29 @@ def main() -> None:
         best = max(results, key=lambda w: results[w].requests_per_second)
         best_stats = latency_summary(results[best].latencies_ms)
         met = best_stats["p95"] <= TARGET_P95_MS and results[best].requests_per_second >= TARGET_RPS
+        open_loop: LoadResult | None = None
+        if args.rate:
+            seats, refs = seed_seats("rate", seat_texts(args.clients, 1000))
+            calls = [create_call(seat, refs) for seat in seats]
+            with gunicorn(url, best, server_args) as server:
+                open_loop = run_load(
+                    server,
+                    calls,
+                    warmup=args.warmup,
+                    duration=args.duration,
+                    expect=201,
+                    db_name=DB_NAME,
+                    rate=args.rate,
+                )
+            print(describe(best, open_loop, args.clients))
+            for example in open_loop.error_examples:
+                print(f"  error: {example}")
+            failed = failed or open_loop.errors > 0
         assert single is not None
         lines = [describe(worker_counts[0], single, 1)]
         lines += [describe(w, r, args.clients) for w, r in results.items()]
+        if open_loop is not None:
+            lines.append(describe(best, open_loop, args.clients))
         lines.append(
             f"with {args.clients} clients in a closed loop, latency ≈ {args.clients} / "
             "throughput (Little's law): the p95 is queueing behind the CPU, the one-client "
@@ -170,8 +223,9 @@ def main() -> None:
             "token authentication; response = the event as stored, with its spans"
         )
         lines.append(
-            "server: gunicorn sync workers, ATHAR_ENV=production, DEBUG off, CONN_MAX_AGE=60; "
-            "load generator (asyncio + httpx) and PostgreSQL share the same 2 cores"
+            f"server: gunicorn {server_shape}, ATHAR_ENV=production, DEBUG off, "
+            "CONN_MAX_AGE=60; load generator (bench/_load.py, asyncio streams, keep-alive "
+            "where the server allows it) and PostgreSQL share the same 2 cores"
         )
         lines.append(
             "for scale: doccano 1.8.4 ~110 req/s with p95 97 ms for a single span with 8 "
@@ -179,7 +233,10 @@ def main() -> None:
         )
         seats, refs = seed_seats("profile", seat_texts(1, 99))
         report = measure_breakdown(
-            create_call(seats[0], refs), COMPONENTS, requests=args.profile_requests, expect=201
+            create_call(seats[0], refs),
+            [*COMPONENTS, rendering_component()],
+            requests=args.profile_requests,
+            expect=201,
         )
         lines.extend(breakdown_lines(report))
     finally:
@@ -187,7 +244,10 @@ def main() -> None:
             drop_database(DB_NAME)
     command = (
         f".venv/bin/python bench/bench_event_create.py --workers {args.workers} "
-        f"--clients {args.clients} --duration {args.duration:g}"
+        f"--clients {args.clients} --duration {args.duration:g} "
+        f"--worker-class {args.worker_class}"
+        + (f" --threads {args.threads}" if args.worker_class == "gthread" else "")
+        + (f" --rate {args.rate:g}" if args.rate else "")
     )
     print_summary("Event creation under load (POST …/events/)", command, lines)
     if failed:
