@@ -6,7 +6,7 @@ from django.utils import timezone
 from coding.codebook_runtime import version_spec
 from coding.export_selectors import ExportFilters
 from coding.export_streams import FORMATS, export_chunks
-from coding.models import Project
+from coding.management.commands._project import project_by_slug
 
 
 class Command(BaseCommand):
@@ -18,13 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--bom", action="store_true", help="CSV for spreadsheets")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        project = (
-            Project.objects.select_related("codebook_version__codebook")
-            .filter(slug=options["project"])
-            .first()
-        )
-        if project is None:
-            raise CommandError(f"no project {options['project']!r}")
+        project = project_by_slug(options["project"])
         spec = version_spec(project.codebook_version)
         if options["format"] == "plover" and spec.preset != "plover":
             raise CommandError("PLOVER JSONL needs a project on the PLOVER codebook")

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.errors import DomainError
-from coding.models import Project
+from coding.management.commands._project import project_by_slug
 from coding.services.imports import articles_import
 
 
@@ -29,9 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        project = Project.objects.filter(slug=options["project"]).first()
-        if project is None:
-            raise CommandError(f"no project {options['project']!r}")
+        project = project_by_slug(options["project"])
         path = Path(options["file"])
         try:
             with path.open("rb") as fileobj:

@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from coding.models import Project
+from coding.management.commands._project import project_by_slug
 from coding.services.export_rows import csv_rows_refresh, csv_rows_refresh_all
 
 
@@ -19,12 +19,6 @@ class Command(BaseCommand):
         if options["project"] is None:
             written = csv_rows_refresh_all()
         else:
-            project = (
-                Project.objects.select_related("codebook_version__codebook")
-                .filter(slug=options["project"])
-                .first()
-            )
-            if project is None:
-                raise CommandError(f"no project {options['project']!r}")
+            project = project_by_slug(options["project"])
             written = csv_rows_refresh(project=project)
         self.stdout.write(f"{written} CSV line(s) stored")
