@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-import orjson
 from django.db.models import (
     Count,
     Exists,
@@ -183,21 +181,10 @@ class _IsoFormatUtc(Func):
     )
 
 
-# Runs this long of digits may be integers beyond 64 bits (or numbers PostgreSQL spells out in
-# full, such as 1.5e300), which orjson would read as floats; the standard library reads them
-# exactly, as Django's JSONField does.
-_LONG_NUMBER = re.compile(r"\d{19}")
-
-
 def _loads_many(documents: list[str]) -> list[Any]:
-    """JSON documents as Django's JSONField would read them, in one call (faster than one
-    per document)."""
-    if not documents:
-        return []
-    joined = "[" + ",".join(documents) + "]"
-    if _LONG_NUMBER.search(joined):
-        return list(json.loads(joined))
-    return list(orjson.loads(joined))
+    """JSON documents decoded as Django's JSONField decodes each (`json.loads`), in one call:
+    a third of the cost of one call per document."""
+    return list(json.loads("[" + ",".join(documents) + "]")) if documents else []
 
 
 EVENT_ROW_COLUMNS = (
