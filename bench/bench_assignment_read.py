@@ -9,7 +9,7 @@ Target: p95 <= 50 ms.
 Measured twice: one client sending requests back to back (the latency one coder sees), then 8
 concurrent clients reading the same assignment (a read takes no lock, so this costs what 8
 coders reading their own would). The load
-generator (asyncio + httpx) runs on the same machine. Then the request is replayed in-process
+generator (bench/_common.run_load) runs on the same machine. Then the request is replayed in-process
 to show where its time goes.
 """
 
@@ -57,8 +57,8 @@ COMPONENTS: list[Component] = [
     ("DRF view dispatch (all below)", 0, "api.views.assignments:AssignmentDetailView.dispatch"),
     ("token authentication", 1, "rest_framework.authentication:TokenAuthentication.authenticate"),
     ("access check (assignment + article)", 1, "coding.access:access_assignment"),
-    ("events + spans query (prefetch)", 1, "coding.selectors:assignment_events"),
-    ("event dicts (500 × event_dict)", 1, "api.views.assignments:event_dict"),
+    ("events + spans queries (plain rows)", 1, "coding.selectors:assignment_event_rows"),
+    ("event dicts (500 × event_row_dict)", 1, "api.views.assignments:event_row_dict"),
     (
         "assignment serializer",
         1,
@@ -69,7 +69,7 @@ COMPONENTS: list[Component] = [
         1,
         "api.views.assignments:ArticleDetailSerializer.to_representation",
     ),
-    ("JSON rendering", 1, "rest_framework.renderers:JSONRenderer.render"),
+    ("JSON rendering (orjson)", 1, "api.renderers:ORJSONRenderer.render"),
 ]
 
 
@@ -124,59 +124,26 @@ def events_via_models(assignment_id: int) -> list[dict[str, Any]]:
 
 
 def events_via_rows(assignment_id: int) -> list[dict[str, Any]]:
-    """The same list from two plain row queries (values_list), grouped in Python: what a
-    reader without model instances and prefetch machinery costs, for comparison."""
+    """The same list as the view builds it: plain rows (coding.selectors.assignment_event_rows:
+    timestamps formatted by PostgreSQL, values decoded in one orjson call) and
+    api.presenters.event_row_dict."""
+    from api.presenters import event_row_dict
+    from coding import selectors
     from coding.codebook_runtime import event_type_codes
-    from coding.models import Assignment, CodedEvent, EvidenceSpan
+    from coding.models import Assignment
     from coding.text.offsets import OffsetMap
 
     assignment = Assignment.objects.select_related("article", "project").get(pk=assignment_id)
     codes = event_type_codes(assignment.project.codebook_version_id)
     offsets = OffsetMap(assignment.article.text)
-    spans: dict[int, list[dict[str, Any]]] = {}
-    for event_id, pk, role, start, end, quote in (
-        EvidenceSpan.objects.filter(event__assignment_id=assignment_id)
-        .order_by("start", "end", "id")
-        .values_list("event_id", "id", "role", "start", "end", "quote")
-    ):
-        spans.setdefault(event_id, []).append(
-            {
-                "id": pk,
-                "role": role,
-                "start": start,
-                "end": end,
-                "start_u16": offsets.cp_to_u16(start),
-                "end_u16": offsets.cp_to_u16(end),
-                "quote": quote,
-            }
-        )
-    fields = ["id", "article_id", "event_type_id", "event_subtype_id", "values", "notes"]
-    fields += ["version", "created_at", "updated_at"]
-    rows = CodedEvent.objects.filter(assignment_id=assignment_id).order_by("id")
-    return [
-        {
-            "id": pk,
-            "assignment": assignment_id,
-            "article": article_id,
-            "event_type": codes[type_id],
-            "event_subtype": codes[subtype_id] if subtype_id else None,
-            "values": values,
-            "notes": notes,
-            "version": version,
-            "spans": spans.get(pk, []),
-            "created_at": created.isoformat(),
-            "updated_at": updated.isoformat(),
-        }
-        for pk, article_id, type_id, subtype_id, values, notes, version, created, updated in (
-            rows.values_list(*fields)
-        )
-    ]
+    rows, spans = selectors.assignment_event_rows(assignment)
+    return [event_row_dict(row, spans[row[0]], codes, offsets) for row in rows]
 
 
 def compare_readers(assignment_id: int, repeats: int = 20) -> str:
     """Median time of the two ways of building the events list (checked equal)."""
     if events_via_models(assignment_id) != events_via_rows(assignment_id):
-        raise SystemExit("the row-based reader does not reproduce the view's events")
+        raise SystemExit("the view's row reader does not reproduce the model-instance events")
     timings = {}
     for name, build in (("models", events_via_models), ("rows", events_via_rows)):
         samples = []
@@ -186,17 +153,18 @@ def compare_readers(assignment_id: int, repeats: int = 20) -> str:
             samples.append((time.perf_counter() - start) * 1000)
         timings[name] = statistics.median(samples)
     return (
-        f"building the 500 event dicts in-process: {timings['models']:.1f} ms as the view does "
-        f"(model instances + prefetch_related) vs {timings['rows']:.1f} ms from two "
-        f"values_list queries grouped in Python (same output, checked) — "
+        f"building the 500 event dicts in-process: {timings['models']:.1f} ms from model "
+        f"instances + prefetch_related vs {timings['rows']:.1f} ms as the view does (two plain "
+        f"row queries, timestamps as text from PostgreSQL; same output, checked) — "
         f"{timings['models'] / timings['rows']:.1f}× less"
     )
 
 
 def compare_gc(call: Call, requests: int = 60) -> str:
     """The same request in-process with Python's default cyclic-GC settings, and with the
-    start-up objects frozen out of collection (gc.freeze) and a higher first threshold:
-    a read allocates ~100,000 objects, which triggers full collections of the whole heap."""
+    start-up objects frozen out of collection (gc.freeze) and a higher first threshold, as
+    config/gunicorn.conf.py does in each worker: a read allocates ~100,000 objects, which
+    triggers full collections of the whole heap."""
     from django.test import Client
 
     client = Client()
@@ -213,12 +181,13 @@ def compare_gc(call: Call, requests: int = 60) -> str:
         return statistics.mean(samples), percentile(samples, 95)
 
     default = gc.get_threshold()
+    tuned_thresholds = _gunicorn_config()["GC_THRESHOLDS"]
     timed_requests()  # warm-up
     try:
         plain = timed_requests()
         gc.collect()
         gc.freeze()
-        gc.set_threshold(50_000, 20, 20)
+        gc.set_threshold(*tuned_thresholds)
         tuned = timed_requests()
     finally:
         gc.unfreeze()
@@ -226,9 +195,15 @@ def compare_gc(call: Call, requests: int = 60) -> str:
     return (
         f"Python's cyclic GC: in-process mean {plain[0]:.1f} ms / p95 {plain[1]:.1f} ms with "
         f"the default thresholds {default}; mean {tuned[0]:.1f} ms / p95 {tuned[1]:.1f} ms "
-        "after gc.freeze() and gc.set_threshold(50_000, 20, 20) (what a gunicorn post_fork "
-        "hook could do)"
+        f"after gc.freeze() and gc.set_threshold{tuned_thresholds} (what the gunicorn workers "
+        "do: config/gunicorn.conf.py)"
     )
+
+
+def _gunicorn_config() -> dict[str, Any]:
+    import runpy
+
+    return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config/gunicorn.conf.py"))
 
 
 def read_call(seat: Seat) -> Call:
@@ -303,8 +278,10 @@ def main() -> None:
             f"target p95 ≤ {TARGET_P95_MS:.0f} ms: sequential "
             f"{'met' if seq_p95 <= TARGET_P95_MS else 'MISSED'}, {args.clients} clients "
             f"{'met' if con_p95 <= TARGET_P95_MS else 'MISSED'}",
-            f"server: gunicorn {args.workers} sync workers, ATHAR_ENV=production, DEBUG off; "
-            "load generator (asyncio + httpx) and PostgreSQL share the same 2 cores",
+            f"server: gunicorn {args.workers} sync workers with config/gunicorn.conf.py (GC "
+            f"frozen after start-up, thresholds {_gunicorn_config()['GC_THRESHOLDS']}), "
+            "ATHAR_ENV=production, DEBUG off; "
+            "the load generator and PostgreSQL share the same 2 cores",
             "for scale: doccano 1.8.4 p95 61 ms for a 3,000-character document with 500 bare "
             "spans in two requests; Label Studio p95 1.5 s",
         ]
