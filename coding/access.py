@@ -110,9 +110,49 @@ FROM {Assignment._meta.db_table} a
 JOIN {Project._meta.db_table} p ON p.id = a.project_id
 JOIN {CodebookVersion._meta.db_table} v ON v.id = p.codebook_version_id
 JOIN {Article._meta.db_table} art ON art.id = a.article_id
-WHERE a.id = %s
+WHERE a.id = {{assignment}}
 FOR UPDATE OF a
 """  # noqa: S608
+_FOR_WRITE_BY_ID = _FOR_WRITE_SQL.format(assignment="%s")
+_EVENT_ASSIGNMENT = f"""(
+    SELECT e.assignment_id FROM {CodedEvent._meta.db_table} e
+    WHERE e.id = %s AND e.layer = '{CodedEvent.Layer.CODER.value}'
+)"""  # noqa: S608
+_FOR_WRITE_BY_EVENT = _FOR_WRITE_SQL.format(assignment=_EVENT_ASSIGNMENT)
+
+
+def _locked_assignment(sql: str, key: int) -> tuple[Assignment, bool] | None:
+    """The assignment the query finds, row-locked, with its article (text and lengths) and its
+    project's codebook version (id and status) loaded; and whether its coder is an active
+    member. None if there is none."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(_ASSIGNMENT_FIELDS)
+    assignment = Assignment.from_db(connection.alias, _ASSIGNMENT_FIELDS, row[:n])
+    text, len_cp, len_u16, version_id, version_status, coder_is_member = row[n:]
+    assignment.article = Article.from_db(
+        connection.alias, _ARTICLE_FIELDS, [assignment.article_id, text, len_cp, len_u16]
+    )
+    project = Project.from_db(
+        connection.alias, _PROJECT_FIELDS, [assignment.project_id, version_id]
+    )
+    project.codebook_version = CodebookVersion.from_db(
+        connection.alias, _VERSION_FIELDS, [version_id, version_status]
+    )
+    assignment.project = project
+    return assignment, bool(coder_is_member)
+
+
+def _writer_or_refuse(user: User, assignment: Assignment, coder_is_member: bool) -> None:
+    """access_assignment(write=True)'s rules on an assignment already read."""
+    if assignment.coder_id == user.pk and (coder_is_member or user.is_superuser):
+        return
+    if project_role(user, assignment.project) not in MANAGERS:
+        raise NotFound("assignment not found")
+    raise PermissionDenied("only the assigned coder may change this assignment's events")
 
 
 def access_assignment_for_write(user: User, assignment_id: int) -> Assignment:
@@ -132,31 +172,43 @@ def access_assignment_for_write(user: User, assignment_id: int) -> Assignment:
     """
     if connection.vendor != "postgresql":  # the SQLite demo: a write locks the whole database
         return access_assignment(user, assignment_id, write=True)
-    with connection.cursor() as cursor:
-        cursor.execute(_FOR_WRITE_SQL, [assignment_id])
-        row = cursor.fetchone()
-    if row is None:
+    found = _locked_assignment(_FOR_WRITE_BY_ID, assignment_id)
+    if found is None:
         raise NotFound("assignment not found")
-    n = len(_ASSIGNMENT_FIELDS)
-    assignment = Assignment.from_db(connection.alias, _ASSIGNMENT_FIELDS, row[:n])
-    text, len_cp, len_u16, version_id, version_status, coder_is_member = row[n:]
-    article = Article.from_db(
-        connection.alias, _ARTICLE_FIELDS, [assignment.article_id, text, len_cp, len_u16]
+    assignment, coder_is_member = found
+    _writer_or_refuse(user, assignment, coder_is_member)
+    return assignment
+
+
+def access_coder_event_for_write(user: User, event_id: int) -> CodedEvent:
+    """A coder-layer event for its assigned coder to change or delete, its assignment
+    row-locked; the same rules and answers as `access_coder_event(user, event_id, write=True)`
+    (404 "event not found" for whoever may not see it, 403 for supervisors and admins).
+
+    Precondition: inside `transaction.atomic()` (see `access_assignment_for_write`, whose
+    query this is, found through the event). The event itself is not locked: the services'
+    conditional UPDATE (or SELECT FOR UPDATE on delete) is what checks its version. The
+    returned event has its id, assignment (loaded as above) and article; its other fields are
+    read when used.
+    """
+    if connection.vendor != "postgresql":  # the SQLite demo: a write locks the whole database
+        return access_coder_event(user, event_id, write=True)
+    found = _locked_assignment(_FOR_WRITE_BY_EVENT, event_id)
+    if found is None:
+        raise NotFound("event not found")
+    assignment, coder_is_member = found
+    try:
+        _writer_or_refuse(user, assignment, coder_is_member)
+    except NotFound:
+        raise NotFound("event not found") from None
+    event = CodedEvent.from_db(
+        connection.alias,
+        ["id", "article_id", "assignment_id"],
+        [event_id, assignment.article_id, assignment.pk],
     )
-    version = CodebookVersion.from_db(
-        connection.alias, _VERSION_FIELDS, [version_id, version_status]
-    )
-    project = Project.from_db(
-        connection.alias, _PROJECT_FIELDS, [assignment.project_id, version_id]
-    )
-    project.codebook_version = version
-    assignment.article = article
-    assignment.project = project
-    if assignment.coder_id == user.pk and (coder_is_member or user.is_superuser):
-        return assignment
-    if project_role(user, project) not in MANAGERS:
-        raise NotFound("assignment not found")
-    raise PermissionDenied("only the assigned coder may change this assignment's events")
+    event.assignment = assignment
+    event.article = assignment.article
+    return event
 
 
 def access_coder_event(user: User, event_id: int, *, write: bool = False) -> CodedEvent:

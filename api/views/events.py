@@ -32,8 +32,8 @@ from coding.services.events import (
     OffsetUnit,
     SpanInput,
     event_create_locked,
-    event_delete,
-    event_update,
+    event_delete_locked,
+    event_update_locked,
 )
 from coding.text.offsets import OffsetMap
 
@@ -210,17 +210,24 @@ class EventDetailView(APIView):
         },
     )
     def put(self, request: Request, event_id: int) -> Response:
-        event = access.access_coder_event(request.user, event_id, write=True)  # type: ignore[arg-type]
-        serializer = EventWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        updated = event_update(
-            event=event,
-            actor=request.user,  # type: ignore[arg-type]
-            data=_event_input(request, data),
-            expected_version=_expected_version(request, data.get("version")),
+        with transaction.atomic():  # see AssignmentEventsView.post
+            event = access.access_coder_event_for_write(request.user, event_id)  # type: ignore[arg-type]
+            serializer = EventWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            updated = event_update_locked(
+                event=event,
+                actor=request.user,  # type: ignore[arg-type]
+                data=_event_input(request, data),
+                expected_version=_expected_version(request, data.get("version")),
+            )
+        assert event.assignment is not None
+        body = event_dict(
+            updated.event,
+            event_type_codes(event.assignment.project.codebook_version_id),
+            OffsetMap(event.assignment.article.text),
+            updated.spans,
         )
-        body = _render(updated)
         return Response(body, headers={"ETag": f'"v{body["version"]}"'})
 
     @extend_schema(
@@ -240,7 +247,8 @@ class EventDetailView(APIView):
         },
     )
     def delete(self, request: Request, event_id: int) -> Response:
-        event = access.access_coder_event(request.user, event_id, write=True)  # type: ignore[arg-type]
-        version = _expected_version(request, _query_version(request))
-        event_delete(event=event, actor=request.user, expected_version=version)  # type: ignore[arg-type]
+        with transaction.atomic():  # see AssignmentEventsView.post
+            event = access.access_coder_event_for_write(request.user, event_id)  # type: ignore[arg-type]
+            version = _expected_version(request, _query_version(request))
+            event_delete_locked(event=event, actor=request.user, expected_version=version)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -239,8 +239,8 @@ def _mark_started(assignment: Assignment) -> None:
         )
 
 
-def _write_spans(event: CodedEvent, spans: Sequence[SpanInput]) -> None:
-    EvidenceSpan.objects.bulk_create(
+def _write_spans(event: CodedEvent, spans: Sequence[SpanInput]) -> list[EvidenceSpan]:
+    return EvidenceSpan.objects.bulk_create(
         EvidenceSpan(event=event, role=s.role, start=s.start, end=s.end, quote=s.quote)
         for s in spans
     )
@@ -328,7 +328,7 @@ def _insert_event_orm(
 
 
 @dataclass(frozen=True)
-class CreatedEvent:
+class WrittenEvent:
     """An event just written and its spans as stored, ordered as `event.spans.all()` orders
     them (start, end, id): what a response shows, without reading them back."""
 
@@ -338,7 +338,7 @@ class CreatedEvent:
 
 def _create(
     *, assignment: Assignment, locked: Assignment, actor: User, data: EventInput
-) -> CreatedEvent:
+) -> WrittenEvent:
     spans, columns = _validated(assignment, data)
     event = CodedEvent(
         article_id=assignment.article_id,
@@ -360,7 +360,7 @@ def _create(
     audit.target_type = CodedEvent._meta.model_name or ""
     written = _insert_event(event, spans, audit)
     _mark_started(locked)
-    return CreatedEvent(event, written)
+    return WrittenEvent(event, written)
 
 
 @transaction.atomic
@@ -371,7 +371,7 @@ def event_create(*, assignment: Assignment, actor: User, data: EventInput) -> Co
     return _create(assignment=assignment, locked=locked, actor=actor, data=data).event
 
 
-def event_create_locked(*, assignment: Assignment, actor: User, data: EventInput) -> CreatedEvent:
+def event_create_locked(*, assignment: Assignment, actor: User, data: EventInput) -> WrittenEvent:
     """`event_create` for a caller that holds the assignment's row lock.
 
     Precondition: inside `transaction.atomic()`, `assignment` came from
@@ -389,11 +389,34 @@ def event_update(
 ) -> CodedEvent:
     """Replace the event's type, values, notes and spans, if `expected_version` is current.
 
-    Concurrency: the conditional UPDATE takes the row lock; a second writer with the same
-    version waits, then matches no row and gets StaleVersion. Nothing of it is written.
+    Concurrency: the assignment's row lock serializes writers of one assignment, and the
+    conditional UPDATE matches no row for a stale version: the second of two writers with the
+    same version gets StaleVersion. Nothing of it is written.
     """
     assert event.assignment is not None
     _lock_writable(event.assignment, actor)
+    return _update(event=event, actor=actor, data=data, expected_version=expected_version).event
+
+
+def event_update_locked(
+    *, event: CodedEvent, actor: User, data: EventInput, expected_version: int
+) -> WrittenEvent:
+    """`event_update` for a caller that holds the assignment's row lock.
+
+    Precondition: inside `transaction.atomic()`, `event` came from
+    `coding.access.access_coder_event_for_write` in this transaction (its assignment locked,
+    with its article text and codebook version loaded). Returns the event as stored and its
+    new spans, to render without reading the spans back."""
+    _require_transaction()
+    assert event.assignment is not None
+    _check_writable(event.assignment, actor)
+    return _update(event=event, actor=actor, data=data, expected_version=expected_version)
+
+
+def _update(
+    *, event: CodedEvent, actor: User, data: EventInput, expected_version: int
+) -> WrittenEvent:
+    assert event.assignment is not None
     spans, columns = _validated(event.assignment, data)
     updated = CodedEvent.objects.filter(pk=event.pk, version=expected_version).update(
         values=dict(data.values),
@@ -410,7 +433,7 @@ def event_update(
             extra={"current_version": current},
         )
     EvidenceSpan.objects.filter(event=event).delete()
-    _write_spans(event, spans)
+    written = _write_spans(event, spans)
     audit_record(
         action="event.update",
         actor=actor,
@@ -418,13 +441,28 @@ def event_update(
         target=event,
         data={"version": expected_version + 1, "spans": len(spans)},
     )
-    return CodedEvent.objects.get(pk=event.pk)
+    stored = CodedEvent.objects.get(pk=event.pk)
+    return WrittenEvent(stored, sorted(written, key=lambda s: (s.start, s.end, s.pk)))
 
 
 @transaction.atomic
 def event_delete(*, event: CodedEvent, actor: User, expected_version: int | None) -> None:
     assert event.assignment is not None
     _lock_writable(event.assignment, actor)
+    _delete(event=event, actor=actor, expected_version=expected_version)
+
+
+def event_delete_locked(*, event: CodedEvent, actor: User, expected_version: int | None) -> None:
+    """`event_delete` for a caller that holds the assignment's row lock (see
+    `event_update_locked`)."""
+    _require_transaction()
+    assert event.assignment is not None
+    _check_writable(event.assignment, actor)
+    _delete(event=event, actor=actor, expected_version=expected_version)
+
+
+def _delete(*, event: CodedEvent, actor: User, expected_version: int | None) -> None:
+    assert event.assignment is not None
     query = CodedEvent.objects.filter(pk=event.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)

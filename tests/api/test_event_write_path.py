@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from coding.access import access_assignment, access_assignment_for_write
+from coding.access import (
+    access_assignment,
+    access_assignment_for_write,
+    access_coder_event,
+    access_coder_event_for_write,
+)
 from coding.errors import Conflict, NotFound, PermissionDenied
 from coding.models import (
     Actor,
@@ -344,3 +349,123 @@ def test_prefetched_references_answer_exactly_even_for_ids_not_collected(
             "actor": set(),
             "location": set(),
         }
+
+
+# --- Update and delete: the same lock-and-access query, found through the event ---------------
+
+
+def _created(world: World) -> dict[str, Any]:
+    response = world.client(world.coder_a).post(_url(world), complete_event(world), format="json")
+    assert response.status_code == 201
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_event_for_write_answers_like_access_coder_event(world: World) -> None:
+    event_id = _created(world)["id"]
+    superuser = UserFactory(is_superuser=True)
+    users = [
+        world.coder_a,
+        world.coder_b,
+        world.supervisor,
+        world.admin,
+        world.researcher,
+        world.outsider,
+        superuser,
+    ]
+    for user in users:
+        for target in (event_id, 10**9):
+            expected = _answer(lambda u=user, e=target: access_coder_event(u, e, write=True))
+            actual = _answer(lambda u=user, e=target: access_coder_event_for_write(u, e))
+            assert actual == expected, (user.username, target)
+    with transaction.atomic():
+        event = access_coder_event_for_write(world.coder_a, event_id)
+        assert event.assignment is not None
+        assert (event.pk, event.assignment.pk, event.article_id) == (
+            event_id,
+            world.assignment_a.pk,
+            world.article.pk,
+        )
+        assert event.assignment.article.text == world.article.text
+    Membership.objects.filter(project=world.project, user=world.coder_a).update(is_active=False)
+    assert _answer(lambda: access_coder_event_for_write(world.coder_a, event_id)) == (
+        "NotFound",
+        "event not found",
+    )
+
+
+def test_event_for_write_finds_coder_layer_events_only(world: World) -> None:
+    from coding.services import adjudication as adjudicating
+    from tests.api.review_scene import clusters, code_article, disputed_bodies
+
+    mine, theirs = disputed_bodies(world)
+    coded = code_article(world, world.article, mine, theirs)
+    adjudication = adjudicating.adjudication_open(
+        article_id=world.article.pk, actor=world.supervisor
+    )
+    matched, _ = clusters(world.article)
+    decision = adjudicating.decision_accept(
+        adjudication=adjudication,
+        actor=world.supervisor,
+        cluster_key=matched,
+        event_id=coded.my_events[0].pk,
+    )
+    gold_id = decision.gold_event_id
+    assert CodedEvent.objects.get(pk=gold_id).layer == "gold"
+    for user in (world.coder_a, world.supervisor):
+        assert _answer(lambda u=user: access_coder_event_for_write(u, gold_id)) == (
+            "NotFound",
+            "event not found",
+        )
+
+
+def test_updated_body_is_byte_for_byte_the_stored_event(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    created = _created(world)
+    client = world.client(world.coder_a)
+    body = complete_event(world)
+    body["values"]["fatalities"] = 9  # type: ignore[index]
+    body["spans"] = list(reversed(body["spans"][:2]))  # type: ignore[index]
+    body["version"] = 1
+    url = f"/api/v1/events/{created['id']}/"
+    # SAVEPOINT, access + lock, dictionaries, UPDATE, DELETE spans, INSERT spans, audit,
+    # the event as stored, RELEASE.
+    with django_assert_num_queries(9):
+        updated = client.put(url, body, format="json")
+    assert updated.status_code == 200, updated.json()
+    read = client.get(url)
+    assert updated.content == read.content
+    assert updated["ETag"] == read["ETag"] == '"v2"'
+    assert [s["role"] for s in updated.json()["spans"]] == ["trigger", "actor1"]
+    assert AuditEntry.objects.filter(action="event.update", target_id=created["id"]).count() == 1
+
+
+def test_stale_or_refused_update_and_delete_change_nothing(world: World) -> None:
+    created = _created(world)
+    url = f"/api/v1/events/{created['id']}/"
+    stale = {**complete_event(world), "version": 7}
+    before = _state()
+    assert world.client(world.coder_a).put(url, stale, format="json").status_code == 412
+    assert world.client(world.coder_a).delete(url + "?version=7").status_code == 412
+    current = {**complete_event(world), "version": 1}
+    assert world.client(world.supervisor).put(url, current, format="json").status_code == 403
+    assert world.client(world.supervisor).delete(url + "?version=1").status_code == 403
+    assert world.client(world.coder_b).put(url, current, format="json").status_code == 404
+    assert world.client(world.coder_b).delete(url + "?version=1").status_code == 404
+    assignment_submit(assignment=world.assignment_a, actor=world.coder_a)
+    before = _state()
+    assert world.client(world.coder_a).put(url, current, format="json").status_code == 409
+    assert world.client(world.coder_a).delete(url + "?version=1").status_code == 409
+    assert _state() == before
+
+
+def test_delete_query_count_is_pinned(world: World, django_assert_num_queries: Any) -> None:
+    created = _created(world)
+    client = world.client(world.coder_a)
+    # SAVEPOINT, access + lock, the event FOR UPDATE, audit, then Django's delete collector
+    # (comments, spans, decision sources, decisions' gold link, the event), RELEASE.
+    with django_assert_num_queries(10):
+        response = client.delete(f"/api/v1/events/{created['id']}/?version=1")
+    assert response.status_code == 204
+    assert not CodedEvent.objects.filter(pk=created["id"]).exists()
+    assert AuditEntry.objects.filter(action="event.delete", target_id=created["id"]).count() == 1
