@@ -62,7 +62,7 @@ COMPONENTS: list[Component] = [
         "coding.access:access_assignment_for_write",
     ),
     ("JSON body parsing", 1, "rest_framework.parsers:JSONParser.parse"),
-    ("input serializer validation", 1, "api.serializers.events:EventWriteSerializer.is_valid"),
+    ("body validation (EventWriteSerializer's rules)", 1, "api.views.events:validated_event_body"),
     ("service event_create_locked", 1, "api.views.events:event_create_locked"),
     ("validation (spans and codebook)", 2, "coding.services.events:_validated"),
     ("spans: UTF-16 → code points, quotes", 3, "coding.services.events:resolve_spans"),

@@ -21,7 +21,11 @@ from rest_framework.views import APIView
 
 from api.authentication import TokenAuthentication
 from api.presenters import event_dict
-from api.serializers.events import EventReadSerializer, EventWriteSerializer
+from api.serializers.events import (
+    EventReadSerializer,
+    EventWriteSerializer,
+    validated_event_body,
+)
 from api.serializers.workflow import error_responses
 from coding import access, selectors
 from coding.codebook_runtime import event_type_codes
@@ -160,12 +164,10 @@ class AssignmentEventsView(APIView):
         # (one query for both), and the service writes under it.
         with transaction.atomic():
             assignment = access.access_assignment_for_write(request.user, assignment_id)  # type: ignore[arg-type]
-            serializer = EventWriteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
             created = event_create_locked(
                 assignment=assignment,
                 actor=request.user,  # type: ignore[arg-type]
-                data=_event_input(request, serializer.validated_data),
+                data=_event_input(request, validated_event_body(request.data)),
             )
         # The response is the event as written (values as stored), not read back.
         body = event_dict(
@@ -212,9 +214,7 @@ class EventDetailView(APIView):
     def put(self, request: Request, event_id: int) -> Response:
         with transaction.atomic():  # see AssignmentEventsView.post
             event = access.access_coder_event_for_write(request.user, event_id)  # type: ignore[arg-type]
-            serializer = EventWriteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
+            data = validated_event_body(request.data)
             updated = event_update_locked(
                 event=event,
                 actor=request.user,  # type: ignore[arg-type]
