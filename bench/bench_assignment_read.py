@@ -22,6 +22,8 @@ import statistics
 import sys
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +208,21 @@ def _gunicorn_config() -> dict[str, Any]:
     return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config/gunicorn.conf.py"))
 
 
+@contextmanager
+def gc_as_in_the_workers() -> Iterator[None]:
+    """This process's heap frozen and GC thresholds set as config/gunicorn.conf.py does in a
+    gunicorn worker, then put back."""
+    default = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*_gunicorn_config()["GC_THRESHOLDS"])
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*default)
+
+
 def read_call(seat: Seat) -> Call:
     return Call(
         "GET",
@@ -285,7 +302,11 @@ def main() -> None:
             "for scale: doccano 1.8.4 p95 61 ms for a 3,000-character document with 500 bare "
             "spans in two requests; Label Studio p95 1.5 s",
         ]
-        report = measure_breakdown(calls[0], COMPONENTS, requests=args.profile_requests, expect=200)
+        with gc_as_in_the_workers():
+            report = measure_breakdown(
+                calls[0], COMPONENTS, requests=args.profile_requests, expect=200
+            )
+        lines.append("(the in-process replay below runs with the workers' GC settings)")
         lines.extend(breakdown_lines(report))
         lines.append(compare_readers(seats[0].assignment_id))
         lines.append(compare_gc(calls[0]))
