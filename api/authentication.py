@@ -16,6 +16,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from coding.models import User
+from coding.prepared import prepared_cursor
 
 _TOKEN_FIELDS = [f.attname for f in Token._meta.concrete_fields]
 _USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
@@ -33,7 +34,7 @@ _SQL = (
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_SQL, [key])
             row = cursor.fetchone()
         if row is None:

@@ -28,6 +28,7 @@ from coding.models import (
     Project,
     User,
 )
+from coding.prepared import prepared_cursor
 
 CODER = Membership.Role.CODER
 SUPERVISOR = Membership.Role.SUPERVISOR
@@ -125,7 +126,7 @@ def _locked_assignment(sql: str, key: int) -> tuple[Assignment, bool] | None:
     """The assignment the query finds, row-locked, with its article (text and lengths) and its
     project's codebook version (id and status) loaded; and whether its coder is an active
     member. None if there is none."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:

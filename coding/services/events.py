@@ -31,6 +31,7 @@ from coding.models import (
     Location,
     User,
 )
+from coding.prepared import prepared_cursor
 from coding.services.audit import audit_entry, audit_record
 from coding.text.offsets import OffsetError, OffsetMap
 
@@ -141,7 +142,7 @@ class _PrefetchedRefs:
         if connection.vendor != "postgresql":  # the SQLite demo: a query per kind, asked
             self.asked = {kind: set() for kind in REFERENCE_KINDS}
         elif any(self.asked.values()):
-            with connection.cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(
                     _KNOWN_REFS_SQL, [sorted(self.asked["actor"]), sorted(self.asked["location"])]
                 )
@@ -299,7 +300,7 @@ def _insert_event(
         [s.quote for s in spans],
         *audit_params,
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         event_id, values, stored_spans = cursor.fetchone()
     event.pk = event_id
