@@ -180,6 +180,12 @@ class _IsoFormatUtc(Func):
         "'.000000', '') || '+00:00'"
     )
 
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # The demo database: Django stores str() of the naive UTC datetime, which is
+        # isoformat() with a space for the "T" (and no fraction when it is zero).
+        template = "replace(%(expressions)s, ' ', 'T') || '+00:00'"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
 
 def _loads_many(documents: list[str]) -> list[Any]:
     """JSON documents decoded as Django's JSONField decodes each (`json.loads`), in one call:

@@ -24,7 +24,7 @@ from coding.services.events import EventInput, SpanInput, event_create
 from coding.text.offsets import OffsetMap
 from tests.world import Item, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 TEXT = (
     "🇲🇱 قُتِلَ خمسةُ جنودٍ 😢 في هجومٍ على بولكيسي يوم ١٢ يونيو/ حزيران 2022.\n"
