@@ -11,7 +11,9 @@ import json
 from typing import Any
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
 
 from api.presenters import event_dict
 from api.serializers.workflow import ArticleDetailSerializer, AssignmentSerializer
@@ -182,3 +184,25 @@ def test_queries_are_pinned(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert len(response.json()["events"]) == 3
+
+
+def test_token_authentication_answers_as_drfs(world: World, django_assert_num_queries: Any) -> None:
+    """The view looks the token up with api.authentication (one prepared query): a good token
+    reads, an unknown one or an inactive user's is 401 with DRF's messages."""
+    assignment = _scene(world)
+    url = f"/api/v1/assignments/{assignment.pk}/"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.create(user=world.coder_a).key)
+    client.get(url)
+    with django_assert_num_queries(4):  # + the token with its user
+        response = client.get(url)
+    assert response.content == JSONRenderer().render(_body_built_the_old_way(assignment.pk))
+
+    client.credentials(HTTP_AUTHORIZATION="Token " + "f" * 40)
+    response = client.get(url)
+    assert (response.status_code, response.json()["detail"]) == (401, "Invalid token.")
+    world.coder_a.is_active = False
+    world.coder_a.save(update_fields=["is_active"])
+    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.get(user=world.coder_a).key)
+    response = client.get(url)
+    assert (response.status_code, response.json()["detail"]) == (401, "User inactive or deleted.")
