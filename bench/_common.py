@@ -485,6 +485,7 @@ class LoadResult:
     error_examples: list[str]
     cpu: CpuSnapshot  # CPU used in the measured window
     offered_rate: float | None = None  # requests/s offered (open loop), None for closed loop
+    load_average: float = float("nan")  # the machine's 1-minute load average as the window began
 
     @property
     def driver_share(self) -> float:
@@ -562,8 +563,13 @@ async def _load(
         await asyncio.sleep(max(0.0, moment - loop.time()))
         return cpu_snapshot(server.process.pid, db_name)
 
+    async def load_at(moment: float) -> float:
+        await asyncio.sleep(max(0.0, moment - loop.time()))
+        return os.getloadavg()[0]
+
     at_begin = asyncio.ensure_future(cpu_at(begin))
     at_stop = asyncio.ensure_future(cpu_at(stop))
+    load = asyncio.ensure_future(load_at(begin))
     samples = await drive(server.base_url, requests, stop=stop, rate=rate)
     window = [s for s in samples if s[0] >= begin and s[1] <= stop]
     failures = [s[3] for s in samples if not s[2]]  # warm-up included: errors are never ok
@@ -574,6 +580,7 @@ async def _load(
         error_examples=failures[:3],
         cpu=(await at_stop) - (await at_begin),
         offered_rate=rate,
+        load_average=await load,
     )
 
 

@@ -114,7 +114,8 @@ def describe(workers: int, result: LoadResult, clients: int) -> str:
         f"**{result.requests_per_second:.0f} req/s**, "
         f"p50 {stats['p50']:.1f} ms, **p95 {stats['p95']:.1f} ms**, p99 {stats['p99']:.1f} ms, "
         f"errors {result.errors} ({len(result.latencies_ms):,} requests in "
-        f"{result.seconds:.0f} s). " + describe_cpu(result)
+        f"{result.seconds:.0f} s; load average {result.load_average:.1f} as it began). "
+        + describe_cpu(result)
     )
 
 
