@@ -11,12 +11,10 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.authentication import TokenAuthentication
 from api.presenters import event_row_dict
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import (
@@ -162,11 +160,6 @@ class AssignmentDetailView(APIView):
     Span offsets are given in code points and UTF-16 units; `article.len_u16` lets a browser
     check that what it rendered is the stored text.
     """
-
-    # The project's authentication (settings: token, then session) with the token looked up in
-    # one prepared query (api/authentication.py), as on the event endpoints: the coding screen
-    # reads this on every open.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     @extend_schema(responses={200: AssignmentDetailResponse, **error_responses(401, 404)})
     def get(self, request: Request, assignment_id: int) -> Response:

@@ -61,3 +61,14 @@ def test_event_endpoints_over_a_token(world: World) -> None:
     assert refused.status_code == 401
     assert refused["WWW-Authenticate"] == "Token"
     assert refused.json()["detail"] == "Invalid token."
+
+
+def test_every_api_view_authenticates_tokens_with_the_one_query_class() -> None:
+    from rest_framework.settings import api_settings
+
+    from api.views.events import AssignmentEventsView
+    from api.views.exports import ExportView
+
+    assert api_settings.DEFAULT_AUTHENTICATION_CLASSES[0] is TokenAuthentication
+    for view in (AssignmentEventsView, ExportView):
+        assert view.authentication_classes[0] is TokenAuthentication
