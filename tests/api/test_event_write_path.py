@@ -289,8 +289,6 @@ def test_service_with_spans_and_no_view(world: World) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_for_write_holds_the_assignment_row_lock_until_commit(world: World) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter")
     locked = threading.Event()
     release = threading.Event()
 

@@ -20,12 +20,6 @@ def _prepared_statements() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@pytest.fixture(autouse=True)
-def _postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are a PostgreSQL matter")
-
-
 def test_statements_are_prepared_and_answer_as_usual(django_assert_num_queries: Any) -> None:
     sql = "SELECT %s::int + 1, %s::text WHERE %s::bigint[] @> ARRAY[2::bigint] -- prepared test"
     with django_assert_num_queries(3):  # logged like any query
