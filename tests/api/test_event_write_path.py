@@ -25,6 +25,7 @@ from coding.models import (
     EvidenceSpan,
     Location,
     Membership,
+    User,
 )
 from coding.services.events import EventInput, SpanInput, event_create_locked
 from coding.services.workflow import assignment_submit
@@ -166,18 +167,21 @@ def _answer(call: Any) -> Any:
     return "ok", result.pk
 
 
-def test_for_write_answers_like_access_assignment(world: World) -> None:
-    superuser = UserFactory(is_superuser=True)
-    users = [
+def _every_kind_of_user(world: World) -> list[User]:
+    """The assigned coder, the other coder, every other role, an outsider and a superuser."""
+    return [
         world.coder_a,
         world.coder_b,
         world.supervisor,
         world.admin,
         world.researcher,
         world.outsider,
-        superuser,
+        UserFactory(is_superuser=True),
     ]
-    for user in users:
+
+
+def test_for_write_answers_like_access_assignment(world: World) -> None:
+    for user in _every_kind_of_user(world):
         for assignment_id in (world.assignment_a.pk, 10**9):
             expected = _answer(lambda u=user, a=assignment_id: access_assignment(u, a, write=True))
             actual = _answer(lambda u=user, a=assignment_id: access_assignment_for_write(u, a))
@@ -360,17 +364,7 @@ def _created(world: World) -> dict[str, Any]:
 
 def test_event_for_write_answers_like_access_coder_event(world: World) -> None:
     event_id = _created(world)["id"]
-    superuser = UserFactory(is_superuser=True)
-    users = [
-        world.coder_a,
-        world.coder_b,
-        world.supervisor,
-        world.admin,
-        world.researcher,
-        world.outsider,
-        superuser,
-    ]
-    for user in users:
+    for user in _every_kind_of_user(world):
         for target in (event_id, 10**9):
             expected = _answer(lambda u=user, e=target: access_coder_event(u, e, write=True))
             actual = _answer(lambda u=user, e=target: access_coder_event_for_write(u, e))
