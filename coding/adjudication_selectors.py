@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     PositiveSmallIntegerField,
@@ -15,6 +17,8 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Coalesce
 
 from coding.codebook_runtime import event_type_codes
 from coding.models import (
@@ -29,6 +33,16 @@ from coding.models import (
     Project,
 )
 from coding.text.offsets import OffsetMap
+
+
+class _JsonArrayLength(Func):
+    """The number of elements of a JSON array (PostgreSQL jsonb, or SQLite's JSON text)."""
+
+    function = "jsonb_array_length"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, function="json_array_length", **extra_context)
 
 
 def latest_article_runs(project: Project) -> QuerySet[AgreementRun]:
@@ -73,9 +87,12 @@ def adjudication_queue(
     (bench/bench_adjudication.py).
     """
     of_run = Disagreement.objects.filter(run_id=OuterRef("pk"))
-    runs = latest_article_runs(project)
+    single_coder = Q(n_run_coders__lt=2)
+    runs = latest_article_runs(project).annotate(
+        n_run_coders=_JsonArrayLength(KeyTransform("coders", "params"))
+    )
     if unanimous:
-        runs = runs.filter(~Exists(of_run)).annotate(
+        runs = runs.filter(~Exists(of_run), ~single_coder).annotate(
             max_severity=Value(None, output_field=PositiveSmallIntegerField()),
             n_disagreements=Value(0, output_field=IntegerField()),
         )
@@ -83,11 +100,18 @@ def adjudication_queue(
             runs = runs.none()
     else:
         severe = of_run.filter(severity__gte=min_severity) if min_severity else of_run
-        runs = runs.filter(Exists(severe)).annotate(
+        # An article with one coder has nothing to disagree on, yet a human decides each of
+        # its events (they are never auto-accepted): listed here, after every disagreement
+        # (no severity), unless a minimum severity is asked for.
+        needs_review = Exists(severe) if min_severity else Exists(severe) | single_coder
+        runs = runs.filter(needs_review).annotate(
             max_severity=Subquery(of_run.order_by("-severity").values("severity")[:1]),
-            n_disagreements=Subquery(
-                of_run.values("run_id").annotate(n=Count("*")).values("n"),
-                output_field=IntegerField(),
+            n_disagreements=Coalesce(
+                Subquery(
+                    of_run.values("run_id").annotate(n=Count("*")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
             ),
         )
     if event_type:
@@ -113,7 +137,9 @@ def adjudication_queue(
         adjudication_status=Subquery(adjudication.values("status")[:1]),
         title=Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("title")[:1]),
     )
-    return runs.order_by("-max_severity", "-n_disagreements", "article_id").values(
+    return runs.order_by(
+        F("max_severity").desc(nulls_last=True), "-n_disagreements", "article_id"
+    ).values(
         "article_id",
         "title",
         "max_severity",
