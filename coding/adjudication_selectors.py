@@ -155,7 +155,7 @@ def event_dict(event: CodedEvent, codes: dict[int, str]) -> dict[str, Any]:
         "event_type": codes[event.event_type_id],
         "event_subtype": codes[event.event_subtype_id] if event.event_subtype_id else None,
         "values": event.values,
-        "notes": event.notes,
+        "memo": event.memo,
         "version": event.version,
         "spans": [
             {"role": s.role, "start": s.start, "end": s.end, "quote": s.quote}
@@ -172,7 +172,7 @@ def _event_dicts(
     instances and one related queryset per event's spans were most of the view's time."""
     rows = list(
         events.order_by("id").values_list(
-            "id", "event_type_id", "event_subtype_id", "values", "notes", "version"
+            "id", "event_type_id", "event_subtype_id", "values", "memo", "version"
         )
     )
     spans: dict[int, list[dict[str, Any]]] = {row[0]: [] for row in rows}
@@ -193,11 +193,11 @@ def _event_dicts(
             "event_type": codes[type_id],
             "event_subtype": codes[subtype_id] if subtype_id else None,
             "values": values,
-            "notes": notes,
+            "memo": memo,
             "version": version,
             "spans": spans[pk],
         }
-        for pk, type_id, subtype_id, values, notes, version in rows
+        for pk, type_id, subtype_id, values, memo, version in rows
     ]
 
 

@@ -42,7 +42,7 @@ def event_input_of(event: CodedEvent) -> EventInput:
         event_type=codes[event.event_type_id],
         event_subtype=codes[event.event_subtype_id] if event.event_subtype_id else None,
         values=dict(event.values),
-        notes=event.notes,
+        memo=event.memo,
         spans=[SpanInput(s.role, s.start, s.end, s.quote) for s in event.spans.all()],
     )
 
@@ -143,7 +143,7 @@ def merged_input(
             event_type=event_type,
             event_subtype=event_subtype,
             values=values,
-            notes=data.notes,
+            memo=data.memo,
             spans=unique_spans,
         ),
         field_sources,
@@ -205,7 +205,7 @@ def gold_event_create(*, adjudication: Adjudication, actor: User, data: EventInp
         layer=CodedEvent.Layer.GOLD,
         adjudication=adjudication,
         values=dict(data.values),
-        notes=data.notes,
+        memo=data.memo,
         created_by=actor,
         **columns,
     )
@@ -225,7 +225,7 @@ def gold_event_replace(
         pk=event.pk, layer=CodedEvent.Layer.GOLD, version=expected_version
     ).update(
         values=dict(data.values),
-        notes=data.notes,
+        memo=data.memo,
         version=F("version") + 1,
         updated_at=timezone.now(),
         **columns,
