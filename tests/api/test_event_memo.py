@@ -44,6 +44,10 @@ def notes_codebook_version() -> CodebookVersion:
 
 @pytest.fixture
 def acled_like(world: World) -> World:
+    return with_acled_like_project(world)
+
+
+def with_acled_like_project(world: World) -> World:
     """A project on that codebook, with coder_a and coder_b on one article."""
     cache.clear()
     project = project_create(
@@ -63,11 +67,11 @@ def acled_like(world: World) -> World:
     return world
 
 
-def _assignment(world: World, coder) -> Assignment:  # type: ignore[no-untyped-def]
+def assignment_of(world: World, coder) -> Assignment:  # type: ignore[no-untyped-def]
     return Assignment.objects.get(article=world.notes_article, coder=coder)  # type: ignore[attr-defined]
 
 
-def _body(world: World, notes: str, memo: str) -> dict[str, object]:
+def event_body(world: World, notes: str, memo: str) -> dict[str, object]:
     body = complete_event(world)
     body["values"] = dict(body["values"]) | {"notes": notes}  # type: ignore[arg-type]
     body["memo"] = memo
@@ -75,11 +79,11 @@ def _body(world: World, notes: str, memo: str) -> dict[str, object]:
 
 
 def test_a_codebook_field_keyed_notes_and_the_memo_are_kept_apart(acled_like: World) -> None:
-    assignment = _assignment(acled_like, acled_like.coder_a)
+    assignment = assignment_of(acled_like, acled_like.coder_a)
     client = acled_like.client(acled_like.coder_a)
     url = f"/api/v1/assignments/{assignment.pk}/events/"
     created = client.post(
-        url, _body(acled_like, "٦ قتلى حسب المصدر", "check the toll"), format="json"
+        url, event_body(acled_like, "٦ قتلى حسب المصدر", "check the toll"), format="json"
     )
     assert created.status_code == 201, created.json()
     event = created.json()
@@ -89,7 +93,7 @@ def test_a_codebook_field_keyed_notes_and_the_memo_are_kept_apart(acled_like: Wo
     stored = CodedEvent.objects.get(pk=event["id"])
     assert (stored.values["notes"], stored.memo) == ("٦ قتلى حسب المصدر", "check the toll")
 
-    body = _body(acled_like, "٦ قتلى", "toll checked") | {"version": event["version"]}
+    body = event_body(acled_like, "٦ قتلى", "toll checked") | {"version": event["version"]}
     updated = client.put(f"/api/v1/events/{event['id']}/", body, format="json")
     assert updated.status_code == 200, updated.json()
     assert (updated.json()["values"]["notes"], updated.json()["memo"]) == ("٦ قتلى", "toll checked")
@@ -99,7 +103,7 @@ def test_a_codebook_field_keyed_notes_and_the_memo_are_kept_apart(acled_like: Wo
 
 
 def test_the_old_notes_key_is_refused_and_changes_nothing(acled_like: World) -> None:
-    assignment = _assignment(acled_like, acled_like.coder_a)
+    assignment = assignment_of(acled_like, acled_like.coder_a)
     client = acled_like.client(acled_like.coder_a)
     url = f"/api/v1/assignments/{assignment.pk}/events/"
     body = complete_event(acled_like) | {"notes": "an old client's remark"}
@@ -136,16 +140,16 @@ def test_the_codebook_notes_field_can_be_taken_from_coder_b_and_is_exported(
     capture = django_capture_on_commit_callbacks
     [a] = code_and_submit(
         acled_like,
-        _assignment(acled_like, acled_like.coder_a),
+        assignment_of(acled_like, acled_like.coder_a),
         acled_like.coder_a,
-        [_body(acled_like, "A's note", "A's memo")],
+        [event_body(acled_like, "A's note", "A's memo")],
         capture,
     )
     [b] = code_and_submit(
         acled_like,
-        _assignment(acled_like, acled_like.coder_b),
+        assignment_of(acled_like, acled_like.coder_b),
         acled_like.coder_b,
-        [_body(acled_like, "B's note", "B's memo")],
+        [event_body(acled_like, "B's note", "B's memo")],
         capture,
     )
     sup = acled_like.client(acled_like.supervisor)
