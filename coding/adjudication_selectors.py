@@ -76,8 +76,10 @@ def adjudication_queue(
 ) -> QuerySet[AgreementRun]:
     """One row per article whose coders have all submitted, from its latest agreement run:
     most severe disagreement first (5 = an event found by one coder only), then most
-    disagreements, then article id. `unanimous=True` lists the articles without any
-    disagreement instead (max_severity None, n_disagreements 0, by article id).
+    disagreements, then article id; articles coded by a single coder come after them
+    (max_severity None, n_disagreements 0) unless `min_severity` is given. `unanimous=True`
+    lists the articles of two or more coders without any disagreement instead (max_severity
+    None, n_disagreements 0, by article id).
 
     Every filter is a WHERE condition (EXISTS) and the severity and count are per-run
     subqueries rather than a join grouped by run, so the paginator's COUNT only checks that

@@ -244,10 +244,10 @@ def decision_merge(
         spans=spans,
     )
     gold = gold_event_create(adjudication=locked, actor=actor, data=data)
-    used = {base_event} | {v for v in field_sources.values() if isinstance(v, int)}
-    for value in field_sources.values():
-        if isinstance(value, list):
-            used |= set(value)
+    chosen = [*field_sources["fields"].values(), field_sources.get("event_type")]
+    used = {base_event} | {v for v in chosen if isinstance(v, int)}
+    if isinstance(field_sources.get("spans"), list):
+        used |= set(field_sources["spans"])
     return _record(
         locked,
         kind=Kind.MERGE,

@@ -59,7 +59,9 @@ def merged_input(
 ) -> tuple[EventInput, dict[str, Any]]:
     """Field by field: each field from a coder's event (`{"from": event_id}`) or typed
     (`{"value": ...}`); anything not named comes from `base`. Returns the input and the
-    field sources for provenance.
+    field sources for provenance: `{"fields": {key: event id | "typed"}}`, plus
+    `event_type` and `spans` when chosen (field keys are kept under "fields", so a codebook
+    may key a field anything, even "spans").
 
     Evidence follows the value: the spans of a role that a codebook field collects
     evidence in (`evidence_role`) come from the event(s) that field's value came from, so an
@@ -68,7 +70,8 @@ def merged_input(
     events. Explicit `spans` (the supervisor's pick) replace all of this."""
     data = event_input_of(base)
     values = dict(data.values)
-    field_sources: dict[str, Any] = {}
+    fields_from: dict[str, Any] = {}
+    field_sources: dict[str, Any] = {"fields": fields_from}
     origin: dict[str, int | None] = {}  # field key → event its value came from (None: typed)
     for key, choice in fields.items():
         if "from" in choice:
@@ -89,13 +92,13 @@ def merged_input(
                 values.pop(key, None)
             else:
                 values[key] = value
-            field_sources[key] = origin[key] = source.pk
+            fields_from[key] = origin[key] = source.pk
         elif "value" in choice:
             if choice["value"] is None:
                 values.pop(key, None)
             else:
                 values[key] = choice["value"]
-            field_sources[key] = "typed"
+            fields_from[key] = "typed"
             origin[key] = None
         else:
             raise ValidationFailed(

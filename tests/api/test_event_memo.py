@@ -172,7 +172,7 @@ def test_the_codebook_notes_field_can_be_taken_from_coder_b_and_is_exported(
         format="json",
     )
     assert merged.status_code == 201, merged.json()
-    assert merged.json()["field_sources"] == {"base": a["id"], "notes": b["id"]}
+    assert merged.json()["field_sources"] == {"base": a["id"], "fields": {"notes": b["id"]}}
     gold = sup.get(base).json()["gold_events"]
     assert [(g["values"]["notes"], g["memo"]) for g in gold] == [("B's note", "A's memo")]
     version = sup.get(base).json()["adjudication"]["version"]
