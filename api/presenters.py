@@ -24,7 +24,7 @@ def event_dict(
         "event_type": codes[event.event_type_id],
         "event_subtype": codes[event.event_subtype_id] if event.event_subtype_id else None,
         "values": event.values,
-        "notes": event.notes,
+        "memo": event.memo,
         "version": event.version,
         "spans": [
             {
@@ -58,7 +58,7 @@ def event_row_dict(
         type_id,
         subtype_id,
         values,
-        notes,
+        memo,
         version,
         created_at,
         updated_at,
@@ -71,7 +71,7 @@ def event_row_dict(
         "event_type": codes[type_id],
         "event_subtype": codes[subtype_id] if subtype_id else None,
         "values": values,
-        "notes": notes,
+        "memo": memo,
         "version": version,
         "spans": [
             {

@@ -459,7 +459,7 @@ def event_payload(text: str, refs: dict[str, int], unit: str = "utf16") -> dict[
             "fatalities": 5,
             "notes": "JNIM attacked the Boulkessi post; five soldiers killed.",
         },
-        "notes": "",
+        "memo": "",
         "spans": spans,
     }
 

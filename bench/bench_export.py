@@ -569,7 +569,7 @@ EVENT_COLUMNS = [
     "location_id",
     "geo_precision",
     "fatalities",
-    "notes",
+    "memo",
     "version",
     "created_by_id",
     "created_at",

@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     PositiveSmallIntegerField,
@@ -15,6 +17,8 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Coalesce
 
 from coding.codebook_runtime import event_type_codes
 from coding.models import (
@@ -29,6 +33,16 @@ from coding.models import (
     Project,
 )
 from coding.text.offsets import OffsetMap
+
+
+class _JsonArrayLength(Func):
+    """The number of elements of a JSON array (PostgreSQL jsonb, or SQLite's JSON text)."""
+
+    function = "jsonb_array_length"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, function="json_array_length", **extra_context)
 
 
 def latest_article_runs(project: Project) -> QuerySet[AgreementRun]:
@@ -62,8 +76,10 @@ def adjudication_queue(
 ) -> QuerySet[AgreementRun]:
     """One row per article whose coders have all submitted, from its latest agreement run:
     most severe disagreement first (5 = an event found by one coder only), then most
-    disagreements, then article id. `unanimous=True` lists the articles without any
-    disagreement instead (max_severity None, n_disagreements 0, by article id).
+    disagreements, then article id; articles coded by a single coder come after them
+    (max_severity None, n_disagreements 0) unless `min_severity` is given. `unanimous=True`
+    lists the articles of two or more coders without any disagreement instead (max_severity
+    None, n_disagreements 0, by article id).
 
     Every filter is a WHERE condition (EXISTS) and the severity and count are per-run
     subqueries rather than a join grouped by run, so the paginator's COUNT only checks that
@@ -73,9 +89,12 @@ def adjudication_queue(
     (bench/bench_adjudication.py).
     """
     of_run = Disagreement.objects.filter(run_id=OuterRef("pk"))
-    runs = latest_article_runs(project)
+    single_coder = Q(n_run_coders__lt=2)
+    runs = latest_article_runs(project).annotate(
+        n_run_coders=_JsonArrayLength(KeyTransform("coders", "params"))
+    )
     if unanimous:
-        runs = runs.filter(~Exists(of_run)).annotate(
+        runs = runs.filter(~Exists(of_run), ~single_coder).annotate(
             max_severity=Value(None, output_field=PositiveSmallIntegerField()),
             n_disagreements=Value(0, output_field=IntegerField()),
         )
@@ -83,11 +102,18 @@ def adjudication_queue(
             runs = runs.none()
     else:
         severe = of_run.filter(severity__gte=min_severity) if min_severity else of_run
-        runs = runs.filter(Exists(severe)).annotate(
+        # An article with one coder has nothing to disagree on, yet a human decides each of
+        # its events (they are never auto-accepted): listed here, after every disagreement
+        # (no severity), unless a minimum severity is asked for.
+        needs_review = Exists(severe) if min_severity else Exists(severe) | single_coder
+        runs = runs.filter(needs_review).annotate(
             max_severity=Subquery(of_run.order_by("-severity").values("severity")[:1]),
-            n_disagreements=Subquery(
-                of_run.values("run_id").annotate(n=Count("*")).values("n"),
-                output_field=IntegerField(),
+            n_disagreements=Coalesce(
+                Subquery(
+                    of_run.values("run_id").annotate(n=Count("*")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
             ),
         )
     if event_type:
@@ -113,7 +139,9 @@ def adjudication_queue(
         adjudication_status=Subquery(adjudication.values("status")[:1]),
         title=Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("title")[:1]),
     )
-    return runs.order_by("-max_severity", "-n_disagreements", "article_id").values(
+    return runs.order_by(
+        F("max_severity").desc(nulls_last=True), "-n_disagreements", "article_id"
+    ).values(
         "article_id",
         "title",
         "max_severity",
@@ -129,7 +157,7 @@ def event_dict(event: CodedEvent, codes: dict[int, str]) -> dict[str, Any]:
         "event_type": codes[event.event_type_id],
         "event_subtype": codes[event.event_subtype_id] if event.event_subtype_id else None,
         "values": event.values,
-        "notes": event.notes,
+        "memo": event.memo,
         "version": event.version,
         "spans": [
             {"role": s.role, "start": s.start, "end": s.end, "quote": s.quote}
@@ -146,7 +174,7 @@ def _event_dicts(
     instances and one related queryset per event's spans were most of the view's time."""
     rows = list(
         events.order_by("id").values_list(
-            "id", "event_type_id", "event_subtype_id", "values", "notes", "version"
+            "id", "event_type_id", "event_subtype_id", "values", "memo", "version"
         )
     )
     spans: dict[int, list[dict[str, Any]]] = {row[0]: [] for row in rows}
@@ -167,11 +195,11 @@ def _event_dicts(
             "event_type": codes[type_id],
             "event_subtype": codes[subtype_id] if subtype_id else None,
             "values": values,
-            "notes": notes,
+            "memo": memo,
             "version": version,
             "spans": spans[pk],
         }
-        for pk, type_id, subtype_id, values, notes, version in rows
+        for pk, type_id, subtype_id, values, memo, version in rows
     ]
 
 

@@ -203,7 +203,7 @@ EVENT_ROW_COLUMNS = (
     "event_type_id",
     "event_subtype_id",
     "values",
-    "notes",
+    "memo",
     "version",
     "created_at",
     "updated_at",
@@ -220,7 +220,7 @@ def _event_rows_sql(vendor: str) -> tuple[str, str]:
         .values_list(
             *EVENT_ROW_COLUMNS[:5],
             Cast("values", TextField()),
-            "notes",
+            "memo",
             "version",
             _IsoFormatUtc("created_at"),
             _IsoFormatUtc("updated_at"),

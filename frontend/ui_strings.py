@@ -103,6 +103,7 @@ def ui_strings() -> dict[str, str]:
         "Map: {n} events at {places} places (listed below the map)": _(
             "Map: {n} events at {places} places (listed below the map)"
         ),
+        "Memo": _("Memo"),
         "Merge field by field": _("Merge field by field"),
         "Merged": _("Merged"),
         "Missing: {n}": _("Missing: {n}"),
@@ -134,7 +135,6 @@ def ui_strings() -> dict[str, str]:
         "Not saved: retrying": _("Not saved: retrying"),
         "Not started": _("Not started"),
         "Not yet decided: {n}": _("Not yet decided: {n}"),
-        "Notes": _("Notes"),
         "Nothing selected. Drag or double-click in the text, or press J for the first word.": _(
             "Nothing selected. Drag or double-click in the text, or press J for the first word."
         ),
@@ -231,6 +231,9 @@ def ui_strings() -> dict[str, str]:
         "Yes": _("Yes"),
         "You are viewing another coder's assignment: it is read-only.": _(
             "You are viewing another coder's assignment: it is read-only."
+        ),
+        "Your own remark on this event; not a codebook field and never exported.": _(
+            "Your own remark on this event; not a codebook field and never exported."
         ),
         "Your version (not saved)": _("Your version (not saved)"),
         "a sub-type is needed": _("a sub-type is needed"),

@@ -63,6 +63,12 @@ class SpanReadSerializer(serializers.Serializer):
     quote = serializers.CharField()
 
 
+RENAMED_NOTES = "notes"
+RENAMED_NOTES_MESSAGE = (
+    "the event's own remark is now `memo`; a codebook field keyed notes goes in `values`"
+)
+
+
 class EventWriteSerializer(serializers.Serializer):
     event_type = serializers.CharField(max_length=80, help_text="Event type code.")
     event_subtype = serializers.CharField(
@@ -71,7 +77,14 @@ class EventWriteSerializer(serializers.Serializer):
     values = serializers.DictField(
         required=False, default=dict, help_text="Codebook field values by field key."
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    memo = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20000,
+        help_text="Your own remark on the event (not a codebook field; never exported). "
+        "Formerly `notes`, which is refused: codebook values go in `values`.",
+    )
     spans = SpanWriteSerializer(many=True, required=False, default=list)
     version = serializers.IntegerField(
         required=False,
@@ -82,6 +95,14 @@ class EventWriteSerializer(serializers.Serializer):
     def validate_values(self, values: dict[str, Any]) -> dict[str, Any]:
         return _storable_values(values)
 
+    def to_internal_value(self, data: Any) -> Any:
+        # The event's remark was `notes`: a client still sending it would lose it silently.
+        if isinstance(data, dict) and RENAMED_NOTES in data:
+            raise serializers.ValidationError(
+                {RENAMED_NOTES: [RENAMED_NOTES_MESSAGE]}, code="renamed"
+            )
+        return super().to_internal_value(data)
+
 
 class EventReadSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -90,7 +111,7 @@ class EventReadSerializer(serializers.Serializer):
     event_type = serializers.CharField()
     event_subtype = serializers.CharField(allow_null=True)
     values = serializers.DictField()
-    notes = serializers.CharField()
+    memo = serializers.CharField()
     version = serializers.IntegerField()
     spans = SpanReadSerializer(many=True)
     created_at = serializers.DateTimeField()
@@ -126,7 +147,7 @@ def _plain_int(value: Any) -> bool:
 
 
 def _fast_validated(data: Any) -> dict[str, Any] | None:
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or RENAMED_NOTES in data:
         return None
     event_type = data.get("event_type")
     if not _plain_text(event_type, 80):
@@ -137,8 +158,8 @@ def _fast_validated(data: Any) -> dict[str, Any] | None:
     values = data.get("values", {})
     if not isinstance(values, dict):
         return None
-    notes = data.get("notes", "")
-    if not (notes == "" or _plain_text(notes, 20000)):
+    memo = data.get("memo", "")
+    if not (memo == "" or _plain_text(memo, 20000)):
         return None
     spans = data.get("spans", [])
     if not isinstance(spans, list):
@@ -164,7 +185,7 @@ def _fast_validated(data: Any) -> dict[str, Any] | None:
         "event_type": event_type,
         "event_subtype": subtype,
         "values": values,
-        "notes": notes,
+        "memo": memo,
         "spans": checked_spans,
     }
     if "version" in data:

@@ -311,7 +311,7 @@ def _event_input(data: dict[str, Any]) -> EventInput:
         event_type=data["event_type"],
         event_subtype=data.get("event_subtype"),
         values=data.get("values") or {},
-        notes=data.get("notes") or "",
+        memo=data.get("memo") or "",
         spans=[SpanInput(**s) for s in data.get("spans") or []],
     )
 

@@ -70,7 +70,7 @@ def _event_input(request: Request, data: dict[str, Any]) -> EventInput:
         event_type=data["event_type"],
         event_subtype=data.get("event_subtype") or None,
         values=data.get("values") or {},
-        notes=data.get("notes") or "",
+        memo=data.get("memo") or "",
         spans=[SpanInput(**span) for span in data.get("spans") or []],
         offset_unit=_offset_unit(request),
     )

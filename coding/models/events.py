@@ -51,7 +51,11 @@ class CodedEvent(models.Model):
     )
     geo_precision = models.SmallIntegerField(null=True, blank=True)
     fatalities = models.IntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    memo = models.TextField(
+        blank=True,
+        help_text="The coder's (or supervisor's) own remark on the event; not a codebook "
+        "field, never exported. Was `notes` (a codebook may have a field keyed notes).",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic-lock version.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

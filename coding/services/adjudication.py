@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from coding.codebook_runtime import version_spec
 from coding.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from coding.models import (
     Adjudication,
@@ -56,6 +57,7 @@ def adjudication_open(*, article_id: int, actor: User | None = None) -> Adjudica
     article = Article.objects.select_related("project").get(pk=article_id)
     existing = Adjudication.objects.filter(article=article).first()
     if existing:
+        _ensure_run(article_id)
         return existing
     if (
         Assignment.objects.filter(article=article)
@@ -63,8 +65,7 @@ def adjudication_open(*, article_id: int, actor: User | None = None) -> Adjudica
         .exists()
     ):
         raise Conflict("coders are still working on this article", code="not_ready")
-    if latest_article_run(article_id) is None:
-        article_agreement_compute(article_id=article_id)
+    _ensure_run(article_id)
     adjudication, created = Adjudication.objects.get_or_create(
         article=article, defaults={"project": article.project}
     )
@@ -73,6 +74,13 @@ def adjudication_open(*, article_id: int, actor: User | None = None) -> Adjudica
             action="adjudication.open", actor=actor, project=article.project, target=adjudication
         )
     return adjudication
+
+
+def _ensure_run(article_id: int) -> None:
+    """Compute the article's agreement run (its clusters) if it has none yet: a task may not
+    have run, or the adjudication predates runs for articles with a single coder."""
+    if latest_article_run(article_id) is None:
+        article_agreement_compute(article_id=article_id)
 
 
 def _locked(adjudication: Adjudication) -> Adjudication:
@@ -229,16 +237,17 @@ def decision_merge(
     data, field_sources = merged_input(
         events[base_event],
         events,
+        spec=version_spec(locked.project.codebook_version),
         fields=fields,
         event_type_from=event_type_from,
         spans_from=spans_from,
         spans=spans,
     )
     gold = gold_event_create(adjudication=locked, actor=actor, data=data)
-    used = {base_event} | {v for v in field_sources.values() if isinstance(v, int)}
-    for value in field_sources.values():
-        if isinstance(value, list):
-            used |= set(value)
+    chosen = [*field_sources["fields"].values(), field_sources.get("event_type")]
+    used = {base_event} | {v for v in chosen if isinstance(v, int)}
+    if isinstance(field_sources.get("spans"), list):
+        used |= set(field_sources["spans"])
     return _record(
         locked,
         kind=Kind.MERGE,
@@ -380,11 +389,16 @@ def decision_undo(
 
 
 def unanimous_cluster_keys(article_id: int) -> list[str]:
-    """Clusters every coder has and on which they differ in nothing (not even spans)."""
+    """Clusters every coder has and on which they differ in nothing (not even spans).
+
+    None when the article has fewer than two coders: one coder cannot agree with anyone, so
+    a supervisor accepts, edits or rejects each of that coder's events by hand."""
     run = latest_article_run(article_id)
     if run is None:
         return []
     n_coders = len(run.params.get("coders", []))
+    if n_coders < 2:
+        return []
     differing = set(Disagreement.objects.filter(run=run).values_list("cluster_key", flat=True))
     return [
         c["key"]
@@ -466,6 +480,7 @@ def adjudication_validate(
             "the adjudication changed since you loaded it",
             extra={"current_version": locked.version},
         )
+    _ensure_run(locked.article_id)  # never validate without the clusters to decide
     missing = undecided_clusters(locked)
     if missing:
         raise ValidationFailed(

@@ -354,7 +354,9 @@ def _store_new_article_runs(
 def article_agreement_compute(*, article_id: int) -> AgreementRun | None:
     """Compute (or find) the agreement run of an article whose coders have all submitted.
 
-    Returns None when the article is not ready (a coder has not submitted, or < 2 coders).
+    Returns None when the article is not ready (a coder has not submitted, or no coder). An
+    article with one coder gets a run too: no agreement figures, but its clusters (one per
+    event) for adjudication.
     """
     article = Article.objects.select_related("project__codebook_version").get(pk=article_id)
     version = article.project.codebook_version
@@ -500,6 +502,8 @@ def _fold_chunk(
         result = _article_result(inputs, fields)
         if (inputs.article_id, inputs.digest) not in stored:
             fresh.append((inputs, result))
+        if len(inputs.coders) < 2:  # stored for adjudication; no agreement to measure
+            continue
         figures.add(inputs.article_id, result)
         digests.update(inputs.digest.encode())
     _store_new_article_runs(project, fresh, fields)

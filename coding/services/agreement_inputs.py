@@ -102,7 +102,12 @@ def _digest(
 def load_article_inputs(
     article_ids: list[int], spec: CodebookSpec, version_id: int
 ) -> list[ArticleInputs]:
-    """Inputs of the given articles whose assignments are all submitted (2+ coders).
+    """Inputs of the given articles whose assignments are all submitted (1+ coders).
+
+    An article coded by one coder gets inputs too: its run aligns nothing, but its clusters
+    (one per event) are what adjudication decides, so a single coder's events reach the gold
+    layer as candidates. `project_agreement_compute` leaves such articles out of the
+    project's figures (one coder says nothing about agreement).
 
     Three queries whatever the number of articles: assignments, events, spans.
     """
@@ -114,7 +119,7 @@ def load_article_inputs(
         coders_by_article[article_id].append(coder_id)
         if status != Assignment.Status.SUBMITTED:
             incomplete.add(article_id)
-    ready = [a for a in article_ids if a not in incomplete and len(coders_by_article[a]) >= 2]
+    ready = [a for a in article_ids if a not in incomplete and len(coders_by_article[a]) >= 1]
     codes = event_type_codes(version_id)
     rows = list(
         CodedEvent.objects.filter(article_id__in=ready, layer=CodedEvent.Layer.CODER).values_list(

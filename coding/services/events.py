@@ -51,7 +51,7 @@ class EventInput:
     event_type: str
     event_subtype: str | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
-    notes: str = ""
+    memo: str = ""
     spans: Sequence[SpanInput] = ()
     offset_unit: OffsetUnit = "cp"
 
@@ -347,7 +347,7 @@ def _create(
         layer=CodedEvent.Layer.CODER,
         assignment=assignment,
         values=dict(data.values),
-        notes=data.notes,
+        memo=data.memo,
         created_by=actor,
         **columns,
     )
@@ -388,7 +388,7 @@ def event_create_locked(*, assignment: Assignment, actor: User, data: EventInput
 def event_update(
     *, event: CodedEvent, actor: User, data: EventInput, expected_version: int
 ) -> CodedEvent:
-    """Replace the event's type, values, notes and spans, if `expected_version` is current.
+    """Replace the event's type, values, memo and spans, if `expected_version` is current.
 
     Concurrency: the assignment's row lock serializes writers of one assignment, and the
     conditional UPDATE matches no row for a stale version: the second of two writers with the
@@ -421,7 +421,7 @@ def _update(
     spans, columns = _validated(event.assignment, data)
     updated = CodedEvent.objects.filter(pk=event.pk, version=expected_version).update(
         values=dict(data.values),
-        notes=data.notes,
+        memo=data.memo,
         version=F("version") + 1,
         updated_at=timezone.now(),
         **columns,

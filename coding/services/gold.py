@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coding.codebook_runtime import event_type_codes, event_type_ids, version_spec
+from coding.codebook_spec import CodebookSpec
 from coding.errors import StaleVersion, ValidationFailed
 from coding.models import Adjudication, CodedEvent, EvidenceSpan, User
 from coding.services.events import EventInput, SpanInput, check_event, resolve_spans, typed_columns
@@ -41,7 +42,7 @@ def event_input_of(event: CodedEvent) -> EventInput:
         event_type=codes[event.event_type_id],
         event_subtype=codes[event.event_subtype_id] if event.event_subtype_id else None,
         values=dict(event.values),
-        notes=event.notes,
+        memo=event.memo,
         spans=[SpanInput(s.role, s.start, s.end, s.quote) for s in event.spans.all()],
     )
 
@@ -50,6 +51,7 @@ def merged_input(
     base: CodedEvent,
     sources: Mapping[int, CodedEvent],
     *,
+    spec: CodebookSpec,
     fields: Mapping[str, Mapping[str, Any]],
     event_type_from: int | None = None,
     spans_from: Sequence[int] | None = None,
@@ -57,10 +59,20 @@ def merged_input(
 ) -> tuple[EventInput, dict[str, Any]]:
     """Field by field: each field from a coder's event (`{"from": event_id}`) or typed
     (`{"value": ...}`); anything not named comes from `base`. Returns the input and the
-    field sources for provenance."""
+    field sources for provenance: `{"fields": {key: event id | "typed"}}`, plus
+    `event_type` and `spans` when chosen (field keys are kept under "fields", so a codebook
+    may key a field anything, even "spans").
+
+    Evidence follows the value: the spans of a role that a codebook field collects
+    evidence in (`evidence_role`) come from the event(s) that field's value came from, so an
+    exported value is never shown with another coder's quote; a typed value brings none.
+    Roles bound to no field (the trigger, …) come from `base`, or from the `spans_from`
+    events. Explicit `spans` (the supervisor's pick) replace all of this."""
     data = event_input_of(base)
     values = dict(data.values)
-    field_sources: dict[str, Any] = {}
+    fields_from: dict[str, Any] = {}
+    field_sources: dict[str, Any] = {"fields": fields_from}
+    origin: dict[str, int | None] = {}  # field key → event its value came from (None: typed)
     for key, choice in fields.items():
         if "from" in choice:
             source = sources.get(int(choice["from"]))
@@ -80,13 +92,14 @@ def merged_input(
                 values.pop(key, None)
             else:
                 values[key] = value
-            field_sources[key] = source.pk
+            fields_from[key] = origin[key] = source.pk
         elif "value" in choice:
             if choice["value"] is None:
                 values.pop(key, None)
             else:
                 values[key] = choice["value"]
-            field_sources[key] = "typed"
+            fields_from[key] = "typed"
+            origin[key] = None
         else:
             raise ValidationFailed(
                 "each merged field needs from or value",
@@ -105,33 +118,67 @@ def merged_input(
         typed_input = event_input_of(typed)
         event_type, event_subtype = typed_input.event_type, typed_input.event_subtype
         field_sources["event_type"] = typed.pk
-    gold_spans: list[SpanInput] = list(data.spans)
     if spans is not None:
         gold_spans = list(spans)
         field_sources["spans"] = "typed"
-    elif spans_from is not None:
-        gold_spans = []
-        for event_id in spans_from:
-            if event_id not in sources:
-                raise ValidationFailed(
-                    "spans_from must name events of this cluster",
-                    errors=[
-                        {"field": "spans_from", "code": "not_in_cluster", "message": str(event_id)}
-                    ],
-                )
-            gold_spans += event_input_of(sources[event_id]).spans
-        field_sources["spans"] = list(spans_from)
+    else:
+        unbound = list(data.spans)
+        if spans_from is not None:
+            unbound = []
+            for event_id in spans_from:
+                if event_id not in sources:
+                    raise ValidationFailed(
+                        "spans_from must name events of this cluster",
+                        errors=[
+                            {
+                                "field": "spans_from",
+                                "code": "not_in_cluster",
+                                "message": str(event_id),
+                            }
+                        ],
+                    )
+                unbound += event_input_of(sources[event_id]).spans
+            field_sources["spans"] = list(spans_from)
+        gold_spans = _spans_following_values(spec, base, sources, origin, unbound)
     unique_spans = list(dict.fromkeys(gold_spans))
     return (
         EventInput(
             event_type=event_type,
             event_subtype=event_subtype,
             values=values,
-            notes=data.notes,
+            memo=data.memo,
             spans=unique_spans,
         ),
         field_sources,
     )
+
+
+def _spans_following_values(
+    spec: CodebookSpec,
+    base: CodedEvent,
+    sources: Mapping[int, CodedEvent],
+    origin: Mapping[str, int | None],
+    unbound: Sequence[SpanInput],
+) -> list[SpanInput]:
+    """`unbound`'s spans of roles no field collects evidence in, then, role by role, the
+    spans of each bound role from the events its fields' values came from (a role shared by
+    fields taken from two coders gets both coders' spans of it)."""
+    bound: dict[str, set[int]] = {}
+    for field in spec.fields:
+        if field.evidence_role:
+            event_id = origin.get(field.key, base.pk)
+            events = bound.setdefault(field.evidence_role, set())
+            if event_id is not None:
+                events.add(event_id)
+    spans = [s for s in unbound if s.role not in bound]
+    for role, event_ids in bound.items():
+        for event_id in sorted(event_ids):
+            spans += [
+                SpanInput(s.role, s.start, s.end, s.quote)
+                for s in sources[event_id].spans.all()
+                if s.role == role
+            ]
+    return spans
 
 
 def _validated_columns(
@@ -161,7 +208,7 @@ def gold_event_create(*, adjudication: Adjudication, actor: User, data: EventInp
         layer=CodedEvent.Layer.GOLD,
         adjudication=adjudication,
         values=dict(data.values),
-        notes=data.notes,
+        memo=data.memo,
         created_by=actor,
         **columns,
     )
@@ -181,7 +228,7 @@ def gold_event_replace(
         pk=event.pk, layer=CodedEvent.Layer.GOLD, version=expected_version
     ).update(
         values=dict(data.values),
-        notes=data.notes,
+        memo=data.memo,
         version=F("version") + 1,
         updated_at=timezone.now(),
         **columns,

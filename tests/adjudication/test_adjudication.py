@@ -85,7 +85,7 @@ def test_merge_field_by_field_reject_and_validate(disputed: World) -> None:
     )
     assert merged.status_code == 201, merged.json()
     decision = merged.json()
-    assert decision["field_sources"] == {"base": a_event, "fatalities": b_event}
+    assert decision["field_sources"] == {"base": a_event, "fields": {"fatalities": b_event}}
     assert decision["source_events"] == sorted([a_event, b_event])
     gold = CodedEvent.objects.get(pk=decision["gold_event"])
     assert gold.layer == "gold"

@@ -70,7 +70,7 @@ def _scene(world: World) -> Assignment:
                 event_type="ATTACK",
                 event_subtype="ARMED_ASSAULT" if i != 1 else None,
                 values=dict(values, fatalities=i),
-                notes="ملاحظة" if i else "",
+                memo="ملاحظة" if i else "",
                 spans=event_spans,
             ),
         )

@@ -106,7 +106,7 @@ def test_after_validation_a_coder_sees_the_gold_and_only_their_own_events(
     settled = scene.settled
     gold = [e.pk for e in scene.settled_gold]
     assert len(gold) == 1  # the attack, accepted from coder_b; the truce was rejected
-    fields = {"id", "event_type", "event_subtype", "values", "notes", "version", "spans"}
+    fields = {"id", "event_type", "event_subtype", "values", "memo", "version", "spans"}
     for coder, own, own_events, other_events in [
         (scene.world.coder_a, settled.mine, settled.my_events, settled.their_events),
         (scene.world.coder_b, settled.theirs, settled.their_events, settled.my_events),

@@ -62,7 +62,8 @@ bodies = st.fixed_dictionaries(
         "values": st.one_of(
             good_values, good_values, st.dictionaries(texts, json_values, max_size=4), anything
         ),
-        "notes": st.one_of(good_texts, st.just(""), texts, anything),
+        "memo": st.one_of(good_texts, st.just(""), texts, anything),
+        "notes": st.one_of(good_texts, st.just("")),  # renamed to memo: always refused
         "spans": st.one_of(st.lists(good_spans, max_size=4), st.lists(spans, max_size=4), anything),
         "version": st.one_of(good_ints, numbers),
         "unknown": anything,
@@ -102,7 +103,7 @@ def test_the_browser_body_takes_the_fast_path() -> None:
         "event_type": "BATTLES",
         "event_subtype": "ARMED_CLASH",
         "values": {"fatalities": 5, "actor1": {"id": 3}, "event_date": {"start": "2022-06-12"}},
-        "notes": "",
+        "memo": "",
         "spans": [{"role": "trigger", "start": 5, "end": 9, "quote": "هاجم"}],
     }
     fast = _fast_validated(body)
@@ -113,7 +114,7 @@ def test_the_browser_body_takes_the_fast_path() -> None:
         "event_type": "TRUCE",
         "event_subtype": None,
         "values": {},
-        "notes": "",
+        "memo": "",
         "spans": [],
     }
 

@@ -520,7 +520,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "event": list(
             CodedEvent.objects.order_by("pk").values_list(
-                "pk", "assignment_id", "event_type_id", "values", "notes", "version"
+                "pk", "assignment_id", "event_type_id", "values", "memo", "version"
             )
         ),
         "span": list(

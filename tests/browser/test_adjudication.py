@@ -144,7 +144,7 @@ def test_supervisor_merges_rejects_and_validates_an_arabic_article(
     merge = live.get(cluster_key=attack)
     reject = live.get(cluster_key=truce)
     assert (merge.kind, reject.kind) == ("merge", "reject")
-    assert merge.field_sources == {"base": a_event, "fatalities": b_event}
+    assert merge.field_sources == {"base": a_event, "fields": {"fatalities": b_event}}
     assert sorted(merge.source_events.values_list("pk", flat=True)) == sorted([a_event, b_event])
     assert (merge.reason, merge.reason_code) == ("Second source says 7", "source")
     assert (reject.reason, reject.reason_code, reject.gold_event) == (

@@ -78,13 +78,19 @@ export function renderRow(row, number, ctx) {
   return section;
 }
 
-/** Which table rows differ: "type", field keys, "evidence" (from the agreement run's list,
- * and from the values themselves for the fields). */
+/** Keys of the table rows that are not codebook fields: "@" keeps them apart from every
+ * field key (a codebook may key a field "type", "evidence" or "notes"). */
+export const TYPE_LINE = "@type";
+export const EVIDENCE_LINE = "@evidence";
+const MEMO_LINE = "@memo";
+
+/** Which table rows differ: TYPE_LINE, field keys, EVIDENCE_LINE (from the agreement run's
+ * list, and from the values themselves for the fields). */
 function differingKeys(row, present) {
   const keys = new Set();
   for (const d of row.differences) {
-    if (d.kind === "event_type") keys.add("type");
-    else if (d.kind === "span") keys.add("evidence");
+    if (d.kind === "event_type") keys.add(TYPE_LINE);
+    else if (d.kind === "span") keys.add(EVIDENCE_LINE);
     else if (d.field) keys.add(d.field);
   }
   const events = present.filter((p) => p.event).map((p) => p.event);
@@ -112,10 +118,10 @@ function compareTable(row, present, differing, gold, ctx) {
     if (events.some((e) => codebook.fieldApplies(field, e.event_type, e.event_subtype))) fields.push(field);
   }
   const lines = [
-    { key: "type", label: t("Type"), text: (e) => codebook.typeLabel(e.event_type, e.event_subtype) },
+    { key: TYPE_LINE, label: t("Type"), text: (e) => codebook.typeLabel(e.event_type, e.event_subtype) },
     ...fields.map((f) => ({ key: f.key, field: f, label: codebook.label(f), text: (e) => (codebook.fieldApplies(f, e.event_type, e.event_subtype) ? showValue(f, e.values[f.key], codebook) : t("(does not apply)")) })),
-    { key: "evidence", label: t("Evidence"), text: (e) => evidenceText(e, codebook) },
-    { key: "notes", label: t("Notes"), text: (e) => e.notes || "—" },
+    { key: EVIDENCE_LINE, label: t("Evidence"), text: (e) => evidenceText(e, codebook) },
+    { key: MEMO_LINE, label: t("Memo"), text: (e) => e.memo || "—" },
   ];
   const choice = ctx.mergeChoice;
   for (const line of lines) {
@@ -124,9 +130,9 @@ function compareTable(row, present, differing, gold, ctx) {
     if (differs) th.append(" ", el("span", { class: "diff-mark", title: t("differs") }, el("span", { "aria-hidden": "true", text: "≠" }), el("span", { class: "visually-hidden", text: ` (${t("differs")})` })));
     const tr = el("tr", { class: differs ? "differs" : null, "data-line": line.key }, th);
     for (const p of present) {
-      const td = el("td", { dir: "auto", lang: line.key === "evidence" ? ctx.articleLang : null });
+      const td = el("td", { dir: "auto", lang: line.key === EVIDENCE_LINE ? ctx.articleLang : null });
       if (!p.event) td.append(el("span", { class: "muted", text: t("— no event —") }));
-      else if (merging && line.key !== "notes" && choice) {
+      else if (merging && line.key !== MEMO_LINE && choice) {
         const name = `m-${row.key}-${line.key}`;
         const radio = el("input", { type: "radio", name, value: String(p.i), id: `${name}-${p.i}`, checked: choice[line.key] === p.i });
         radio.addEventListener("change", () => { choice[line.key] = p.i; });
@@ -147,9 +153,9 @@ function compareTable(row, present, differing, gold, ctx) {
       }
       tr.append(td);
     } else if (gold) {
-      const text = line.key === "type" ? codebook.typeLabel(gold.event_type, gold.event_subtype)
-        : line.key === "evidence" ? evidenceText(gold, codebook)
-          : line.key === "notes" ? gold.notes || "—" : showValue(line.field, gold.values[line.key], codebook);
+      const text = line.key === TYPE_LINE ? codebook.typeLabel(gold.event_type, gold.event_subtype)
+        : line.key === EVIDENCE_LINE ? evidenceText(gold, codebook)
+          : line.key === MEMO_LINE ? gold.memo || "—" : showValue(line.field, gold.values[line.key], codebook);
       tr.append(el("td", { class: "gold-col", dir: "auto", text }));
     }
     body.append(tr);

@@ -12,7 +12,7 @@ import { TextIndex } from "../coding/text-index.js";
 import { $, el, focusOn, readBoot } from "../dom.js";
 import { formatDateTime, t, uiLang } from "../i18n.js";
 import { AddEventForm } from "./add-event.js";
-import { decisionWords, eventSummary, renderRow, swatch } from "./rows.js";
+import { decisionWords, EVIDENCE_LINE, eventSummary, renderRow, swatch, TYPE_LINE } from "./rows.js";
 import { learnNames } from "./values.js";
 
 const EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
@@ -252,7 +252,7 @@ class SideBySide {
   startMerge(row) {
     if (row.decision || !this.open) return;
     const base = this.view.coders.findIndex((c) => row.events[c.label]);
-    const choice = { type: base, evidence: base };
+    const choice = { [TYPE_LINE]: base, [EVIDENCE_LINE]: base };
     for (const field of this.codebook.fields) choice[field.key] = base;
     this.merging = { key: row.key, choice, typed: {} };
     this.renderRows();
@@ -283,8 +283,9 @@ class SideBySide {
         body.fields[field.key] = { value };
       } else if (picked !== base && this.eventOf(row, picked)) body.fields[field.key] = { from: this.eventOf(row, picked).id };
     }
-    if (choice.type !== base && this.eventOf(row, choice.type)) body.event_type_from = this.eventOf(row, choice.type).id;
-    if (choice.evidence !== base && this.eventOf(row, choice.evidence)) body.spans_from = [this.eventOf(row, choice.evidence).id];
+    const type = choice[TYPE_LINE], evidence = choice[EVIDENCE_LINE];
+    if (type !== base && this.eventOf(row, type)) body.event_type_from = this.eventOf(row, type).id;
+    if (evidence !== base && this.eventOf(row, evidence)) body.spans_from = [this.eventOf(row, evidence).id];
     this.decide(body, row);
   }
 

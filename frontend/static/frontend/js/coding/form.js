@@ -112,11 +112,15 @@ export class EventForm {
       }
       section.append(block);
     }
-    const notes = el("textarea", { id: "field-notes", rows: "2", disabled: this.readOnly });
-    notes.value = event.notes || "";
-    notes.addEventListener("input", () => this.ctx.store.update(event.key, (e) => { e.notes = notes.value; }));
-    section.append(el("div", { class: "field" }, el("label", { for: "field-notes", text: t("Notes") }), notes));
     box.append(section);
+    // The event's own remark: not a codebook field, so outside the "field-<key>" ids (a
+    // codebook may have a field keyed "notes").
+    const memo = el("textarea", { id: "event-memo", rows: "2", dir: "auto", disabled: this.readOnly, "aria-describedby": "event-memo-hint" });
+    memo.value = event.memo || "";
+    memo.addEventListener("input", () => this.ctx.store.update(event.key, (e) => { e.memo = memo.value; }));
+    box.append(el("section", { class: "memo", "aria-labelledby": "event-memo-label" },
+      el("div", { class: "field" }, el("label", { id: "event-memo-label", for: "event-memo", text: t("Memo") }),
+        el("p", { id: "event-memo-hint", class: "muted", text: t("Your own remark on this event; not a codebook field and never exported.") }), memo)));
     this.updateSelectionState();
   }
 

@@ -122,7 +122,7 @@ function versionList(payload, codebook, names) {
   for (const field of codebook.applicableFields(payload.event_type, payload.event_subtype)) {
     row(codebook.label(field), valueText(field, payload.values[field.key], codebook, names));
   }
-  row(t("Notes"), payload.notes || "—");
+  row(t("Memo"), payload.memo || "—");
   const spans = payload.spans.map((s) => {
     const role = codebook.roles.find((r) => r.key === s.role);
     return `${role ? codebook.label(role) : s.role}: “${s.quote}”`;

@@ -24,7 +24,7 @@ export function eventFromServer(body) {
     event_type: body.event_type,
     event_subtype: body.event_subtype || null,
     values: body.values || {},
-    notes: body.notes || "",
+    memo: body.memo || "",
     spans: (body.spans || []).map((s) => ({ role: s.role, start: s.start_u16, end: s.end_u16, quote: s.quote })),
     state: "saved",
     errors: [],
@@ -36,7 +36,7 @@ export function payloadOf(event) {
     event_type: event.event_type,
     event_subtype: event.event_subtype || null,
     values: event.values,
-    notes: event.notes || "",
+    memo: event.memo || "",
     spans: event.spans.map((s) => ({ role: s.role, start: s.start, end: s.end, quote: s.quote })),
   };
 }
@@ -167,7 +167,7 @@ export class EventStore extends EventTarget {
     this.newCounter += 1;
     const event = {
       key: `new${this.newCounter}`, id: null, version: null, event_type, event_subtype,
-      values, notes: "", spans, state: "saving", errors: [],
+      values, memo: "", spans, state: "saving", errors: [],
     };
     this.insert(event);
     event.creating = this.post(event);
