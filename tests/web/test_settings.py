@@ -21,6 +21,8 @@ def _run_check(env_overrides: dict[str, str], *args: str) -> subprocess.Complete
             "ATHAR_ENV": "production",
             "ALLOWED_HOSTS": "athar.example.org",
             "DATABASE_URL": "sqlite:////tmp/athar-deploy-check.sqlite3",
+            # `check` never connects to it.
+            "REDIS_URL": "redis://redis.invalid:6379/0",
         }
     )
     env.update(env_overrides)
@@ -57,5 +59,37 @@ def test_production_refuses_without_allowed_hosts() -> None:
 
 def test_check_deploy_is_clean_in_production_mode() -> None:
     result = _run_check({"SECRET_KEY": GOOD_KEY}, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_redis() -> None:
+    """Without a shared cache every throttle would count per process (N workers: N times
+    the limit)."""
+    result = _run_check({"SECRET_KEY": GOOD_KEY, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "Production needs REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("TRUSTED_PROXY_COUNT", "TRUSTED_PROXY_COUNT must be 0 or more"),
+        ("API_TOKEN_TTL_DAYS", "API_TOKEN_TTL_DAYS must be 0 (never expire) or more"),
+    ],
+)
+def test_negative_auth_settings_are_refused(name: str, message: str) -> None:
+    result = _run_check({"SECRET_KEY": GOOD_KEY, name: "-1"})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_check_deploy_is_clean_with_trusted_proxies_and_token_expiry() -> None:
+    result = _run_check(
+        {"SECRET_KEY": GOOD_KEY, "TRUSTED_PROXY_COUNT": "1", "API_TOKEN_TTL_DAYS": "90"},
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
