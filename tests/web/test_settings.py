@@ -93,3 +93,24 @@ def test_check_deploy_is_clean_with_trusted_proxies_and_token_expiry() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_trusted_proxy_count_reaches_drf_and_the_lockout() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TRUSTED_PROXY_COUNT"}
+    env.update({"ATHAR_ENV": "test", "TRUSTED_PROXY_COUNT": "2"})
+    code = (
+        "from django.conf import settings; from django.test import RequestFactory; "
+        "from axes.helpers import get_client_ip_address; "
+        "r = RequestFactory().get('/', HTTP_X_FORWARDED_FOR='6.6.6.6, 192.0.2.1, 10.0.0.2'); "
+        "print(settings.REST_FRAMEWORK['NUM_PROXIES'], get_client_ip_address(r))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["2", "192.0.2.1"]
