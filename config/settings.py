@@ -303,6 +303,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The same client address as the DRF throttles (TRUSTED_PROXY_COUNT above).
 AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
+# The account name as given, cut to an account's maximum length (django-axes stores it).
+AXES_USERNAME_CALLABLE = "api.throttling.lockout_username"
 AXES_LOCKOUT_CALLABLE = "frontend.views.auth.locked_out"
 
 # API tokens: refused this many days after they were issued (0 = never expire). Signing in

@@ -22,7 +22,16 @@ from rest_framework.views import APIView
 
 from api.serializers.workflow import ErrorSerializer, error_responses
 from api.throttling import LoginAccountRateThrottle, LoginRateThrottle
+from coding.models import User
 from coding.services import tokens
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's, with the username no longer than an account's can be (the lockout stores it)."""
+
+    username = serializers.CharField(
+        label=_("Username"), write_only=True, max_length=User.username.field.max_length
+    )
 
 
 class LockedOut(exceptions.Throttled):
@@ -51,6 +60,7 @@ class LockedOut(exceptions.Throttled):
 )
 class TokenView(ObtainAuthToken):
     throttle_classes = [LoginRateThrottle, LoginAccountRateThrottle]
+    serializer_class = TokenRequestSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
