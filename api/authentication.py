@@ -4,6 +4,9 @@ DRF's TokenAuthentication reads the token with `select_related("user")`; on a sm
 request the ORM spent more CPU compiling that query than anything else in the request
 (about 0.9 ms of 3 ms). This subclass runs the same join as plain SQL and builds the same
 objects: the same answers, the same errors, the same `(user, token)` pair.
+
+One addition, checked on the row that query returns (no second query): with
+API_TOKEN_TTL_DAYS set, a token issued longer ago than that is refused ("Token has expired.").
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from coding.models import User
 from coding.prepared import prepared_cursor
+from coding.services.tokens import token_is_expired
 
 _TOKEN_FIELDS = [f.attname for f in Token._meta.concrete_fields]
 _USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
@@ -46,6 +50,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
         token.user = user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if token_is_expired(token):
+            raise exceptions.AuthenticationFailed(_("Token has expired."))
         return (user, token)
 
 

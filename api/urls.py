@@ -12,7 +12,7 @@ from .views import (
     projects,
     review,
 )
-from .views.auth import TokenView
+from .views.auth import MyTokensView, MyTokenView, TokenView
 
 app_name = "api"
 
@@ -47,6 +47,8 @@ v1 = [
     ),
     path("projects/<int:project_id>/audit/", projects.AuditListView.as_view(), name="audit"),
     path("me/assignments/", assignments.MyAssignmentsView.as_view(), name="my-assignments"),
+    path("me/tokens/", MyTokensView.as_view(), name="my-tokens"),
+    path("me/tokens/<str:token_id>/", MyTokenView.as_view(), name="my-token"),
     path(
         "assignments/<int:assignment_id>/",
         assignments.AssignmentDetailView.as_view(),

@@ -10,6 +10,7 @@ Two shapes share this file:
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -202,6 +203,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
+        # The token endpoint also counts per account named (see the authentication block).
+        "login_account": env.str("LOGIN_ACCOUNT_THROTTLE_RATE", default="10/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # `?format=` selects an export format (csv, jsonl, …), not a DRF renderer.
@@ -249,6 +252,67 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
+
+# === Authentication hardening: trusted proxies, login lockout, API tokens ====================
+# Kept in one block (it amends INSTALLED_APPS, MIDDLEWARE, CACHES and REST_FRAMEWORK above)
+# so that it merges cleanly. README "Production" lists every variable read here.
+
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default):
+# the header is ignored and the client is the socket address. N: the client is the N-th
+# address from the right, the one the outermost trusted proxy saw. A larger number than the
+# real one lets clients choose their address, and so escape every per-address limit.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# The token endpoint is throttled per client address ("login" in REST_FRAMEWORK above) and
+# per account named in the request ("login_account"): neither many addresses nor many
+# accounts buy more guesses.
+
+# Throttle state lives in the cache; a per-process cache would multiply every limit by the
+# number of workers, so production needs the shared Redis.
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Production needs REDIS_URL in the environment (throttles are shared through it)."
+    )
+if REDIS_URL:
+    # An unreachable Redis answers within a second; logins then go on without the rate
+    # throttle (api/throttling.py logs a warning) while the lockout below, in PostgreSQL, holds.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+    }
+
+# django-axes: after LOGIN_FAILURE_LIMIT failed sign-ins for one account from one address,
+# that pair (and only that pair) is refused for LOGIN_LOCKOUT_MINUTES. Other accounts behind
+# the same address, and the same account from elsewhere, still sign in. It covers every
+# django.contrib.auth.authenticate() call: the sign-in form, /admin/login/ and the token
+# endpoint. State is in PostgreSQL (the database handler), so it holds while Redis is down.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out do not extend the lockout (the right password typed during
+# it must not keep its owner out for longer).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same client address as the DRF throttles (TRUSTED_PROXY_COUNT above).
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
+# The account name as given, cut to an account's maximum length (django-axes stores it).
+AXES_USERNAME_CALLABLE = "api.throttling.lockout_username"
+AXES_LOCKOUT_CALLABLE = "frontend.views.auth.locked_out"
+
+# API tokens: refused this many days after they were issued (0 = never expire). Signing in
+# at the token endpoint again replaces an expired token with a new one.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=0)
+if API_TOKEN_TTL_DAYS < 0:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 0 (never expire) or more.")
+# === end of authentication hardening ==========================================================
 
 LOGGING = {
     "version": 1,

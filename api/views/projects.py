@@ -34,6 +34,7 @@ from coding.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from coding.models import Article, AuditEntry, CodebookVersion, Membership, Project, User
 from coding.services.imports import articles_import
 from coding.services.projects import membership_set, project_create
+from coding.services.users import user_create
 
 
 @extend_schema(tags=["projects"])
@@ -241,7 +242,19 @@ class AuditListView(generics.ListAPIView):
 @extend_schema(tags=["users"])
 @extend_schema_view(
     get=extend_schema(responses={200: UserSerializer, **error_responses(401, 403, 404)}),
-    post=extend_schema(responses={201: UserSerializer, **error_responses(400, 401, 403, 422)}),
+    post=extend_schema(
+        responses={
+            201: UserSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                422,
+                e422="Invalid fields, or a password the password rules refuse (one error per "
+                "rule); nothing is created",
+            ),
+        }
+    ),
 )
 class UserListView(generics.ListCreateAPIView):
     """Site admins manage user accounts; project roles are set through members."""
@@ -251,7 +264,5 @@ class UserListView(generics.ListCreateAPIView):
     queryset = User.objects.order_by("id")
 
     def perform_create(self, serializer: UserSerializer) -> None:  # type: ignore[override]
-        password = serializer.validated_data.pop("password")
-        user = serializer.save()
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        # The password must pass AUTH_PASSWORD_VALIDATORS (422 naming each failed rule).
+        serializer.instance = user_create(actor=self.request.user, **serializer.validated_data)

@@ -1,43 +1,45 @@
-"""Login with a throttle: after too many failures from one address, refuse for a while."""
+"""The sign-in form. Failed sign-ins are counted by django-axes (config/settings.py): after
+LOGIN_FAILURE_LIMIT failures one account is locked out from one address, not the address."""
 
 from typing import Any
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-
-MAX_FAILURES = 10
-WINDOW_SECONDS = 60
-
-
-def _client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy rewrites it.
-    return f"login-failures:{request.META.get('REMOTE_ADDR', 'unknown')}"
 
 
 class ThrottledLoginView(auth_views.LoginView):
     template_name = "frontend/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = _client_key(request)
-        if cache.get(key, 0) >= MAX_FAILURES:
-            response = self.render_to_response(
-                self.get_context_data(
-                    throttled=_("Too many failed sign-ins. Wait a minute and try again.")
-                )
-            )
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        key = _client_key(self.request)
-        cache.add(key, 0, WINDOW_SECONDS)
-        cache.incr(key)
-        return super().form_invalid(form)
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the sign-in page
+    with the reason, HTTP 429 and Retry-After. Also answers for /admin/login/."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = AuthenticationForm(request, initial={"username": username})
+    response = TemplateResponse(
+        request,
+        ThrottledLoginView.template_name,
+        {
+            "form": form,
+            "next": request.POST.get("next", ""),
+            "throttled": _(
+                "Too many failed sign-ins for this account. Wait a few minutes and try again."
+            ),
+        },
+        status=429,
+    )
+    cool_off = get_cool_off(request)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response.render()
 
 
 def demo_hint_enabled() -> bool:

@@ -28,7 +28,7 @@ what a caller may see but not *do* is 403.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from api.views.auth import LoginRateThrottle
+from api.throttling import LoginRateThrottle, account_throttle_key
 from coding.models import (
     Adjudication,
     AdjudicationDecision,
@@ -69,6 +69,7 @@ from tests.factories import ActorFactory, LocationFactory, UserFactory
 from tests.world import ARTICLE_TEXT, Item, World, complete_event, mini_version
 
 PASSWORD = "pw-for-tests"  # UserFactory's password
+CODER_TOKEN_KEY = "c0de" * 10  # coder_a's API token in the me/tokens/{tok}/ rows
 
 ACTORS = (
     "anonymous",
@@ -241,6 +242,25 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("GET",    "projects/{q}/audit/",              "supervisor",  404),
     ("GET",    "projects/{q}/audit/",              "outsider",    403),
 
+    # Each caller sees their own tokens; {tok} is coder_a's (another's answers as missing).
+    ("GET",    "me/tokens/",                       "anonymous",   401),
+    ("GET",    "me/tokens/",                       "coder",       200),
+    ("GET",    "me/tokens/",                       "other_coder", 200),
+    ("GET",    "me/tokens/",                       "supervisor",  200),
+    ("GET",    "me/tokens/",                       "researcher",  200),
+    ("GET",    "me/tokens/",                       "admin",       200),
+    ("GET",    "me/tokens/",                       "outsider",    200),
+    ("GET",    "me/tokens/",                       "superuser",   200),
+    ("GET",    "me/tokens/",                       "ex_coder",    200),
+    ("DELETE", "me/tokens/{tok}/",                 "anonymous",   401),
+    ("DELETE", "me/tokens/{tok}/",                 "coder",       204),
+    ("DELETE", "me/tokens/{tok}/",                 "other_coder", 404),
+    ("DELETE", "me/tokens/{tok}/",                 "supervisor",  404),
+    ("DELETE", "me/tokens/{tok}/",                 "researcher",  404),
+    ("DELETE", "me/tokens/{tok}/",                 "admin",       404),
+    ("DELETE", "me/tokens/{tok}/",                 "outsider",    404),
+    ("DELETE", "me/tokens/{tok}/",                 "superuser",   404),
+    ("DELETE", "me/tokens/{tok}/",                 "ex_coder",    204),
     ("GET",    "me/assignments/",                  "anonymous",   401),
     ("GET",    "me/assignments/",                  "coder",       200),
     ("GET",    "me/assignments/",                  "other_coder", 200),
@@ -379,9 +399,10 @@ class Scene:
     event_q: CodedEvent  # {e_q}
     baseline: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
-    def ids(self) -> dict[str, int]:
+    def ids(self) -> dict[str, int | str]:
         world = self.world
         return {
+            "tok": CODER_TOKEN_KEY[:8],
             "p": world.project.pk,
             "q": world.other_project.pk,
             "art": world.article.pk,
@@ -483,16 +504,20 @@ def shared_scene(django_db_setup: None, django_db_blocker: Any) -> Iterator[Scen
         transaction.set_rollback(True)
 
 
-def reset_login_throttle(client_address: str | None) -> None:
-    """Forget the token endpoint's per-address count (only that key: the test Redis database
-    is shared with the Celery broker of other tests)."""
+def reset_login_throttle(client_address: str | None, usernames: Iterable[str] = ()) -> None:
+    """Forget the token endpoint's counts for this address and these accounts (only those
+    keys: the test Redis database is shared with the Celery broker of other tests)."""
     ident = {"scope": LoginRateThrottle.scope, "ident": client_address}
     cache.delete(LoginRateThrottle.cache_format % ident)
+    cache.delete_many([key for key in map(account_throttle_key, usernames) if key is not None])
 
 
 @pytest.fixture
 def scene(shared_scene: Scene, db: None) -> Scene:
-    reset_login_throttle("127.0.0.1")  # Django's test client's address
+    # Django's test client's address, and every account the table signs in as.
+    reset_login_throttle(
+        "127.0.0.1", [u.username for u in map(shared_scene.user, ACTORS) if u is not None]
+    )
     assert snapshot() == shared_scene.baseline, "a previous test's writes leaked"
     return shared_scene
 
@@ -643,6 +668,8 @@ def prepare(scene: Scene, method: str, endpoint: str, actor: str) -> None:
         membership_set(
             project=scene.world.project, user=scene.world.coder_a, role="coder", is_active=False
         )
+    if route_key(endpoint) == "me/tokens/#/":
+        Token.objects.create(user=scene.world.coder_a, key=CODER_TOKEN_KEY)
     if route_key(endpoint) == "assignments/#/reopen/":
         assignment_submit(assignment=scene.world.assignment_a, actor=scene.world.coder_a)
 
@@ -775,7 +802,8 @@ def _session_client(scene: Scene, actor: str) -> APIClient:
     user = scene.user(actor)
     assert user is not None
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=user.username, password=PASSWORD)
+    # A real session; force_login, as Client.login() passes django-axes no request.
+    client.force_login(user)
     return client
 
 

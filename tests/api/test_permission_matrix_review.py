@@ -34,7 +34,7 @@ from coding.models import Adjudication
 from coding.services import adjudication as adjudicating
 from coding.services.projects import membership_set
 from tests.api.review_scene import ReviewScene, clusters, scene_in_transaction
-from tests.api.test_permission_matrix import PASSWORD, route_key, snapshot
+from tests.api.test_permission_matrix import route_key, snapshot
 from tests.world import DATA, complete_event
 
 # fmt: off
@@ -551,7 +551,8 @@ def test_session_write_without_csrf_token_is_refused(
     user = scene.user(actor)
     assert user is not None
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=user.username, password=PASSWORD)
+    # A real session; force_login, as Client.login() passes django-axes no request.
+    client.force_login(user)
     build = REQUESTS.get((method, route_key(endpoint)))
     request = {"format": "json", **(build(scene) if build else {})}
     before = snapshot()

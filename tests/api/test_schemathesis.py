@@ -229,6 +229,7 @@ def _event_hints(world: World) -> st.SearchStrategy[dict[str, Any]]:
     return valid_but_for_edges | anything_per_field
 
 
+TOKEN_USERNAMES = ("coder_a", "super1", "nobody")
 QUERY = "?"  # a hint's key for query parameters (the rest of a hint is body fields)
 WHOLE = "*"  # a hint's key meaning "send these body fields only" (an event body always is)
 
@@ -243,7 +244,7 @@ def _hints(world: World, method: str, path: str) -> st.SearchStrategy[dict[str, 
     by_operation: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
         "POST /api/v1/auth/token/": lambda: st.fixed_dictionaries(
             {
-                "username": st.sampled_from(["coder_a", "super1", "nobody"]),
+                "username": st.sampled_from(TOKEN_USERNAMES),
                 "password": st.sampled_from(["pw-for-tests", "wrong"]),
             }
         ),
@@ -295,9 +296,9 @@ def _fuzz(
             # The version is in the hint; a generated If-Match would override it.
             case.headers = {k: v for k, v in (case.headers or {}).items() if k != "If-Match"}
         if path.endswith("/auth/token/"):
-            # The login throttle would answer 429 after ten examples; werkzeug's test client
-            # sends no REMOTE_ADDR, so the throttle counts it under None.
-            reset_login_throttle(None)
+            # The login throttles would answer 429 after ten examples; werkzeug's test client
+            # sends no REMOTE_ADDR, so the address throttle counts it under None.
+            reset_login_throttle(None, TOKEN_USERNAMES)
         # A savepoint per request: what one example writes stays, but a failing one cannot
         # leave the test's transaction aborted.
         with transaction.atomic():

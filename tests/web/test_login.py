@@ -36,13 +36,17 @@ def test_login_without_csrf_token_is_refused() -> None:
 
 def test_login_is_throttled_after_repeated_failures(client: Client) -> None:
     UserFactory(username="coder9")
-    for _ in range(10):
+    for _ in range(9):
         assert (
             client.post("/login/", {"username": "coder9", "password": "wrong"}).status_code == 200
         )
+    # The tenth failure locks the account out from this address (LOGIN_FAILURE_LIMIT).
+    tenth = client.post("/login/", {"username": "coder9", "password": "wrong"})
+    assert tenth.status_code == 429
     blocked = client.post("/login/", {"username": "coder9", "password": "pw-for-tests"})
     assert blocked.status_code == 429
     assert "Too many failed sign-ins" in blocked.content.decode()
+    assert int(blocked["Retry-After"]) == 15 * 60
     assert "_auth_user_id" not in client.session
 
 
