@@ -2,7 +2,7 @@
 
 A user holds at most one token (DRF's `authtoken` model: the user is its key's owner, one
 to one). Changing a user's password or deactivating them deletes their token in PostgreSQL
-(trigger in migration 0008_auth_revoke_tokens), whatever made the change: a service, the
+(trigger in migration 0009_auth_revoke_tokens), whatever made the change: a service, the
 admin or a shell.
 
 A token is named outside its owner's session by its first characters (`token_id`), never by

@@ -36,7 +36,7 @@ def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0007_export_csv_rows"),
+        ("coding", "0008_gold_event_memo"),
         ("authtoken", "0004_alter_tokenproxy_options"),
     ]
     operations = [migrations.RunPython(forward, backward)]
