@@ -163,6 +163,7 @@ def assignment_reassign(
         raise Conflict("the assignment is already this coder's", code="same_coder")
     if Assignment.objects.filter(article=locked.article, coder=coder).exists():
         raise Conflict("that coder already has this article", code="already_assigned")
+    adjudications = adjudications_lock_for_recoding(article_ids=[locked.article_id])
     drafts = list(CodedEvent.objects.filter(assignment=locked).values("id", "values"))
     if drafts and not discard_drafts:
         raise Conflict(
@@ -183,5 +184,13 @@ def assignment_reassign(
         project=locked.project,
         target=locked,
         data={"from": previous, "to": coder.pk, "discarded_events": drafts},
+    )
+    # Only for data from before validation waited for every coder: a new coder on a
+    # validated article.
+    adjudications_reopen_for_recoding(
+        locked=adjudications,
+        actor=actor,
+        cause="assignment.reassign",
+        reason=f"assignment {locked.pk} given to another coder",
     )
     return locked

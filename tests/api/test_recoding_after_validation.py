@@ -218,3 +218,32 @@ def test_a_coder_not_submitted_on_a_validated_article_sees_no_gold_or_comments(
     sup = world.client(world.supervisor)
     assert sup.get(_adjudicated_url(world.assignment_a)).status_code == 200
     assert sup.get(_comments_url(world)).status_code == 200
+
+
+def test_a_reassign_on_a_validated_article_reopens_it(disputed: World) -> None:
+    """A validated article with an unsubmitted assignment (data from before validations waited
+    for every coder): giving that assignment to a new coder sends the article back too."""
+    world = disputed
+    before = _validated(world)
+    Assignment.objects.filter(pk=world.assignment_b.pk).update(
+        status="in_progress", submitted_at=None
+    )
+    coder_c = UserFactory(username="coder_c")
+    membership_set(project=world.project, user=coder_c, role="coder")
+
+    response = world.client(world.supervisor).post(
+        f"/api/v1/assignments/{world.assignment_b.pk}/reassign/",
+        {"coder": coder_c.pk, "discard_drafts": True},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    after = _adjudication(world)
+    assert (after.status, after.revision) == ("open", before.revision + 1)
+    audit = AuditEntry.objects.get(action="adjudication.reopen")
+    assert audit.data == {
+        "reason": f"assignment {world.assignment_b.pk} given to another coder",
+        "revision": before.revision + 1,
+        "cause": "assignment.reassign",
+    }
+    assert _answer(world.client(coder_c).get(_adjudicated_url(world.assignment_b))) == CLOSED_409
