@@ -309,7 +309,7 @@ class Seeder:
                     adjudication0 + a,
                     self.project.pk,
                     article0 + a,
-                    "validated",
+                    "open",  # validated below, once its gold layer is written
                     1,
                     2,
                     BASE_TIME + timedelta(days=30, seconds=a),
@@ -376,6 +376,13 @@ class Seeder:
         print(f"  articles and events: {time.perf_counter() - started:.0f} s", flush=True)
         self.copy(
             "coding_evidencespan", ["event_id", "role", "start", "end", "quote"], self._spans(gold0)
+        )
+        # The database refuses gold events and spans in a validated adjudication
+        # (coding/migrations/0010_integrity_triggers.py): validate after writing them.
+        self.cursor.execute(
+            "UPDATE coding_adjudication SET status = 'validated' "
+            "WHERE id >= %s AND project_id = %s",
+            [adjudication0, self.project.pk],
         )
         decision0 = self.next_id("coding_adjudicationdecision")
         self.copy(

@@ -7,8 +7,12 @@ Conventions:
   coder's event exists).
 - An object the user may see but not *act on* is PermissionDenied (403).
 - Django superusers act as admins of every project.
-- Access follows *active* membership: a coder whose membership is deactivated loses their
-  own assignments too (404, as for anyone outside the project).
+- Access follows the *current, active* membership: a coder whose membership is deactivated,
+  or whose role is changed (to researcher, say), loses their own assignments too: 404 as for
+  anyone outside the project, or a supervisor's read-only view (403 on writes). Only an
+  active coder of the project (or a superuser) works on their assignments.
+- Blind coding holds in every state: a coder sees the gold layer and the comments of their
+  article only while their own assignment is submitted and the article validated.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from collections.abc import Collection
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from coding.errors import NotFound, PermissionDenied
+from coding.errors import Conflict, NotFound, PermissionDenied
 from coding.models import (
+    Adjudication,
     Article,
     Assignment,
     CodebookVersion,
@@ -67,19 +72,19 @@ def access_project(
 
 
 def access_assignment(user: User, assignment_id: int, *, write: bool = False) -> Assignment:
-    """A coder reaches only their own assignments, while an active member of the project;
+    """A coder reaches only their own assignments, while an active coder of the project;
     supervisors and admins of the project may read any of its assignments. Only the assigned
     coder may write (`write=True`)."""
     assignment = (
         Assignment.objects.select_related("project__codebook_version", "article", "coder")
-        .annotate(coder_is_member=_coder_is_active_member())
+        .annotate(coder_is_coder=_coder_is_active_coder())
         .filter(pk=assignment_id)
         .first()
     )
     if assignment is None:
         raise NotFound("assignment not found")
     own = assignment.coder_id == user.pk
-    if own and (assignment.coder_is_member or user.is_superuser):
+    if own and (assignment.coder_is_coder or user.is_superuser):
         return assignment
     role = project_role(user, assignment.project)
     if role not in MANAGERS:
@@ -106,6 +111,7 @@ SELECT {", ".join(_ASSIGNMENT_COLUMNS)},
        EXISTS (
            SELECT 1 FROM {Membership._meta.db_table} m
            WHERE m.project_id = a.project_id AND m.user_id = a.coder_id AND m.is_active
+             AND m.role = '{CODER.value}'
        )
 FROM {Assignment._meta.db_table} a
 JOIN {Project._meta.db_table} p ON p.id = a.project_id
@@ -133,7 +139,7 @@ def _locked_assignment(sql: str, key: int) -> tuple[Assignment, bool] | None:
         return None
     n = len(_ASSIGNMENT_FIELDS)
     assignment = Assignment.from_db(connection.alias, _ASSIGNMENT_FIELDS, row[:n])
-    text, len_cp, len_u16, version_id, version_status, coder_is_member = row[n:]
+    text, len_cp, len_u16, version_id, version_status, coder_is_coder = row[n:]
     assignment.article = Article.from_db(
         connection.alias, _ARTICLE_FIELDS, [assignment.article_id, text, len_cp, len_u16]
     )
@@ -144,12 +150,12 @@ def _locked_assignment(sql: str, key: int) -> tuple[Assignment, bool] | None:
         connection.alias, _VERSION_FIELDS, [version_id, version_status]
     )
     assignment.project = project
-    return assignment, bool(coder_is_member)
+    return assignment, bool(coder_is_coder)
 
 
-def _writer_or_refuse(user: User, assignment: Assignment, coder_is_member: bool) -> None:
+def _writer_or_refuse(user: User, assignment: Assignment, coder_is_coder: bool) -> None:
     """access_assignment(write=True)'s rules on an assignment already read."""
-    if assignment.coder_id == user.pk and (coder_is_member or user.is_superuser):
+    if assignment.coder_id == user.pk and (coder_is_coder or user.is_superuser):
         return
     if project_role(user, assignment.project) not in MANAGERS:
         raise NotFound("assignment not found")
@@ -169,15 +175,16 @@ def access_assignment_for_write(user: User, assignment_id: int) -> Assignment:
 
     One SQL statement for the assigned coder: the assignment, its article's text and lengths,
     its project's codebook version (id and status; the spec stays deferred) and whether the
-    coder is still an active member. Others cost one more (their role in the project).
+    coder is still an active coder of the project. Others cost one more (their role in the
+    project).
     """
     if connection.vendor != "postgresql":  # the SQLite demo: a write locks the whole database
         return access_assignment(user, assignment_id, write=True)
     found = _locked_assignment(_FOR_WRITE_BY_ID, assignment_id)
     if found is None:
         raise NotFound("assignment not found")
-    assignment, coder_is_member = found
-    _writer_or_refuse(user, assignment, coder_is_member)
+    assignment, coder_is_coder = found
+    _writer_or_refuse(user, assignment, coder_is_coder)
     return assignment
 
 
@@ -197,9 +204,9 @@ def access_coder_event_for_write(user: User, event_id: int) -> CodedEvent:
     found = _locked_assignment(_FOR_WRITE_BY_EVENT, event_id)
     if found is None:
         raise NotFound("event not found")
-    assignment, coder_is_member = found
+    assignment, coder_is_coder = found
     try:
-        _writer_or_refuse(user, assignment, coder_is_member)
+        _writer_or_refuse(user, assignment, coder_is_coder)
     except NotFound:
         raise NotFound("event not found") from None
     event = CodedEvent.from_db(
@@ -244,10 +251,48 @@ def access_managed_assignment(user: User, assignment_id: int) -> Assignment:
     raise NotFound("assignment not found")
 
 
-def _coder_is_active_member() -> Exists:
-    """For an Assignment queryset: is the assigned coder still an active member?"""
+def _coder_is_active_coder() -> Exists:
+    """For an Assignment queryset: is the assigned coder still an active coder of the project
+    (an active membership whose current role is coder)?"""
     return Exists(
         Membership.objects.filter(
-            project_id=OuterRef("project_id"), user_id=OuterRef("coder_id"), is_active=True
+            project_id=OuterRef("project_id"),
+            user_id=OuterRef("coder_id"),
+            is_active=True,
+            role=CODER,
         )
     )
+
+
+def coder_review_is_open(assignment: Assignment) -> bool:
+    """May the assignment's coder see the article's gold layer and its comments? Only while
+    their assignment is submitted and the article's adjudication validated: a coder added
+    later, or sent back to work, codes blind again (and their work reopens the adjudication,
+    see coding.services.gold_reopen)."""
+    if assignment.status != Assignment.Status.SUBMITTED:
+        return False
+    return Adjudication.objects.filter(
+        article_id=assignment.article_id, status=Adjudication.Status.VALIDATED
+    ).exists()
+
+
+def access_adjudicated(user: User, assignment_id: int) -> tuple[Assignment, Adjudication]:
+    """The assignment and its article's validated adjudication, for the assignment's coder
+    (see `coder_review_is_open`) or the project's supervisors and admins.
+
+    NotFound as `access_assignment`; Conflict "not_validated" while the gold layer is closed to
+    this reader (the same answer whether the article is not validated or the coder's own
+    assignment is not submitted: the coder learns nothing about the article's adjudication).
+    """
+    assignment = access_assignment(user, assignment_id)
+    adjudication = Adjudication.objects.filter(article_id=assignment.article_id).first()
+    closed = adjudication is None or adjudication.status != Adjudication.Status.VALIDATED
+    if assignment.coder_id == user.pk and assignment.status != Assignment.Status.SUBMITTED:
+        closed = True
+    if closed or adjudication is None:
+        raise Conflict(
+            "the adjudicated version opens once your assignment is submitted and the article "
+            "validated",
+            code="not_validated",
+        )
+    return assignment, adjudication

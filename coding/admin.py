@@ -1,5 +1,7 @@
-"""Admin for every model. Immutable things (article text, published codebooks, audit rows)
-are read-only here; changes to them go through services."""
+"""Admin for every model. Immutable things (article text, published codebooks, audit rows,
+events and their evidence, adjudications, releases and their files) are read-only here;
+changes to them go through services. On PostgreSQL triggers refuse the same changes to anyone
+(coding/migrations/0002_postgres_invariants.py, 0010_integrity_triggers.py)."""
 
 from typing import Any
 
@@ -8,6 +10,20 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from . import models as m
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted here: the services own these rows (events are
+    written by the coding and adjudication services, releases by the release build)."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(m.User)
@@ -122,7 +138,7 @@ class EvidenceSpanInline(admin.TabularInline):
 
 
 @admin.register(m.CodedEvent)
-class CodedEventAdmin(admin.ModelAdmin):
+class CodedEventAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "article",
@@ -138,13 +154,13 @@ class CodedEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.EvidenceSpan)
-class EvidenceSpanAdmin(admin.ModelAdmin):
+class EvidenceSpanAdmin(ReadOnlyAdmin):
     list_display = ("event", "role", "start", "end", "quote")
     raw_id_fields = ("event",)
 
 
 @admin.register(m.Adjudication)
-class AdjudicationAdmin(admin.ModelAdmin):
+class AdjudicationAdmin(ReadOnlyAdmin):
     list_display = ("article", "project", "status", "revision", "validated_at")
     list_filter = ("project", "status")
     raw_id_fields = ("article",)
@@ -191,29 +207,20 @@ class ReleaseFileInline(admin.TabularInline):
 
 
 @admin.register(m.DatasetRelease)
-class DatasetReleaseAdmin(admin.ModelAdmin):
+class DatasetReleaseAdmin(ReadOnlyAdmin):
     list_display = ("project", "tag", "status", "row_count", "created_at")
     inlines = [ReleaseFileInline]
 
 
 @admin.register(m.ReleaseFile)
-class ReleaseFileAdmin(admin.ModelAdmin):
+class ReleaseFileAdmin(ReadOnlyAdmin):
     list_display = ("release", "format", "filename", "size", "sha256")
 
 
 @admin.register(m.AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "actor", "project", "target_type", "target_id")
     list_filter = ("action", "project")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(m.GoldRetraction)

@@ -82,7 +82,7 @@ def assignment_list(
 
 
 def coder_queue(user: User, **filters: object) -> QuerySet[Assignment]:
-    """A coder's own assignments in the projects where they are an active member: in progress
+    """A coder's own assignments in the projects where they are an active coder now: in progress
     first (most recently worked on first), then not started, then submitted."""
     status_rank = {"in_progress": 0, "assigned": 1, "submitted": 2}
     from django.db.models import Case, IntegerField, Value, When
@@ -91,7 +91,9 @@ def coder_queue(user: User, **filters: object) -> QuerySet[Assignment]:
         *[When(status=s, then=Value(r)) for s, r in status_rank.items()],
         output_field=IntegerField(),
     )
-    active = Membership.objects.filter(project_id=OuterRef("project_id"), user=user, is_active=True)
+    active = Membership.objects.filter(
+        project_id=OuterRef("project_id"), user=user, is_active=True, role=Membership.Role.CODER
+    )
     return (
         assignment_list(coder=user, **filters)  # type: ignore[arg-type]
         .filter(Exists(active))

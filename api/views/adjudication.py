@@ -17,7 +17,7 @@ from api.serializers.workflow import error_responses
 from coding import access
 from coding.adjudication_selectors import adjudication_queue, event_dict, side_by_side
 from coding.codebook_runtime import event_type_codes
-from coding.errors import Conflict, NotFound, ValidationFailed
+from coding.errors import NotFound, ValidationFailed
 from coding.models import Adjudication, AgreementRun, Article, CodedEvent, User
 from coding.services import adjudication as service
 from coding.services.agreement import latest_article_run
@@ -454,8 +454,9 @@ def _adjudication_dict(adjudication: Adjudication) -> dict[str, Any]:
 
 @extend_schema(tags=["adjudication"])
 class AdjudicatedForCoderView(APIView):
-    """After validation, a coder sees the adjudicated (gold) version of their article next to
-    their own events — never another coder's."""
+    """Once their assignment is submitted and the article validated, a coder sees the
+    adjudicated (gold) version of their article next to their own events — never another
+    coder's; a coder still (or again) coding gets 409 whatever the article's state."""
 
     @extend_schema(
         responses={
@@ -465,15 +466,12 @@ class AdjudicatedForCoderView(APIView):
                 404,
                 409,
                 e404="No such assignment, or not yours (coders)",
-                e409="Not validated yet",
+                e409="Not validated yet, or your assignment is not submitted",
             ),
         }
     )
     def get(self, request: Request, assignment_id: int) -> Response:
-        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
-        adjudication = Adjudication.objects.filter(article_id=assignment.article_id).first()
-        if adjudication is None or adjudication.status != Adjudication.Status.VALIDATED:
-            raise Conflict("this article has not been adjudicated yet", code="not_validated")
+        assignment, adjudication = access.access_adjudicated(request.user, assignment_id)  # type: ignore[arg-type]
         codes = event_type_codes(assignment.project.codebook_version_id)
         gold = CodedEvent.objects.filter(adjudication=adjudication).prefetch_related("spans")
         mine = CodedEvent.objects.filter(assignment=assignment).prefetch_related("spans")

@@ -131,6 +131,9 @@ class BalanceAssignmentsView(APIView):
                 {
                     "created": serializers.IntegerField(),
                     "short_articles": serializers.IntegerField(),
+                    "reopened_articles": serializers.IntegerField(
+                        help_text="Validated articles a new coder sent back to adjudication"
+                    ),
                 },
             ),
             **error_responses(401, 403, 404),
@@ -140,7 +143,13 @@ class BalanceAssignmentsView(APIView):
     def post(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
         report = assignments_balance(project=project, actor=request.user)  # type: ignore[arg-type]
-        return Response({"created": report.created, "short_articles": report.short_articles})
+        return Response(
+            {
+                "created": report.created,
+                "short_articles": report.short_articles,
+                "reopened_articles": report.reopened_articles,
+            }
+        )
 
 
 AssignmentDetailResponse = inline_serializer(

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from api.serializers.workflow import error_responses
 from coding import access
 from coding.errors import NotFound, PermissionDenied, ValidationFailed
-from coding.models import Adjudication, Article, Assignment, CodedEvent, Comment, Project, User
+from coding.models import Article, Assignment, CodedEvent, Comment, Project, User
 from coding.services.comments import comment_add
 from coding.services.feedback import coder_feedback
 
@@ -43,8 +43,9 @@ def _comment(comment: Comment) -> dict[str, Any]:
 def _comment_scope(user: User, project_id: int, article_id: int) -> tuple[Article, set[int] | None]:
     """The article and which events the user may see comments on (None = all).
 
-    Supervisors and admins: always, every event. A coder of the article: only once it is
-    validated, and only comments on the article, the gold events and their own events.
+    Supervisors and admins: always, every event. A coder of the article: only while their
+    assignment is submitted and the article validated (`access.coder_review_is_open`), and
+    only comments on the article, the gold events and their own events.
     Researchers: never (403, like every coder-layer view; checked before the article is
     looked up, so article ids reveal nothing).
     """
@@ -59,10 +60,10 @@ def _comment_scope(user: User, project_id: int, article_id: int) -> tuple[Articl
     assignment = Assignment.objects.filter(article=article, coder=user).first()
     if assignment is None:
         raise NotFound("article not found")
-    if not Adjudication.objects.filter(
-        article=article, status=Adjudication.Status.VALIDATED
-    ).exists():
-        raise PermissionDenied("comments open to coders once the article is adjudicated")
+    if not access.coder_review_is_open(assignment):
+        raise PermissionDenied(
+            "comments open to a coder once their assignment is submitted and the article validated"
+        )
     visible = set(
         CodedEvent.objects.filter(
             Q(assignment=assignment) | Q(article=article, layer="gold")
@@ -96,7 +97,7 @@ COMMENT_ERRORS = error_responses(
     401,
     403,
     404,
-    e403="A researcher, or a coder before the article is validated",
+    e403="A researcher, or a coder before their assignment is submitted and the article validated",
     e404="No such article in the project, or not one of yours (coders)",
 )
 

@@ -25,7 +25,6 @@ from coding.models import (
     Assignment,
     CodedEvent,
     Disagreement,
-    GoldRetraction,
     User,
 )
 from coding.services.agreement import article_agreement_compute, latest_article_run
@@ -39,6 +38,7 @@ from coding.services.gold import (
     merged_input,
     system_user,
 )
+from coding.services.gold_reopen import adjudication_reopen_locked
 
 Kind = AdjudicationDecision.Kind
 
@@ -480,6 +480,17 @@ def adjudication_validate(
             "the adjudication changed since you loaded it",
             extra={"current_version": locked.version},
         )
+    # A coder added or reopened after the adjudication began is still coding: their work
+    # will change the agreement this gold layer is decided on.
+    if (
+        Assignment.objects.filter(article_id=locked.article_id)
+        .exclude(status=Assignment.Status.SUBMITTED)
+        .exists()
+    ):
+        raise Conflict(
+            "a coder is still coding this article; validate once they have submitted",
+            code="not_ready",
+        )
     _ensure_run(locked.article_id)  # never validate without the clusters to decide
     missing = undecided_clusters(locked)
     if missing:
@@ -501,32 +512,12 @@ def adjudication_reopen(*, adjudication: Adjudication, actor: User, reason: str)
             "a reason is required to reopen",
             errors=[{"field": "reason", "code": "required", "message": "required"}],
         )
-    locked = Adjudication.objects.select_for_update().get(pk=adjudication.pk)
+    locked = (
+        Adjudication.objects.select_for_update().select_related("project").get(pk=adjudication.pk)
+    )
     if locked.status != Adjudication.Status.VALIDATED:
         raise Conflict("only a validated article can be reopened", code="not_validated")
-    now = timezone.now()
-    GoldRetraction.objects.bulk_create(
-        GoldRetraction(
-            project_id=locked.project_id,
-            article_id=locked.article_id,
-            event_id=event_id,
-            revision=locked.revision,
-            retracted_at=now,
-        )
-        for event_id in locked.gold_events.values_list("pk", flat=True)
-    )
-    locked.status = Adjudication.Status.OPEN
-    locked.revision += 1
-    locked.version += 1
-    locked.save(update_fields=["status", "revision", "version"])
-    audit_record(
-        action="adjudication.reopen",
-        actor=actor,
-        project=locked.project,
-        target=locked,
-        data={"reason": reason, "revision": locked.revision},
-    )
-    return locked
+    return adjudication_reopen_locked(locked=locked, actor=actor, reason=reason)
 
 
 def decision_dict(decision: AdjudicationDecision) -> dict[str, Any]:

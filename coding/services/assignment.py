@@ -19,12 +19,17 @@ from django.utils import timezone
 
 from coding.models import Assignment, Membership, Project, User
 from coding.services.audit import audit_record
+from coding.services.gold_reopen import (
+    adjudications_lock_for_recoding,
+    adjudications_reopen_for_recoding,
+)
 
 
 @dataclass(frozen=True)
 class AssignmentReport:
     created: int
     short_articles: int  # articles that still have fewer than k coders (too few coders)
+    reopened_articles: int = 0  # validated articles sent back to adjudication (a new coder)
 
 
 def _tiebreak(seed: int, article_id: int, coder_id: int) -> bytes:
@@ -56,7 +61,8 @@ def _insert_assignments(project: Project, pairs: list[tuple[int, int]]) -> None:
 @transaction.atomic
 def assignments_balance(*, project: Project, actor: User | None = None) -> AssignmentReport:
     """Top every article of the project up to `overlap` coders. Locks the project row so two
-    concurrent runs cannot both assign the same gap."""
+    concurrent runs cannot both assign the same gap. An article already validated that gets a
+    new coder is reopened for adjudication (audited; see coding.services.gold_reopen)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     coder_ids = list(
         Membership.objects.filter(project=project, role=Membership.Role.CODER, is_active=True)
@@ -95,7 +101,9 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
         for coder_id in chosen:
             load[coder_id] += 1
             new_rows.append((article_id, coder_id))
+    adjudications = adjudications_lock_for_recoding(article_ids={a for a, _ in new_rows})
     _insert_assignments(project, new_rows)
+    reopened: list[int] = []
     if new_rows:
         audit_record(
             action="assignment.balance",
@@ -103,4 +111,14 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
             project=project,
             data={"created": len(new_rows), "short_articles": short},
         )
-    return AssignmentReport(created=len(new_rows), short_articles=short)
+        # A new coder on an adjudicated article changes the agreement its gold layer was
+        # decided on: the article goes back to adjudication.
+        reopened = adjudications_reopen_for_recoding(
+            locked=adjudications,
+            actor=actor,
+            cause="assignment.balance",
+            reason="a coder was added to the article",
+        )
+    return AssignmentReport(
+        created=len(new_rows), short_articles=short, reopened_articles=len(reopened)
+    )

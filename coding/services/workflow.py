@@ -16,6 +16,10 @@ from coding.errors import Conflict, ValidationFailed
 from coding.models import Assignment, CodedEvent, Membership, User
 from coding.services.audit import audit_record
 from coding.services.events import EventInput, check_event
+from coding.services.gold_reopen import (
+    adjudications_lock_for_recoding,
+    adjudications_reopen_for_recoding,
+)
 
 # Called (after commit) with the article id when the last coder of an article submits.
 # The agreement service registers itself here; kept as a list so coding.services.workflow
@@ -87,7 +91,9 @@ def assignment_submit(*, assignment: Assignment, actor: User) -> Assignment:
 
 @transaction.atomic
 def assignment_reopen(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
-    """A supervisor sends a submitted assignment back to its coder (audited, with a reason)."""
+    """A supervisor sends a submitted assignment back to its coder (audited, with a reason).
+    If the article was validated, its adjudication is reopened too (audited): the gold layer
+    and the comments close to its coders until it is validated again."""
     if not reason.strip():
         raise ValidationFailed(
             "a reason is required to reopen",
@@ -100,6 +106,7 @@ def assignment_reopen(*, assignment: Assignment, actor: User, reason: str) -> As
             code="invalid_transition",
             extra={"status": locked.status},
         )
+    adjudications = adjudications_lock_for_recoding(article_ids=[locked.article_id])
     locked.status = Assignment.Status.IN_PROGRESS
     locked.submitted_at = None
     locked.reopen_count += 1
@@ -111,6 +118,13 @@ def assignment_reopen(*, assignment: Assignment, actor: User, reason: str) -> As
         project=assignment.project,
         target=locked,
         data={"reason": reason},
+    )
+    # The coder's changed work will change the agreement the gold layer was decided on.
+    adjudications_reopen_for_recoding(
+        locked=adjudications,
+        actor=actor,
+        cause="assignment.reopen",
+        reason=f"assignment {locked.pk} reopened for its coder: {reason}",
     )
     return locked
 
@@ -149,6 +163,7 @@ def assignment_reassign(
         raise Conflict("the assignment is already this coder's", code="same_coder")
     if Assignment.objects.filter(article=locked.article, coder=coder).exists():
         raise Conflict("that coder already has this article", code="already_assigned")
+    adjudications = adjudications_lock_for_recoding(article_ids=[locked.article_id])
     drafts = list(CodedEvent.objects.filter(assignment=locked).values("id", "values"))
     if drafts and not discard_drafts:
         raise Conflict(
@@ -169,5 +184,13 @@ def assignment_reassign(
         project=locked.project,
         target=locked,
         data={"from": previous, "to": coder.pk, "discarded_events": drafts},
+    )
+    # Only for data from before validation waited for every coder: a new coder on a
+    # validated article.
+    adjudications_reopen_for_recoding(
+        locked=adjudications,
+        actor=actor,
+        cause="assignment.reassign",
+        reason=f"assignment {locked.pk} given to another coder",
     )
     return locked

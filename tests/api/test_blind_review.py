@@ -84,7 +84,8 @@ def test_comments_open_to_a_coder_only_on_their_validated_article(scene: ReviewS
         403,
         {
             "code": "permission_denied",
-            "detail": "comments open to coders once the article is adjudicated",
+            "detail": "comments open to a coder once their assignment is submitted and the "
+            "article validated",
         },
     )
     assert comments(world.coder_b, not_validated)[0] == 403
@@ -137,7 +138,11 @@ def test_after_validation_a_coder_sees_the_gold_and_only_their_own_events(
     )
     assert _answer(mine_open) == (
         409,
-        {"code": "not_validated", "detail": "this article has not been adjudicated yet"},
+        {
+            "code": "not_validated",
+            "detail": "the adjudicated version opens once your assignment is submitted and "
+            "the article validated",
+        },
     )
 
 

@@ -4,11 +4,14 @@ stored, stale or missing; what makes a line stale; who stores them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from coding import export_streams
@@ -48,6 +51,18 @@ NOTES = [
 ]
 
 
+@contextmanager
+def reopened(article_id: int) -> Iterator[None]:
+    """Reopen the article's validated adjudication for the block and validate it again (raw
+    rows, as reopen and validate write them): its gold events may change only in between (a
+    trigger refuses them otherwise)."""
+    Adjudication.objects.filter(article_id=article_id).update(
+        status=Adjudication.Status.OPEN, revision=F("revision") + 1
+    )
+    yield
+    Adjudication.objects.filter(article_id=article_id).update(status=Adjudication.Status.VALIDATED)
+
+
 def _span(text: str, needle: str, role: str) -> SpanInput:
     start = text.index(needle)
     return SpanInput(role, start, start + len(needle), needle)
@@ -62,13 +77,9 @@ def _validated_articles(world: World, count: int = 3) -> list[CodedEvent]:
     articles = articles_create(project=world.project, items=items, actor=None).created
     gold = []
     for i, article in enumerate(articles):
-        adjudication = Adjudication.objects.create(
-            project=world.project,
-            article=article,
-            status=Adjudication.Status.VALIDATED,
-            validated_at=timezone.now() - dt.timedelta(minutes=count - i),
-            validated_by=world.supervisor,
-        )
+        # Gold events are written while the adjudication is open (a trigger refuses them once
+        # it is validated), then it is validated.
+        adjudication = Adjudication.objects.create(project=world.project, article=article)
         first_word = article.text.split()[1]
         for j in range(2):
             values: dict[str, Any] = {
@@ -90,6 +101,11 @@ def _validated_articles(world: World, count: int = 3) -> list[CodedEvent]:
             gold.append(
                 gold_event_create(adjudication=adjudication, actor=world.supervisor, data=data)
             )
+        Adjudication.objects.filter(pk=adjudication.pk).update(
+            status=Adjudication.Status.VALIDATED,
+            validated_at=timezone.now() - dt.timedelta(minutes=count - i),
+            validated_by=world.supervisor,
+        )
     return gold
 
 
@@ -202,13 +218,15 @@ def test_a_new_validation_or_event_version_is_not_served_an_old_line(world: Worl
     csv_rows_refresh(project=world.project)
     first = gold[0]
     # Revalidated after a reopen in which the event changed (version up, new validated_at).
-    CodedEvent.objects.filter(pk=first.pk).update(
-        values={**first.values, "notes_text": "changed while reopened"}, version=2
-    )
+    with reopened(first.article_id):
+        CodedEvent.objects.filter(pk=first.pk).update(
+            values={**first.values, "notes_text": "changed while reopened"}, version=2
+        )
     assert "changed while reopened" in _stored_export(world.project)
     later = gold[2]
-    Adjudication.objects.filter(article_id=later.article_id).update(validated_at=timezone.now())
-    CodedEvent.objects.filter(pk=later.pk).update(values={**later.values, "fatalities": 99})
+    with reopened(later.article_id):
+        Adjudication.objects.filter(article_id=later.article_id).update(validated_at=timezone.now())
+        CodedEvent.objects.filter(pk=later.pk).update(values={**later.values, "fatalities": 99})
     assert _stored_export(world.project) == _rendered_export(world.project)
     assert ",99," in _stored_export(world.project)
     assert csv_rows_refresh(project=world.project) == 1 + 2  # the event, its article's two
@@ -217,7 +235,8 @@ def test_a_new_validation_or_event_version_is_not_served_an_old_line(world: Worl
 def test_deleting_a_gold_event_deletes_its_line(world: World) -> None:
     gold = _validated_articles(world, count=1)
     csv_rows_refresh(project=world.project)
-    gold[0].delete()
+    with reopened(gold[0].article_id):
+        gold[0].delete()
     assert list(ExportCsvRow.objects.values_list("event_id", flat=True)) == [gold[1].pk]
 
 

@@ -19,6 +19,7 @@ from coding.models import Actor, CodedEvent, DatasetRelease
 from coding.services import releases
 from coding.services.releases import release_build, release_request
 from tests.exports.test_export_api import _adjudicate, _body, _export
+from tests.exports.test_export_csv_rows import reopened
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,10 @@ def test_a_deleted_place_is_a_placeholder_without_coordinates(disputed: World) -
     _adjudicate(disputed)
     gold = _gold(disputed)
     # The typed column keeps its (protected) place; the stored value names one that is gone.
-    CodedEvent.objects.filter(pk=gold.pk).update(values={**gold.values, "location": {"id": 987654}})
+    with reopened(gold.article_id):
+        CodedEvent.objects.filter(pk=gold.pk).update(
+            values={**gold.values, "location": {"id": 987654}}
+        )
 
     (row,) = _csv_rows(disputed)
     assert row["location"] == "(deleted location 987654)"

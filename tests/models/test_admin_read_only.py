@@ -1,0 +1,91 @@
+"""Django admin shows releases, their files, events, evidence spans and adjudications but never
+changes them: a superuser's POST to a change or delete page is refused and the row stays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import models
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from coding import models as m
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff() -> Client:
+    client = Client()
+    client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def _objects() -> dict[str, models.Model]:
+    project = f.ProjectFactory()
+    release = m.DatasetRelease.objects.create(
+        project=project,
+        tag="v1.0.0",
+        codebook_version=project.codebook_version,
+        created_by=f.UserFactory(),
+    )
+    file = m.ReleaseFile.objects.create(
+        release=release,
+        format="csv",
+        filename="events.csv",
+        file="releases/events.csv",
+        size=120,
+        sha256="a" * 64,
+    )
+    m.DatasetRelease.objects.filter(pk=release.pk).update(
+        status="ready", finished_at=timezone.now(), row_count=7
+    )
+    release.refresh_from_db()
+    span = f.EvidenceSpanFactory()
+    adjudication = f.AdjudicationFactory()
+    supervisor = f.UserFactory()
+    m.Adjudication.objects.filter(pk=adjudication.pk).update(
+        status="validated", validated_at=timezone.now(), validated_by=supervisor
+    )
+    adjudication.refresh_from_db()
+    return {
+        "datasetrelease": release,
+        "releasefile": file,
+        "evidencespan": span,
+        "codedevent": span.event,
+        "adjudication": adjudication,
+    }
+
+
+# A plausible edit of each: the fields the issue was reproduced with.
+EDITS: dict[str, dict[str, Any]] = {
+    "datasetrelease": {"tag": "v6.6.6", "status": "building", "row_count": "1"},
+    "releasefile": {"filename": "forged.csv", "size": "1", "sha256": "b" * 64},
+    "evidencespan": {"quote": "ZZZZ", "role": "trigger", "start": "0", "end": "4"},
+    "codedevent": {"fatalities": "99", "memo": "forged"},
+    "adjudication": {"status": "open", "revision": "9"},
+}
+
+
+@pytest.mark.parametrize("model", sorted(EDITS))
+def test_the_change_page_is_read_only_and_a_post_changes_nothing(staff: Client, model: str) -> None:
+    obj = _objects()[model]
+    before = model_to_dict(obj)
+    url = reverse(f"admin:coding_{model}_change", args=[obj.pk])
+
+    page = staff.get(url)
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content  # no save button: a view page
+
+    form = {key: str(value) for key, value in before.items() if value is not None} | EDITS[model]
+    assert staff.post(url, form).status_code == 403
+    delete = reverse(f"admin:coding_{model}_delete", args=[obj.pk])
+    assert staff.post(delete, {"post": "yes"}).status_code == 403
+    assert staff.get(reverse(f"admin:coding_{model}_add")).status_code == 403
+
+    obj.refresh_from_db()
+    assert model_to_dict(obj) == before
