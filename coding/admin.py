@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.http import HttpRequest
 
 from . import models as m
@@ -23,6 +24,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Editable, never deleted here: a delete would cascade into coded events, gold layers and
+    the audit log, which must never be lost (on PostgreSQL the audit and release triggers
+    would refuse it anyway, as a server error instead of a clear page)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -103,7 +113,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(m.Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(NoDeleteAdmin):
     list_display = ("slug", "name", "codebook_version", "overlap")
     inlines = [MembershipInline]
 
@@ -115,7 +125,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NoDeleteAdmin):
+    # Django 6 assumes https for scheme-less URLs; say so now (and silence its warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "project", "language", "direction", "len_cp", "published_at")
     list_filter = ("project", "language")
     search_fields = ("title", "external_id")
@@ -123,7 +135,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Statuses move only through the workflow services (submit, reopen, reassign), which
+    reopen a validated article's adjudication when a coder goes back to work."""
+
     list_display = ("article", "coder", "project", "status", "submitted_at")
     list_filter = ("project", "status")
     raw_id_fields = ("article",)

@@ -58,6 +58,7 @@ def _objects() -> dict[str, models.Model]:
         "evidencespan": span,
         "codedevent": span.event,
         "adjudication": adjudication,
+        "assignment": f.AssignmentFactory(status="submitted", submitted_at=timezone.now()),
     }
 
 
@@ -68,6 +69,7 @@ EDITS: dict[str, dict[str, Any]] = {
     "evidencespan": {"quote": "ZZZZ", "role": "trigger", "start": "0", "end": "4"},
     "codedevent": {"fatalities": "99", "memo": "forged"},
     "adjudication": {"status": "open", "revision": "9"},
+    "assignment": {"status": "in_progress"},
 }
 
 
@@ -89,3 +91,25 @@ def test_the_change_page_is_read_only_and_a_post_changes_nothing(staff: Client, 
 
     obj.refresh_from_db()
     assert model_to_dict(obj) == before
+
+
+@pytest.mark.parametrize("model", ["project", "article"])
+def test_projects_and_articles_with_coded_work_are_never_deleted_in_admin(
+    staff: Client, model: str
+) -> None:
+    event = f.CodedEventFactory()
+    obj = event.article if model == "article" else event.article.project
+    delete = reverse(f"admin:coding_{model}_delete", args=[obj.pk])
+    assert staff.get(delete).status_code == 403
+    assert staff.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse(f"admin:coding_{model}_changelist")
+    bulk = staff.post(
+        changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
+    assert bulk.status_code in (200, 302)  # the action is not offered: nothing to run
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert m.CodedEvent.objects.filter(pk=event.pk).exists()
+    # still editable: the change page has its save button
+    assert (
+        b'name="_save"' in staff.get(reverse(f"admin:coding_{model}_change", args=[obj.pk])).content
+    )
