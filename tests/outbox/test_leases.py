@@ -14,7 +14,7 @@ from django.utils import timezone
 from coding.models import AgreementResult, AgreementRun, DatasetRelease, OutboxItem, ReleaseFile
 from coding.services.agreement import project_agreement_compute, project_recompute_request
 from coding.services.agreement_leases import LeaseLost, run_claim, run_renew
-from coding.services.outbox_drain import leases_sweep, outbox_drain
+from coding.services.outbox_drain import leases_sweep
 from coding.services.releases import release_build, release_request
 from tests.exports.test_export_api import _adjudicate
 from tests.world import World

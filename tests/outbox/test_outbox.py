@@ -92,7 +92,8 @@ def test_recompute_with_the_broker_down_is_202_and_queued_with_a_lease(
     assert response.status_code == 202
     run = AgreementRun.objects.get(pk=response.json()["id"])
     assert run.status == "queued"
-    assert run.lease_until is not None and run.lease_until > timezone.now()
+    assert run.lease_until is not None
+    assert run.lease_until > timezone.now()
     (item,) = OutboxItem.objects.all()
     assert (item.kind, item.payload) == (
         "project_run",
@@ -161,9 +162,13 @@ def test_a_failing_group_is_kept_with_its_error_and_backed_off(world: World, mon
 
 
 def test_work_recorded_in_a_rolled_back_transaction_does_not_exist(world: World) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
+    @transaction.atomic
+    def failing_write() -> None:
         outbox_record(kind="project_agreement", key="project:1", payload={"project_id": 1})
         raise RuntimeError("the write failed")
+
+    with pytest.raises(RuntimeError, match="the write failed"):
+        failing_write()
     assert not OutboxItem.objects.exists()
 
 
