@@ -134,11 +134,12 @@ def broker_at(url: str) -> Iterator[None]:
         app._pool = None
         app.amqp._producer_pool = None
 
-    real = app.conf.broker_url
+    real = (app.conf.broker_url, app.conf.broker_write_url)
     reset()
-    app.conf.broker_url = url
+    # Both: Celery resolved the write URL from the broker URL when it was configured.
+    app.conf.broker_url = app.conf.broker_write_url = url
     try:
         yield
     finally:
         reset()
-        app.conf.broker_url = real
+        app.conf.broker_url, app.conf.broker_write_url = real

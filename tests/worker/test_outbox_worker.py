@@ -134,7 +134,14 @@ def test_a_release_whose_worker_is_killed_mid_build_is_built_by_another_within_i
     first.start()
     try:
         release = release_request(project=disputed.project, actor=disputed.supervisor, tag="v1")
-        _wait_for(lambda: _locked(release.pk), 60, "the first worker to start building")
+        # Not polled with the lock itself: a probe holding it could make the builder skip.
+        _wait_for(
+            lambda: "coding.build_release[" in first.log_path.read_text(errors="replace"),
+            60,
+            "the first worker to take the build",
+        )
+        time.sleep(2)  # well inside its 60 s pause before storing the files
+        assert _locked(release.pk)  # the live builder holds the release
     finally:
         first.kill_hard()
     # The dead build wrote nothing (its transaction died with it); the lease has passed.
