@@ -144,11 +144,12 @@ def test_a_release_whose_worker_is_killed_mid_build_is_built_by_another_within_i
         assert _locked(release.pk)  # the live builder holds the release
     finally:
         first.kill_hard()
-    # The dead build wrote nothing (its transaction died with it); the lease has passed.
+    # PostgreSQL ends the dead worker's session (and drops its lock) as it sees the socket
+    # close; the dead build wrote nothing (its transaction died with it).
+    _wait_for(lambda: not _locked(release.pk), 20, "PostgreSQL to drop the dead session's lock")
     stale = DatasetRelease.objects.get(pk=release.pk)
     assert (stale.status, stale.attempts, stale.data_as_of) == ("building", 1, None)
     assert not ReleaseFile.objects.filter(release=release).exists()
-    assert not _locked(release.pk)
 
     second = WorkerProcess(tmp_path / "second.log", beat=True, **FAST)
     second.start()
