@@ -110,7 +110,10 @@ def test_worker_killed_mid_task_completes_after_restart_with_the_same_results(
     assert AgreementRun.objects.get(pk=run.pk).status == "running"  # left unfinished
 
     second = WorkerProcess(
-        tmp_path / "second.log", beat=True, **(crash_env | {"ATHAR_AGREEMENT_TEST_PAUSE": "0"})
+        tmp_path / "second.log",
+        beat=True,
+        # Its own hand-overs get a longer lease, so a slow machine does not hand it twice.
+        **(crash_env | {"ATHAR_AGREEMENT_TEST_PAUSE": "0", "ATHAR_LEASE_SECONDS": "15"}),
     )
     second.start()
     try:
