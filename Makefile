@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/athar
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 TEST_ENV := ATHAR_ENV=test DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL_TEST) REDIS_URL=$(REDIS_URL_TEST)
 
-.PHONY: run test lint typecheck pytest smoke worker serve-prod bench clean
+.PHONY: run test lint typecheck pytest smoke worker beat serve-prod bench clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,10 +53,17 @@ smoke: $(VENV)/.dev
 	ATHAR_ENV=test DATABASE_URL=sqlite:///var/test-smoke.sqlite3 $(VENV)/bin/pytest -p no:cacheprovider -m smoke --timeout=120; \
 	  s=$$?; [ $$s = 5 ] && echo "smoke run collected no tests" && exit 1; exit $$s
 
-## worker: a Celery worker on CELERY_BROKER_URL (set it and DATABASE_URL first)
+## worker: a Celery worker with beat inside (the periodic outbox drain) on CELERY_BROKER_URL
 worker: $(VENV)/.runtime
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+	@mkdir -p var
+	$(VENV)/bin/celery -A config worker -B --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+## beat: Celery beat alone (production: one beat process, workers started without -B)
+beat: $(VENV)/.runtime
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) and DATABASE_URL first."; exit 1; }
+	@mkdir -p var
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 ## serve-prod: gunicorn as in production (needs ATHAR_ENV=production, SECRET_KEY, DATABASE_URL, ...)
 serve-prod: $(VENV)/.runtime

@@ -14,3 +14,6 @@ class CodingConfig(AppConfig):
 
         if enqueue_article_agreement not in workflow.ON_ARTICLE_COMPLETE:
             workflow.ON_ARTICLE_COMPLETE.append(enqueue_article_agreement)
+        # Register the tasks with Celery, so services can send them by name (they never
+        # import coding.tasks: tasks import services, not the other way round).
+        import coding.tasks  # noqa: F401

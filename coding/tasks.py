@@ -1,19 +1,23 @@
 """Celery tasks: thin wrappers that take ids and call services.
 
-Tasks are enqueued with transaction.on_commit, are idempotent (a re-delivered task changes
-nothing), are acknowledged late (a worker that dies mid-task leaves the message to be
-delivered again), and retry only on transient database/broker errors, a bounded number of
-times.
+Services never send tasks themselves: they record work as outbox rows in their transaction
+(coding.services.outbox), and `drain_outbox` — sent on commit, and run by Celery beat —
+does it or hands it to the tasks below. Tasks are idempotent (a re-delivered task changes
+nothing), hold leases on long work (a second delivery of work a live worker holds does
+nothing), are acknowledged late, and retry only on transient database/broker errors, a
+bounded number of times.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from coding.services import agreement as agreement_service
 from coding.services.adjudication import adjudication_auto
-from coding.services.agreement_schedule import project_run_started, schedule_project_agreement
+from coding.services.agreement_leases import LeaseLost
+from coding.services.agreement_schedule import project_agreement_schedule
+from coding.services.outbox_drain import leases_sweep, outbox_drain
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 RETRY = {
@@ -34,24 +38,34 @@ def ping(token: str) -> dict[str, str]:
     return {"pong": token, "vendor": connection.vendor}
 
 
+@shared_task(name="coding.drain_outbox", **RETRY)
+def drain_outbox() -> dict[str, int]:
+    """Re-take runs and releases whose lease passed, then do the due outbox rows."""
+    swept = leases_sweep()
+    return {"swept": swept, "drained": outbox_drain()}
+
+
 @shared_task(name="coding.compute_article_agreement", **RETRY)
 def compute_article_agreement(article_id: int) -> int | None:
     """Agreement of one article whose coders have all submitted; then (debounced) its
-    project's figures."""
-    run = agreement_service.article_agreement_compute(article_id=article_id)
-    if run is None:
-        return None
-    adjudication_auto(article_id=article_id)
-    schedule_project_agreement(run.project_id)
+    project's figures. (The outbox drain does this itself; kept for direct use.)"""
+    with transaction.atomic():
+        run = agreement_service.article_agreement_compute(article_id=article_id)
+        if run is None:
+            return None
+        adjudication_auto(article_id=article_id)
+        project_agreement_schedule(project_id=run.project_id)
     return run.pk
 
 
 @shared_task(name="coding.compute_project_agreement", **RETRY)
-def compute_project_agreement(project_id: int, run_id: int | None = None) -> int:
-    """The project's figures over every ready article (a full recompute when run_id is given)."""
-    if run_id is None:
-        project_run_started(project_id)
-    return agreement_service.project_agreement_compute(project_id=project_id, run_id=run_id).pk
+def compute_project_agreement(project_id: int, run_id: int | None = None) -> int | None:
+    """The project's figures over every ready article, on the run `run_id` (leased: a second
+    delivery while a live worker holds the run does nothing)."""
+    try:
+        return agreement_service.project_agreement_compute(project_id=project_id, run_id=run_id).pk
+    except LeaseLost:  # another worker holds the run now and will finish it
+        return None
 
 
 @shared_task(name="coding.refresh_csv_rows", **RETRY)

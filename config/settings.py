@@ -246,12 +246,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message a worker took but never acknowledged (the worker died) is delivered again after
-# the visibility timeout; it must exceed the longest task (a full project recompute).
+# the visibility timeout. Long work does not depend on it: runs and releases carry leases
+# (below), a second delivery of work still leased by a live worker does nothing, and the
+# sweep re-takes work whose worker died. So it can be short.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
+# After-commit work is an outbox row (coding.models.OutboxItem); `coding.drain_outbox` does
+# it on commit (best effort) and every ATHAR_OUTBOX_SWEEP_SECONDS from Celery beat, which
+# also re-takes runs and releases whose lease (ATHAR_LEASE_SECONDS, renewed while working)
+# has passed: a dead worker's work is picked up again within about lease + sweep seconds.
+ATHAR_OUTBOX_SWEEP_SECONDS = env.float("ATHAR_OUTBOX_SWEEP_SECONDS", default=30.0)
+ATHAR_LEASE_SECONDS = env.float("ATHAR_LEASE_SECONDS", default=180.0)
+# Run and release hand-overs before the work is marked failed (a retry action remains).
+ATHAR_WORK_MAX_ATTEMPTS = env.int("ATHAR_WORK_MAX_ATTEMPTS", default=5)
+# Project figures wait this long for more submissions; 0 when tasks run eagerly (the demo has
+# no beat to run deferred work).
+ATHAR_AGREEMENT_DEBOUNCE_SECONDS = env.float(
+    "ATHAR_AGREEMENT_DEBOUNCE_SECONDS", default=0.0 if CELERY_TASK_ALWAYS_EAGER else 30.0
+)
+CELERY_BEAT_SCHEDULE = {
+    "drain-outbox": {"task": "coding.drain_outbox", "schedule": ATHAR_OUTBOX_SWEEP_SECONDS}
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 
 # === Authentication hardening: trusted proxies, login lockout, API tokens ====================
 # Kept in one block (it amends INSTALLED_APPS, MIDDLEWARE, CACHES and REST_FRAMEWORK above)

@@ -297,6 +297,15 @@ class ExportCsvRowFactory(factory.django.DjangoModelFactory):
     line = "1,2,3\r\n"
 
 
+class OutboxItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.OutboxItem
+
+    kind = "project_agreement"
+    key = factory.Sequence(lambda n: f"project:{n}")
+    payload = factory.LazyAttribute(lambda o: {"project_id": int(o.key.split(":")[1])})
+
+
 class AuditEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.AuditEntry
@@ -328,6 +337,7 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         AgreementRunFactory,
         AgreementResultFactory,
         DisagreementFactory,
+        OutboxItemFactory,
         DatasetReleaseFactory,
         ReleaseFileFactory,
         GoldRetractionFactory,

@@ -61,6 +61,12 @@ def test_coding_never_imports_api_or_frontend() -> None:
     assert _violations("coding", ("api", "frontend")) == []
 
 
+def test_services_and_views_never_import_the_tasks() -> None:
+    # They record work as outbox rows; tasks call services, never the other way round.
+    assert _violations("coding/services", ("coding.tasks",)) == []
+    assert _violations("api", ("coding.tasks",)) == []
+
+
 def test_api_never_imports_frontend() -> None:
     assert _violations("api", ("frontend",)) == []
 

@@ -27,7 +27,6 @@ from coding.services.agreement import (
     latest_project_run,
     project_recompute_request,
 )
-from coding.services.agreement_schedule import enqueue_project_recompute
 
 READERS = {*access.MANAGERS, access.RESEARCHER}
 
@@ -166,7 +165,6 @@ class RecomputeView(APIView):
     def post(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
         run = project_recompute_request(project=project)
-        enqueue_project_recompute(project.pk, run.pk)
         return Response(_run(run), status=status.HTTP_202_ACCEPTED)
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -226,16 +225,12 @@ class ReleaseListView(APIView):
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
         serializer = ReleaseRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        from coding.tasks import build_release
-
-        with transaction.atomic():
-            release = release_request(
-                project=project,
-                actor=request.user,  # type: ignore[arg-type]
-                tag=serializer.validated_data["tag"],
-                notes=serializer.validated_data["notes"],
-            )
-            transaction.on_commit(lambda: build_release.delay(release.pk))
+        release = release_request(
+            project=project,
+            actor=request.user,  # type: ignore[arg-type]
+            tag=serializer.validated_data["tag"],
+            notes=serializer.validated_data["notes"],
+        )
         release.refresh_from_db()
         return Response(_release(release), status=status.HTTP_202_ACCEPTED)
 

@@ -7,6 +7,7 @@ from .corpus import Article, Membership, Project
 from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, LocationAlias
 from .events import CodedEvent, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
+from .outbox import OutboxItem
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .users import User
@@ -38,6 +39,7 @@ __all__ = [
     "Location",
     "LocationAlias",
     "Membership",
+    "OutboxItem",
     "Project",
     "ReleaseFile",
     "User",

@@ -33,6 +33,15 @@ class AgreementRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A queued/running run belongs to the worker holding `lease_token` until `lease_until`
+    # (renewed after every chunk); past it, the sweep hands the run to another worker.
+    # An empty token with a lease: handed to the broker, waiting for a worker.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Database defaults too: article runs are inserted with COPY, naming only their columns.
+    lease_token = models.CharField(max_length=32, blank=True, default="", db_default="")
+    attempts = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Times handed to a worker."
+    )
 
     class Meta:
         constraints = [
@@ -55,6 +64,13 @@ class AgreementRun(models.Model):
                 condition=Q(progress_done__lte=models.F("progress_total")),
                 name="agreementrun_progress_bounded",
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status__in=["queued", "running"]),
+                name="agreementrun_pending_lease",
+            )
         ]
         ordering = ["-created_at", "-id"]
 

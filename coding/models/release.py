@@ -30,6 +30,11 @@ class DatasetRelease(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A building release is handed to a worker until `lease_until`; the worker holds the row
+    # lock for the whole build, so the sweep re-takes it only once the lease has passed and
+    # no live worker holds the lock (PostgreSQL drops a dead worker's lock with its session).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times handed to a worker.")
 
     class Meta:
         constraints = [

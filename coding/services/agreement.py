@@ -13,6 +13,7 @@ import json
 import math
 import os
 import time
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import combinations, islice
@@ -37,6 +38,9 @@ from coding.services.agreement_inputs import (
     agreement_fields,
     load_article_inputs,
 )
+from coding.services.agreement_leases import lease_end as _lease_end
+from coding.services.agreement_leases import run_claim as _claim
+from coding.services.agreement_leases import run_renew as _renew
 
 CHUNK = 500
 _CHUNKS_PER_COLLECTION = 10  # full garbage collections while streaming (see _cyclic_gc_paused)
@@ -538,25 +542,24 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
     version = project.codebook_version
     spec = version_spec(version)
     fields = agreement_fields(spec)
+    token = uuid.uuid4().hex
+    total = project.articles.count()
     if run_id is None:
         run = AgreementRun.objects.create(
             project=project,
             scope="project",
             status=AgreementRun.Status.RUNNING,
-            input_digest=f"auto:{timezone.now().isoformat()}:{os.getpid()}",
+            input_digest=f"auto:{timezone.now().isoformat()}:{os.urandom(4).hex()}",
             started_at=timezone.now(),
+            progress_total=total,
+            lease_token=token,
+            lease_until=_lease_end(),
         )
     else:
         run = AgreementRun.objects.get(pk=run_id, project=project, scope="project")
+        if not _claim(run, token, total):
+            return run  # done, failed, or leased by a live worker: a second delivery
         AgreementResult.objects.filter(run=run).delete()
-    total = project.articles.count()
-    AgreementRun.objects.filter(pk=run.pk).update(
-        status=AgreementRun.Status.RUNNING,
-        progress_done=0,
-        progress_total=total,
-        started_at=timezone.now(),
-        error="",
-    )
     figures = _ProjectFigures(fields)
     digests = hashlib.sha256(ALGORITHM_VERSION.encode())
     done = 0
@@ -564,14 +567,18 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
         for n_chunks, chunk in enumerate(_ready_article_ids(project), start=1):
             _fold_chunk(project, chunk, spec, version.pk, fields, figures, digests)
             done += len(chunk)
-            AgreementRun.objects.filter(pk=run.pk).update(progress_done=min(done, total))
+            _renew(run, token, progress_done=min(done, total))
             if n_chunks % _CHUNKS_PER_COLLECTION == 0:
                 gc.collect()
             _test_pause()
+    rows = figures.rows(run)
     with transaction.atomic():
-        AgreementResult.objects.bulk_create(figures.rows(run))
+        _renew(run, token)  # still ours: nothing is stored by a worker that lost its lease
+        AgreementResult.objects.bulk_create(rows)
         AgreementRun.objects.filter(pk=run.pk).update(
             status=AgreementRun.Status.DONE,
+            lease_until=None,
+            lease_token="",
             progress_done=total,
             finished_at=timezone.now(),
             params={
@@ -589,15 +596,28 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
     return run
 
 
-def project_recompute_request(*, project: Project) -> AgreementRun:
-    """A queued full-recompute run; the caller enqueues the task on commit."""
-    return AgreementRun.objects.create(
+@transaction.atomic
+def project_recompute_request(*, project: Project, kind: str = "recompute") -> AgreementRun:
+    """A queued run of the project's figures, recorded with its outbox row (the drain hands
+    it to a worker; the lease sweep hands it again if the worker dies). `kind` "auto" is
+    the debounced run after submissions, which the drain itself creates."""
+    from coding.services.outbox import outbox_record
+
+    run = AgreementRun.objects.create(
         project=project,
         scope="project",
         status=AgreementRun.Status.QUEUED,
-        input_digest=f"recompute:{timezone.now().isoformat()}:{os.urandom(4).hex()}",
+        input_digest=f"{kind}:{timezone.now().isoformat()}:{os.urandom(4).hex()}",
         progress_total=project.articles.count(),
+        lease_until=_lease_end(),
     )
+    if kind == "recompute":
+        outbox_record(
+            kind="project_run",
+            key=f"run:{run.pk}",
+            payload={"project_id": project.pk, "run_id": run.pk},
+        )
+    return run
 
 
 def latest_project_run(project: Project) -> AgreementRun | None:

@@ -1,44 +1,34 @@
 """When agreement is computed: after an article's last submission, and the project's
-figures once per burst of submissions (debounced), not once per submission."""
+figures once per burst of completed articles (debounced), not once per article.
+
+Both are outbox rows written in the caller's transaction (coding.services.outbox): the work
+survives a broker outage and is never done for a submission that rolled back.
+"""
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
+from django.conf import settings
 
-PROJECT_DEBOUNCE_SECONDS = 30
-
-
-def _pending_key(project_id: int) -> str:
-    return f"agreement:project-pending:{project_id}"
-
-
-def schedule_project_agreement(project_id: int) -> bool:
-    """Enqueue the project's figures unless a run is already pending; True if enqueued.
-
-    `cache.add` is atomic in Redis, so of a burst of callers exactly one enqueues; the task
-    clears the flag when it starts, so submissions during a run schedule the next one.
-    """
-    from coding.tasks import compute_project_agreement
-
-    if not cache.add(_pending_key(project_id), 1, timeout=PROJECT_DEBOUNCE_SECONDS * 10):
-        return False
-    compute_project_agreement.apply_async((project_id,), countdown=PROJECT_DEBOUNCE_SECONDS)
-    return True
-
-
-def project_run_started(project_id: int) -> None:
-    cache.delete(_pending_key(project_id))
+from coding.models import OutboxItem
+from coding.services.outbox import outbox_record
 
 
 def enqueue_article_agreement(article_id: int) -> None:
-    """Registered in services.workflow.ON_ARTICLE_COMPLETE (called after commit)."""
-    from coding.tasks import compute_article_agreement
+    """Registered in services.workflow.ON_ARTICLE_COMPLETE (called inside the transaction of
+    the article's last submission)."""
+    outbox_record(
+        kind=OutboxItem.Kind.ARTICLE_AGREEMENT,
+        key=f"article:{article_id}",
+        payload={"article_id": article_id},
+    )
 
-    compute_article_agreement.delay(article_id)
 
-
-def enqueue_project_recompute(project_id: int, run_id: int) -> None:
-    from coding.tasks import compute_project_agreement
-
-    transaction.on_commit(lambda: compute_project_agreement.delay(project_id, run_id))
+def project_agreement_schedule(*, project_id: int) -> None:
+    """The project's figures, once per burst: every request within
+    ATHAR_AGREEMENT_DEBOUNCE_SECONDS of the first coalesces into one run."""
+    outbox_record(
+        kind=OutboxItem.Kind.PROJECT_AGREEMENT,
+        key=f"project:{project_id}",
+        payload={"project_id": project_id},
+        delay_seconds=settings.ATHAR_AGREEMENT_DEBOUNCE_SECONDS,
+    )

@@ -132,10 +132,15 @@ def csv_rows_refresh_all() -> int:
 def csv_rows_schedule(
     *, project_id: int | None = None, article_ids: list[int] | None = None
 ) -> None:
-    """Once the current transaction commits, store lines in the background: of the articles
-    ``article_ids`` of ``project_id``, of the whole project, or of every project (None)."""
+    """Store lines in the background once the current transaction commits: of the articles
+    ``article_ids`` of ``project_id``, of the whole project, or of every project (None).
+    Recorded as an outbox row in this transaction, so a broker outage loses nothing."""
     if not stores_csv_lines():
         return
-    from coding.tasks import refresh_csv_rows
+    from coding.services.outbox import outbox_record
 
-    transaction.on_commit(lambda: refresh_csv_rows.delay(project_id, article_ids))
+    outbox_record(
+        kind="csv_rows",
+        key="all" if project_id is None else f"project:{project_id}",
+        payload={"project_id": project_id, "article_ids": article_ids},
+    )

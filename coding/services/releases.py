@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -19,7 +21,8 @@ from itertools import islice
 from typing import IO, Any, cast
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, Func, Value
 from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
@@ -41,7 +44,9 @@ from coding.exporting import (
 )
 from coding.models import AgreementResult, DatasetRelease, Project, ReleaseFile, User
 from coding.services.agreement import latest_project_run
+from coding.services.agreement_leases import lease_end
 from coding.services.audit import audit_record
+from coding.services.outbox import outbox_record
 
 TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 TEXT_FORMATS: dict[str, tuple[str, Callable[..., Iterator[str]]]] = {
@@ -82,7 +87,9 @@ def agreement_report(project: Project) -> dict[str, Any]:
 
 @transaction.atomic
 def release_request(*, project: Project, actor: User, tag: str, notes: str = "") -> DatasetRelease:
-    """A release in status "building"; the caller enqueues `coding.build_release` on commit."""
+    """A release in status "building", recorded with its outbox row: once this commits, a
+    worker builds it (coding.services.outbox_drain), even if the broker is down right now.
+    `data_as_of` stays empty until the build takes its snapshot."""
     if not TAG.match(tag):
         raise ValidationFailed(
             "the tag must be 1–60 letters, digits, dots, dashes or "
@@ -97,7 +104,7 @@ def release_request(*, project: Project, actor: User, tag: str, notes: str = "")
                 notes=notes,
                 created_by=actor,
                 codebook_version=project.codebook_version,
-                data_as_of=timezone.now(),
+                lease_until=lease_end(),
             )
     except IntegrityError:
         raise Conflict(
@@ -105,6 +112,9 @@ def release_request(*, project: Project, actor: User, tag: str, notes: str = "")
         ) from None
     audit_record(
         action="release.request", actor=actor, project=project, target=release, data={"tag": tag}
+    )
+    outbox_record(
+        kind="release_build", key=f"release:{release.pk}", payload={"release_id": release.pk}
     )
     return release
 
@@ -169,7 +179,8 @@ def _write_files(
 
     for sink, output in sinks:
         write(sink, output, sink.opening())
-    events = iter_export_events(project, ExportFilters(), release.data_as_of or timezone.now())
+    assert release.data_as_of is not None  # set from the snapshot by release_build
+    events = iter_export_events(project, ExportFilters(), release.data_as_of)
     while batch := list(islice(events, BATCH)):
         for event in batch:
             for sink, _output in sinks:
@@ -189,19 +200,52 @@ def _sinks(spec: CodebookSpec, plan: RowPlan, csv_sink: CsvSink) -> list[TextSin
     return sinks
 
 
+def _take_building(release_id: int) -> DatasetRelease | None:
+    """Lock a building release for this build (the first statement of the snapshot), with
+    the instant the snapshot was taken; None if it is ready, failed, or being built by a
+    live worker right now (which holds the lock)."""
+    if connection.vendor == "postgresql":
+        now: Any = Func(function="statement_timestamp", output_field=DateTimeField())
+    else:
+        now = Value(timezone.now(), output_field=DateTimeField())
+    return (
+        DatasetRelease.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("project__codebook_version__codebook")
+        .annotate(snapshot_at=now)
+        .filter(pk=release_id, status=DatasetRelease.Status.BUILDING)
+        .first()
+    )
+
+
 def release_build(*, release_id: int) -> DatasetRelease:
-    """Write every file of a release. Idempotent: a ready release is returned unchanged; a
-    half-built one (its worker died) is started over from its `data_as_of` snapshot time.
+    """Write every file of a release, from one snapshot of the database. Idempotent: a
+    ready release is returned unchanged, and so is one that a live worker is building (a
+    second delivery of the task does nothing); a half-built one (its worker died) is started
+    over.
+
+    The whole build is one REPEATABLE READ transaction that holds the release's row lock:
+    `data_as_of` is the instant its snapshot was taken, and the release holds exactly the
+    events of the articles validated at that instant, whatever is reopened or validated
+    while it is written. Files and "ready" commit together.
 
     The events are read once and rendered into every format as they come (CSV, JSONL,
     GeoJSON, PLOVER JSONL for PLOVER codebooks, and the Data Package, whose ``events.csv``
     is the CSV file's bytes); ``row_count`` is the number of CSV rows written.
     """
-    release = DatasetRelease.objects.select_related("project__codebook_version__codebook").get(
-        pk=release_id
-    )
-    if release.status == DatasetRelease.Status.READY:
-        return release
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        release = _take_building(release_id)
+        if release is None:
+            return DatasetRelease.objects.get(pk=release_id)
+        release.data_as_of = release.snapshot_at  # type: ignore[attr-defined]
+        return _build(release)
+
+
+def _build(release: DatasetRelease) -> DatasetRelease:
+    """The build itself; the caller holds the release's row lock in a snapshot transaction."""
     for old in release.files.all():
         old.file.delete(save=False)
         old.delete()
@@ -220,6 +264,7 @@ def release_build(*, release_id: int) -> DatasetRelease:
         outputs = [output(fmt, filename) for fmt, filename in names]
         package = output("datapackage", "datapackage.zip")
         rows = _write_files(project, release, spec, report, outputs, package)
+        _test_pause()
         for written in [*outputs, package]:
             written.file.seek(0)
             ReleaseFile.objects.create(
@@ -236,7 +281,9 @@ def release_build(*, release_id: int) -> DatasetRelease:
         status=DatasetRelease.Status.READY,
         row_count=rows,
         agreement_summary=report,
+        data_as_of=release.data_as_of,
         finished_at=timezone.now(),
+        lease_until=None,
         error="",
     )
     release.refresh_from_db()
@@ -248,6 +295,13 @@ def release_build(*, release_id: int) -> DatasetRelease:
         data={"rows": rows, "files": {f.format: f.sha256 for f in release.files.all()}},
     )
     return release
+
+
+def _test_pause() -> None:
+    """Fault-injection knob for the worker-crash test: pause before the files are stored."""
+    pause = float(os.environ.get("ATHAR_RELEASE_TEST_PAUSE", "0") or 0)
+    if pause:
+        time.sleep(pause)
 
 
 def release_failed(*, release_id: int, error: str) -> None:

@@ -6,7 +6,6 @@ Only the moves in Assignment.TRANSITIONS are allowed; anything else is a Conflic
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +20,10 @@ from coding.services.gold_reopen import (
     adjudications_reopen_for_recoding,
 )
 
-# Called (after commit) with the article id when the last coder of an article submits.
-# The agreement service registers itself here; kept as a list so coding.services.workflow
-# does not import the agreement machinery.
+# Called with the article id, inside the transaction, when the last coder of an article
+# submits: a hook records its work there (an outbox row), so the work commits with the
+# submission or not at all. The agreement service registers itself here; kept as a list so
+# coding.services.workflow does not import the agreement machinery.
 ON_ARTICLE_COMPLETE: list[Callable[[int], None]] = []
 
 
@@ -57,7 +57,12 @@ def submission_problems(assignment: Assignment) -> list[dict[str, object]]:
 
 @transaction.atomic
 def assignment_submit(*, assignment: Assignment, actor: User) -> Assignment:
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    # Every assignment of the article is locked (in id order: no deadlock), so of two coders
+    # submitting the last two at once, the second sees the first's submission and records
+    # the article's completion: it is never missed.
+    siblings = Assignment.objects.select_for_update().filter(article_id=assignment.article_id)
+    by_id = {a.pk: a for a in siblings.order_by("id")}
+    locked = by_id.get(assignment.pk) or Assignment.objects.get(pk=assignment.pk)
     if locked.coder_id != actor.pk:
         raise Conflict("only the assigned coder may submit", code="not_your_assignment")
     _transition(locked, Assignment.Status.SUBMITTED)
@@ -85,7 +90,7 @@ def assignment_submit(*, assignment: Assignment, actor: User) -> Assignment:
     )
     if not outstanding.exists():
         for hook in ON_ARTICLE_COMPLETE:
-            transaction.on_commit(partial(hook, article_id))
+            hook(article_id)
     return locked
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
-from coding.models import AgreementResult, AgreementRun, Disagreement
+from coding.models import AgreementResult, AgreementRun, Disagreement, OutboxItem
 from coding.services.agreement import article_agreement_compute, project_agreement_compute
-from coding.services.agreement_schedule import schedule_project_agreement
+from coding.services.agreement_schedule import project_agreement_schedule
+from coding.services.outbox_drain import outbox_drain
 from tests.world import ARTICLE_TEXT, World, complete_event, span
 
 pytestmark = pytest.mark.django_db
@@ -94,25 +97,20 @@ def test_an_article_with_a_pending_coder_is_not_computed(world: World) -> None:
 
 
 def test_project_runs_are_debounced(world: World, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    from config.celery import app
-
-    app.conf.task_always_eager = False
-    sent: list[object] = []
-    from coding import tasks
-
-    original = tasks.compute_project_agreement.apply_async
-    tasks.compute_project_agreement.apply_async = lambda *a, **k: sent.append((a, k))  # type: ignore[method-assign]
-    try:
-        cache.clear()
-        assert schedule_project_agreement(world.project.pk) is True
-        assert schedule_project_agreement(world.project.pk) is False
-        assert schedule_project_agreement(world.project.pk) is False
-    finally:
-        tasks.compute_project_agreement.apply_async = original  # type: ignore[method-assign]
-        app.conf.task_always_eager = True
-    assert len(sent) == 1
-    assert sent[0][1]["countdown"] == 30  # type: ignore[index]
+    """Three completions within the debounce window make one project run, not three."""
+    settings.ATHAR_AGREEMENT_DEBOUNCE_SECONDS = 30
+    with transaction.atomic():
+        for _ in range(3):
+            project_agreement_schedule(project_id=world.project.pk)
+    assert OutboxItem.objects.filter(kind="project_agreement").count() == 3
+    assert outbox_drain() == 0  # not due yet: nothing runs
+    assert not AgreementRun.objects.filter(scope="project").exists()
+    first = OutboxItem.objects.order_by("id").first()
+    assert first is not None
+    OutboxItem.objects.filter(pk=first.pk).update(available_at=timezone.now())
+    assert outbox_drain() == 1
+    assert AgreementRun.objects.filter(scope="project").count() == 1
+    assert not OutboxItem.objects.exists()
 
 
 def test_project_figures_are_reproducible(coded: World) -> None:

@@ -275,3 +275,9 @@ def test_release_tag_unique_status_and_file_checksum() -> None:
             release=release, format="csv", filename="x.csv", file="x.csv", size=1, sha256="0" * 64
         )
     )
+
+
+def test_outbox_item_kind_valid() -> None:
+    refused(lambda: m.OutboxItem.objects.create(kind="send_email", key="k", payload={}))
+    m.OutboxItem.objects.create(kind="csv_rows", key="all", payload={"project_id": None})
+    assert list(m.OutboxItem.objects.values_list("kind", flat=True)) == ["csv_rows"]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -22,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path, **extra_env: str) -> None:
+    def __init__(self, log_path: Path, *, beat: bool = False, **extra_env: str) -> None:
         self.log_path = log_path
+        self.beat = beat
         self.extra_env = extra_env
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -59,6 +61,12 @@ class WorkerProcess:
                 "--without-heartbeat",
                 "-n",
                 f"test-{os.getpid()}@%h",
+                # Celery beat inside the worker (the periodic outbox drain and lease sweep).
+                *(
+                    ["-B", "--schedule", str(self.log_path.with_suffix(".beat"))]
+                    if self.beat
+                    else []
+                ),
             ],
             cwd=ROOT,
             env=self.env(),
@@ -114,3 +122,24 @@ def celery_worker_process(tmp_path: Path, settings) -> Iterator[WorkerProcess]: 
     finally:
         worker.stop()
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Publish from this process to the broker at `url` (e.g. a port where no Redis listens:
+    an outage), then back to the real one. Forgets the cached connection pools both ways."""
+    from config.celery import app
+
+    def reset() -> None:  # the next publish connects anew, to the configured URL
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    real = (app.conf.broker_url, app.conf.broker_write_url)
+    reset()
+    # Both: Celery resolved the write URL from the broker URL when it was configured.
+    app.conf.broker_url = app.conf.broker_write_url = url
+    try:
+        yield
+    finally:
+        reset()
+        app.conf.broker_url, app.conf.broker_write_url = real

@@ -1,13 +1,13 @@
 """Kill the worker in the middle of a project recompute (SIGKILL, real Celery, real Redis):
-after a new worker starts, the message is delivered again and the run completes with the
-same results as a computation that was never interrupted."""
+once its lease passes, the sweep of a new worker (Celery beat) hands the run over again and
+it completes with the same results as a computation that was never interrupted. The
+broker's visibility timeout stays an hour: recovery does not wait for a redelivery."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from django.db import transaction
 
 from coding.models import AgreementResult, AgreementRun, Assignment
 from coding.services import workflow
@@ -90,18 +90,14 @@ def test_worker_killed_mid_task_completes_after_restart_with_the_same_results(
     app.control.purge()
     crash_env = {
         "ATHAR_AGREEMENT_TEST_PAUSE": "30",
-        "CELERY_VISIBILITY_TIMEOUT": "3",
-        "CELERY_RESTORE_INTERVAL": "1",
-        "CELERY_RESTORE_THROTTLE": "1",
+        "ATHAR_LEASE_SECONDS": "3",
+        "ATHAR_OUTBOX_SWEEP_SECONDS": "1",
+        "CELERY_VISIBILITY_TIMEOUT": "3600",
     }
     first = WorkerProcess(tmp_path / "first.log", **crash_env)
     first.start()
     try:
-        with transaction.atomic():
-            run = project_recompute_request(project=world.project)
-            from coding.services.agreement_schedule import enqueue_project_recompute
-
-            enqueue_project_recompute(world.project.pk, run.pk)
+        run = project_recompute_request(project=world.project)  # recorded; drained on commit
         # The worker has computed the first chunk and is paused before finishing.
         _wait_for(
             lambda: AgreementRun.objects.get(pk=run.pk).progress_done == N_ARTICLES,
@@ -114,19 +110,23 @@ def test_worker_killed_mid_task_completes_after_restart_with_the_same_results(
     assert AgreementRun.objects.get(pk=run.pk).status == "running"  # left unfinished
 
     second = WorkerProcess(
-        tmp_path / "second.log", **(crash_env | {"ATHAR_AGREEMENT_TEST_PAUSE": "0"})
+        tmp_path / "second.log",
+        beat=True,
+        # Its own hand-overs get a longer lease, so a slow machine does not hand it twice.
+        **(crash_env | {"ATHAR_AGREEMENT_TEST_PAUSE": "0", "ATHAR_LEASE_SECONDS": "15"}),
     )
     second.start()
     try:
         _wait_for(
             lambda: AgreementRun.objects.get(pk=run.pk).status == "done",
-            90,
-            "the message to be delivered again and the run to finish",
+            30,
+            "the sweep to hand the run over again and the run to finish",
         )
     finally:
         second.stop()
         app.conf.task_always_eager = True
     finished = AgreementRun.objects.get(pk=run.pk)
+    assert (finished.attempts, finished.lease_token, finished.lease_until) == (2, "", None)
     assert finished.progress_done == finished.progress_total == N_ARTICLES
     assert finished.params["inputs_digest"] == reference.params["inputs_digest"]
     assert _figures(finished) == _figures(reference)
