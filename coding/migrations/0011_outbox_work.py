@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0007_export_csv_rows"),
+        ("coding", "0010_integrity_triggers"),
     ]
 
     operations = [
