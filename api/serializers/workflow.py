@@ -100,6 +100,8 @@ class ProjectCreateSerializer(serializers.Serializer):
         problems = json_storage_problems(settings)
         if problems:
             raise serializers.ValidationError(problems)
+        if not isinstance(settings.get("csv_formula_guard", True), bool):
+            raise serializers.ValidationError("csv_formula_guard must be true or false")
         return settings
 
 
