@@ -96,3 +96,27 @@ def test_members_already_in_the_project_stay_addable(world: World) -> None:
     response = _add(world, world.supervisor, world.coder_a.pk, role="researcher")
     assert response.status_code == 201, response.json()
     assert Membership.objects.get(project=world.project, user=world.coder_a).role == "researcher"
+
+
+def test_reassigning_to_any_non_coder_id_gets_one_answer(world: World) -> None:
+    """Reassignment (assignments/{id}/reassign/) takes a user id too: an unknown id, another
+    project's coder and an account in no project are refused alike, and nothing changes."""
+    from coding.models import Assignment
+
+    lonely = UserFactory(username="lonely")
+    url = f"/api/v1/assignments/{world.assignment_a.pk}/reassign/"
+    before = list(Assignment.objects.order_by("pk").values_list("pk", "coder_id", "status"))
+    audit = AuditEntry.objects.count()
+    answers = [
+        world.client(world.supervisor).post(url, {"coder": user_id}, format="json")
+        for user_id in (_unused_id(), world.outsider.pk, lonely.pk, world.researcher.pk)
+    ]
+    assert {answer.status_code for answer in answers} == {422}
+    assert all(answer.json() == answers[0].json() for answer in answers)
+    assert answers[0].json()["errors"] == [
+        {"field": "coder", "code": "not_a_coder", "message": "not an active coder of this project"}
+    ]
+    assert list(Assignment.objects.order_by("pk").values_list("pk", "coder_id", "status")) == (
+        before
+    )
+    assert AuditEntry.objects.count() == audit
