@@ -73,7 +73,8 @@ class CsvSink:
 
     def opening(self) -> str:
         names = self.plan.names
-        self._writer.writerow([guard_formula(name) for name in names] if self._guarded else names)
+        guard = self.formula_guard
+        self._writer.writerow([guard_formula(name) for name in names] if guard else names)
         return (BOM if self.bom else "") + self.take()
 
     def add(self, event: ExportEvent) -> None:
