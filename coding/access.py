@@ -22,7 +22,7 @@ from collections.abc import Collection
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from coding.errors import Conflict, NotFound, PermissionDenied
+from coding.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from coding.models import (
     Adjudication,
     Article,
@@ -69,6 +69,34 @@ def access_project(
     if role not in roles:
         raise PermissionDenied(f"your role in this project ({role}) does not allow this")
     return project, role
+
+
+def access_member_candidate(user: User, candidate_id: int) -> User:
+    """The account ``user`` may add to a project (POST members), by id.
+
+    Site admins (staff or superusers, who list every account at ``users/`` anyway) may add
+    any account. Anyone else may add only accounts they can already see: members (in any
+    role, active or not) of a project where ``user`` is an active supervisor or admin. An
+    account that exists but is out of sight gets exactly the refusal of an id that does not
+    exist (ValidationFailed on ``user``), so the endpoint cannot be used to enumerate
+    accounts. One query."""
+    candidates = User.objects.filter(pk=candidate_id)
+    if not (user.is_staff or user.is_superuser):
+        managed = Membership.objects.filter(user=user, is_active=True, role__in=MANAGERS)
+        candidates = candidates.filter(
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"), project_id__in=managed.values("project_id")
+                )
+            )
+        )
+    candidate = candidates.first()
+    if candidate is None:
+        raise ValidationFailed(
+            "no such user",
+            errors=[{"field": "user", "code": "does_not_exist", "message": "no such user"}],
+        )
+    return candidate
 
 
 def access_assignment(user: User, assignment_id: int, *, write: bool = False) -> Assignment:

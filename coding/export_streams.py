@@ -6,8 +6,10 @@ renders, exactly as ``coding.exporting.csv_chunks`` does, only the events whose 
 missing or stale. So the output is byte for byte what rendering every row gives, however
 stale the store — only the speed differs (tests/exports/test_export_csv_rows.py compares them).
 
-Spreadsheet mode (BOM and formula guard), the other formats and other databases render
-every event.
+Stored lines are the guarded rendering (``formula_guard=True``, the default for every
+CSV): guarded exports, with or without BOM, stream them. An export with the guard turned
+off (``formula_guard=False``, for an exact round trip), the other formats and other
+databases render every event.
 """
 
 from __future__ import annotations
@@ -52,16 +54,18 @@ def export_chunks(
     as_of: dt.datetime,
     *,
     bom: bool = False,
+    formula_guard: bool = True,
 ) -> Iterator[str]:
-    """The export of ``project`` in ``fmt`` (one of ``FORMATS``; ``bom`` is CSV's
-    spreadsheet mode) as text chunks, cut at ``as_of``. Nothing is read before the first
-    chunk is asked for, except what it takes to raise ``ExportLayoutError`` at call time."""
-    if fmt == "csv" and not bom and stores_csv_lines():
-        return stored_csv_chunks(project, filters, as_of)
+    """The export of ``project`` in ``fmt`` (one of ``FORMATS``; ``bom`` and
+    ``formula_guard`` are CSV's, see ``csv_chunks``) as text chunks, cut at ``as_of``.
+    Nothing is read before the first chunk is asked for, except what it takes to raise
+    ``ExportLayoutError`` at call time."""
+    if fmt == "csv" and formula_guard and stores_csv_lines():
+        return stored_csv_chunks(project, filters, as_of, bom=bom)
     spec = version_spec(project.codebook_version)
     events = iter_export_events(project, filters, as_of)
     if fmt == "csv":
-        return csv_chunks(events, spec, bom=bom)
+        return csv_chunks(events, spec, bom=bom, formula_guard=formula_guard)
     return _WRITERS[fmt](events, spec)
 
 
@@ -102,15 +106,15 @@ def render_csv_lines(reader: EventReader, sink: CsvSink, ids: list[int]) -> dict
 
 
 def stored_csv_chunks(
-    project: Project, filters: ExportFilters, as_of: dt.datetime
+    project: Project, filters: ExportFilters, as_of: dt.datetime, *, bom: bool = False
 ) -> Iterator[str]:
-    """The plain CSV export (no BOM) of ``project`` as text chunks, header first: the same
-    text as ``csv_chunks(iter_export_events(project, filters, as_of), spec)``.
+    """The guarded CSV export of ``project`` as text chunks, header first: the same text as
+    ``csv_chunks(iter_export_events(project, filters, as_of), spec, bom=bom)``.
 
     Raises ``ExportLayoutError`` at call time when the codebook's layout cannot be built.
     """
     spec = version_spec(project.codebook_version)
-    sink = CsvSink(spec)
+    sink = CsvSink(spec, bom=bom)
     return _chunks(project, spec, sink, filters, as_of)
 
 

@@ -176,6 +176,34 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Content-Security-Policy (django-csp 4; issue 13 item 18) ------------------------------
+# Every page loads scripts, styles, images, fonts and API calls from this site only, and runs
+# no inline script or style (the pages have none; the language menu is a module). Swagger UI
+# at /api/docs/ runs under the same policy (api/urls.py: its set-up script and page styles
+# are files). CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only instead:
+# browsers report violations (to CSP_REPORT_URI when set, and in the console) but block
+# nothing, a way to try a changed policy on a live site first.
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+CSP_REPORT_URI = env.str("CSP_REPORT_URI", default="")
+_CSP_DIRECTIVES: dict[str, object] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # data: for the empty favicon and Swagger UI's icons
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if CSP_REPORT_URI:
+    _CSP_DIRECTIVES["report-uri"] = [CSP_REPORT_URI]
+_CSP_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if CSP_REPORT_ONLY else None
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+
 # --- Cache (throttling state) ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -100,17 +100,22 @@ class ProjectCreateSerializer(serializers.Serializer):
         problems = json_storage_problems(settings)
         if problems:
             raise serializers.ValidationError(problems)
+        if not isinstance(settings.get("csv_formula_guard", True), bool):
+            raise serializers.ValidationError("csv_formula_guard must be true or false")
         return settings
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    # An id, not a related field: which accounts a manager may add (and see) is decided by
+    # coding.access.access_member_candidate, which refuses "no such user" and "not yours to
+    # see" alike; a PrimaryKeyRelatedField would tell them apart.
+    user = serializers.IntegerField(source="user_id", min_value=1)
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
         model = Membership
         fields = ["id", "user", "username", "role", "is_active", "created_at"]
         read_only_fields = ["id", "username", "created_at"]
-        extra_kwargs = {"user": {"queryset": User.objects.all()}}
 
 
 class ArticleSerializer(serializers.ModelSerializer):

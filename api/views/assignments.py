@@ -262,16 +262,10 @@ class ReassignView(APIView):
         assignment = access.access_managed_assignment(request.user, assignment_id)  # type: ignore[arg-type]
         serializer = ReassignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        coder = User.objects.filter(pk=serializer.validated_data["coder"]).first()
-        if coder is None:
-            raise ValidationFailed(
-                "unknown user",
-                errors=[{"field": "coder", "code": "not_found", "message": "no such user"}],
-            )
         updated = assignment_reassign(
             assignment=assignment,
-            actor=request.user,
-            coder=coder,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            coder_id=serializer.validated_data["coder"],
             discard_drafts=serializer.validated_data["discard_drafts"],
         )
         return Response(_assignment_body(updated), status=status.HTTP_200_OK)

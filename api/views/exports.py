@@ -23,6 +23,7 @@ from coding.errors import NotFound, ValidationFailed
 from coding.export_selectors import ExportFilters
 from coding.export_streams import export_chunks
 from coding.models import DatasetRelease, ReleaseFile
+from coding.services.projects import csv_formula_guard
 from coding.services.releases import release_request
 
 READERS = {*access.MANAGERS, access.RESEARCHER}
@@ -34,7 +35,16 @@ FORMATS = {
 }
 FILTER_PARAMS = [
     OpenApiParameter("format", str, enum=list(FORMATS), description="Default csv"),
-    OpenApiParameter("bom", bool, description="CSV for spreadsheets: UTF-8 BOM, formula guard"),
+    OpenApiParameter("bom", bool, description="CSV: start with a UTF-8 byte-order mark (Excel)"),
+    OpenApiParameter(
+        "formula_guard",
+        bool,
+        description=(
+            "CSV: prefix ' to text cells a spreadsheet would run as formulas. Default: the "
+            "project's csv_formula_guard setting (on unless set to false); false gives the "
+            "values exactly."
+        ),
+    ),
     OpenApiParameter("date_from", str, description="YYYY-MM-DD (events ending on/after)"),
     OpenApiParameter("date_to", str, description="YYYY-MM-DD (events starting on/before)"),
     OpenApiParameter("event_type", str, description="A type or sub-type code"),
@@ -58,6 +68,19 @@ def _bad(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(
         f"{field}: {message}", errors=[{"field": field, "code": "invalid", "message": message}]
     )
+
+
+def _flag(params: Any, name: str, default: bool) -> bool:
+    """A true/false query parameter; anything but true/false/1/0/yes/no is refused."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.lower()
+    if value in {"1", "true", "yes"}:
+        return True
+    if value in {"0", "false", "no"}:
+        return False
+    raise _bad(name, "true or false")
 
 
 def _filters(params: Any) -> ExportFilters:
@@ -132,7 +155,8 @@ class ExportView(APIView):
         filters = _filters(request.query_params)
         as_of = timezone.now()
         bom = request.query_params.get("bom", "").lower() in {"1", "true", "yes"}
-        chunks = export_chunks(project, fmt, filters, as_of, bom=bom)
+        guard = _flag(request.query_params, "formula_guard", csv_formula_guard(project))
+        chunks = export_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=guard)
         content_type, extension = FORMATS[fmt]
         response = StreamingHttpResponse(_encoded(chunks), content_type=content_type)
         response["Content-Disposition"] = (
@@ -161,6 +185,7 @@ class ReleaseSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     agreement_summary = serializers.DictField()
+    formula_guard = serializers.BooleanField(help_text="Whether the CSV files guard formulas.")
     error = serializers.CharField(allow_blank=True)
     files = ReleaseFileSerializer(many=True)
 
@@ -168,6 +193,13 @@ class ReleaseSerializer(serializers.Serializer):
 class ReleaseRequestSerializer(serializers.Serializer):
     tag = serializers.CharField(max_length=60)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    formula_guard = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Guard formula-like text cells in the CSV files (default: the project's "
+        "csv_formula_guard setting, on unless set to false).",
+    )
 
 
 def _release(release: DatasetRelease) -> dict[str, Any]:
@@ -183,6 +215,7 @@ def _release(release: DatasetRelease) -> dict[str, Any]:
         "created_at": release.created_at,
         "finished_at": release.finished_at,
         "agreement_summary": release.agreement_summary,
+        "formula_guard": release.formula_guard,
         "error": release.error,
         "files": [
             {
@@ -230,6 +263,7 @@ class ReleaseListView(APIView):
             actor=request.user,  # type: ignore[arg-type]
             tag=serializer.validated_data["tag"],
             notes=serializer.validated_data["notes"],
+            formula_guard=serializer.validated_data["formula_guard"],
         )
         release.refresh_from_db()
         return Response(_release(release), status=status.HTTP_202_ACCEPTED)

@@ -128,7 +128,10 @@ class MemberListView(generics.ListAPIView):
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         new_role = serializer.validated_data["role"]
-        member = serializer.validated_data["user"]
+        member = access.access_member_candidate(
+            request.user,  # type: ignore[arg-type]
+            serializer.validated_data["user_id"],
+        )
         if role != access.ADMIN:
             if new_role in access.MANAGERS:
                 raise PermissionDenied("only project admins appoint supervisors and admins")

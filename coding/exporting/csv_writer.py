@@ -1,4 +1,4 @@
-"""CSV export: RFC 4180 (comma, double quotes, CRLF), UTF-8, optionally for spreadsheets."""
+"""CSV export: RFC 4180 (comma, double quotes, CRLF), UTF-8, formula cells guarded."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from coding.codebook_spec import CodebookSpec
 
-from .cells import cell_text, guard_formula
+from .cells import GUARDED_TYPES, guard_formula, guard_row
 from .chunks import sink_chunks
 from .layout import export_columns
 from .records import ExportEvent
@@ -18,34 +18,52 @@ BOM = "\ufeff"
 
 
 def csv_chunks(
-    events: Iterable[ExportEvent], spec: CodebookSpec, *, bom: bool = False
+    events: Iterable[ExportEvent],
+    spec: CodebookSpec,
+    *,
+    bom: bool = False,
+    formula_guard: bool = True,
 ) -> Iterator[str]:
     """The CSV export of ``events`` as text chunks (encode them as UTF-8).
 
     The first chunk is the header row alone, so nothing of ``events`` is read before the
     second chunk. Retracted events (tombstones) are skipped: a CSV is a snapshot.
 
-    ``bom=True`` is spreadsheet mode: the text starts with a byte-order mark (so Excel reads
-    UTF-8 Arabic correctly) and every cell a spreadsheet would take for a formula (starting
-    with ``= + - @``, tab or CR, except plain numbers) is prefixed with ``'``. Without it the
-    cells are written exactly as they are, for programs that read CSV as data.
+    ``formula_guard`` (the default) prefixes ``'`` to every text cell a spreadsheet might
+    evaluate as a formula (``cells.is_formula``: starting with ``= + - @`` or their fullwidth
+    forms, possibly after whitespace or control characters, or with tab or CR; plain numbers
+    excepted); cells of number, date, boolean and list columns are never touched. Turn it
+    off for an exact round trip of the stored values. ``bom=True`` starts the text with a
+    byte-order mark, so that Excel reads UTF-8 Arabic correctly.
 
     Raises ``ExportLayoutError`` at call time when the codebook's layout cannot be built.
     """
-    return sink_chunks(CsvSink(spec, bom=bom), events)
+    return sink_chunks(CsvSink(spec, bom=bom, formula_guard=formula_guard), events)
 
 
 class CsvSink:
     """The CSV export as an incremental writer (``chunks.TextSink``); ``rows`` counts the
     rows written. ``plan`` lets a GeoJSON sink of the same pass share the computed cells
-    (without it the sink makes a plan for CSV alone, ``RowPlan(texts=True)``)."""
+    (without it the sink makes a plan for CSV alone, ``RowPlan(texts=True)``).
+    ``bom`` and ``formula_guard`` are those of ``csv_chunks``."""
 
     def __init__(
-        self, spec: CodebookSpec, *, bom: bool = False, plan: RowPlan | None = None
+        self,
+        spec: CodebookSpec,
+        *,
+        bom: bool = False,
+        formula_guard: bool = True,
+        plan: RowPlan | None = None,
     ) -> None:
         self.plan = plan if plan is not None else RowPlan(export_columns(spec), texts=True)
-        self.spreadsheet = bom
+        self.bom = bom
+        self.formula_guard = formula_guard
         self.rows = 0
+        self._guarded = (
+            tuple(i for i, column in enumerate(self.plan.columns) if column.type in GUARDED_TYPES)
+            if formula_guard
+            else ()
+        )
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\r\n")
 
@@ -54,17 +72,18 @@ class CsvSink:
         return self._buffer.tell()
 
     def opening(self) -> str:
-        self._write_texts(self.plan.names)
-        return (BOM if self.spreadsheet else "") + self.take()
+        names = self.plan.names
+        guard = self.formula_guard
+        self._writer.writerow([guard_formula(name) for name in names] if guard else names)
+        return (BOM if self.bom else "") + self.take()
 
     def add(self, event: ExportEvent) -> None:
         if event.retracted:
             return
-        cells = self.plan.cells(event)
-        if self.spreadsheet:
-            self._write_texts([cell_text(cell) for cell in cells])
-        else:
-            self._writer.writerow(self.plan.csv_values(cells))
+        values = self.plan.csv_values(self.plan.cells(event))
+        if self._guarded:
+            values = guard_row(values, self._guarded)
+        self._writer.writerow(values)
         self.rows += 1
 
     def take(self) -> str:
@@ -75,8 +94,3 @@ class CsvSink:
 
     def closing(self) -> str:
         return ""
-
-    def _write_texts(self, texts: list[str]) -> None:
-        if self.spreadsheet:
-            texts = [guard_formula(text) for text in texts]
-        self._writer.writerow(texts)

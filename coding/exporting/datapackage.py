@@ -5,7 +5,8 @@ Zip members, in writing order:
 
 * ``codebook.yaml`` — the codebook version the events were coded with, as given;
 * ``agreement.json`` — the agreement report, as given (NaN/infinities written as null);
-* ``events.csv`` — the CSV export (``csv_chunks`` without BOM or formula guard), streamed;
+* ``events.csv`` — the CSV export (``csv_chunks`` without BOM; text cells a spreadsheet
+  would take for formulas guarded unless ``formula_guard=False``), streamed;
 * ``datapackage.json`` — the descriptor, last because it records the size and SHA-256 of
   ``events.csv``, which are known only once the events have been written.
 """
@@ -70,13 +71,15 @@ def write_datapackage(
     agreement_report: dict[str, Any],
     name: str,
     version: str,
+    formula_guard: bool = True,
 ) -> PackageSummary:
     """Write the Data Package zip of the live ``events`` to ``zip_fileobj``.
 
     ``zip_fileobj`` may be unseekable (a streaming response): members are written with data
     descriptors and ``events.csv`` is written chunk by chunk, so memory stays bounded.
     ``name`` must be a Data Package name (lowercase letters, digits, ``.``, ``_``, ``-``);
-    ``version`` is the dataset's version (e.g. ``"2025.03.1"``). Raises ``ValueError`` for a
+    ``version`` is the dataset's version (e.g. ``"2025.03.1"``); ``formula_guard`` is that
+    of ``csv_chunks``. Raises ``ValueError`` for a
     bad name or an agreement report that is not JSON data, before any event is read.
     """
     package = DataPackageWriter(
@@ -87,7 +90,7 @@ def write_datapackage(
         name=name,
         version=version,
     )
-    sink = CsvSink(spec)
+    sink = CsvSink(spec, formula_guard=formula_guard)
     try:
         for chunk in sink_chunks(sink, events):
             package.write_events(chunk.encode("utf-8"))

@@ -24,13 +24,21 @@ class Project(models.Model):
     settings = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Project options, e.g. {"auto_accept_unanimous": true}.',
+        help_text='Project options, e.g. {"auto_accept_unanimous": true, '
+        '"csv_formula_guard": false}.',
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(overlap__gte=1), name="project_overlap_positive"),
+            # The CSV formula guard default (coding.services.projects.csv_formula_guard).
+            models.CheckConstraint(
+                condition=~Q(settings__has_key="csv_formula_guard")
+                | Q(settings__csv_formula_guard=True)
+                | Q(settings__csv_formula_guard=False),
+                name="project_csv_formula_guard_boolean",
+            ),
         ]
         ordering = ["slug"]
 

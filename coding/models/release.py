@@ -21,6 +21,11 @@ class DatasetRelease(models.Model):
         CodebookVersion, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(blank=True)
+    formula_guard = models.BooleanField(
+        default=True,
+        help_text="Whether the CSV files guard text cells a spreadsheet would take for "
+        "formulas (off: the values exactly, for round trips).",
+    )
     row_count = models.PositiveIntegerField(default=0)
     agreement_summary = models.JSONField(default=dict, blank=True)
     data_as_of = models.DateTimeField(null=True, blank=True)

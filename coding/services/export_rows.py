@@ -68,7 +68,7 @@ def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = 
 def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
     spec = version_spec(project.codebook_version)
     version_id = project.codebook_version_id
-    sink = CsvSink(spec)
+    sink = CsvSink(spec)  # the guarded rendering (coding.export_streams)
     written = 0
     after = 0
     while True:

@@ -61,3 +61,9 @@ def membership_set(
         data={"user": user.pk, "role": role, "active": is_active},
     )
     return membership
+
+
+def csv_formula_guard(project: Project) -> bool:
+    """The project's default for guarding formula-like CSV cells: its ``csv_formula_guard``
+    setting, on unless set to false."""
+    return project.settings.get("csv_formula_guard", True) is not False

@@ -47,6 +47,7 @@ from coding.services.agreement import latest_project_run
 from coding.services.agreement_leases import lease_end
 from coding.services.audit import audit_record
 from coding.services.outbox import outbox_record
+from coding.services.projects import csv_formula_guard
 
 TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 TEXT_FORMATS: dict[str, tuple[str, Callable[..., Iterator[str]]]] = {
@@ -86,10 +87,23 @@ def agreement_report(project: Project) -> dict[str, Any]:
 
 
 @transaction.atomic
-def release_request(*, project: Project, actor: User, tag: str, notes: str = "") -> DatasetRelease:
+def release_request(
+    *,
+    project: Project,
+    actor: User,
+    tag: str,
+    notes: str = "",
+    formula_guard: bool | None = None,
+) -> DatasetRelease:
     """A release in status "building", recorded with its outbox row: once this commits, a
     worker builds it (coding.services.outbox_drain), even if the broker is down right now.
-    `data_as_of` stays empty until the build takes its snapshot."""
+    `data_as_of` stays empty until the build takes its snapshot.
+
+    ``formula_guard`` says whether its CSV files (and the Data Package's ``events.csv``)
+    guard formula-like text cells; None takes the project's ``csv_formula_guard`` setting
+    (default on). It is recorded on the release, so a rebuild writes the same bytes."""
+    if formula_guard is None:
+        formula_guard = csv_formula_guard(project)
     if not TAG.match(tag):
         raise ValidationFailed(
             "the tag must be 1–60 letters, digits, dots, dashes or "
@@ -105,13 +119,18 @@ def release_request(*, project: Project, actor: User, tag: str, notes: str = "")
                 created_by=actor,
                 codebook_version=project.codebook_version,
                 lease_until=lease_end(),
+                formula_guard=formula_guard,
             )
     except IntegrityError:
         raise Conflict(
             f"release {tag!r} exists already; releases never change", code="tag_taken"
         ) from None
     audit_record(
-        action="release.request", actor=actor, project=project, target=release, data={"tag": tag}
+        action="release.request",
+        actor=actor,
+        project=project,
+        target=release,
+        data={"tag": tag, "formula_guard": formula_guard},
     )
     outbox_record(
         kind="release_build", key=f"release:{release.pk}", payload={"release_id": release.pk}
@@ -160,7 +179,7 @@ def _write_files(
 ) -> int:
     """Write every file in one pass over the events; the number of CSV rows."""
     plan = RowPlan(export_columns(spec))
-    csv_sink = CsvSink(spec, plan=plan)
+    csv_sink = CsvSink(spec, plan=plan, formula_guard=release.formula_guard)
     sinks = list(zip(_sinks(spec, plan, csv_sink), outputs, strict=True))
     writer = DataPackageWriter(
         cast(IO[bytes], package.hashing),

@@ -136,9 +136,11 @@ def assignment_reopen(*, assignment: Assignment, actor: User, reason: str) -> As
 
 @transaction.atomic
 def assignment_reassign(
-    *, assignment: Assignment, actor: User, coder: User, discard_drafts: bool = False
+    *, assignment: Assignment, actor: User, coder_id: int, discard_drafts: bool = False
 ) -> Assignment:
-    """Give a not-yet-submitted assignment to another active coder of the project.
+    """Give a not-yet-submitted assignment to another active coder of the project, the user
+    ``coder_id``. Any other id, whether an account or not, gets the same refusal (so the
+    endpoint does not tell which accounts exist).
 
     The new coder starts blind: draft events of the old coder are not handed over. If there
     are any, the supervisor must say `discard_drafts=True`; they are then deleted and their
@@ -151,9 +153,13 @@ def assignment_reassign(
             code="invalid_transition",
             extra={"status": locked.status},
         )
-    if not Membership.objects.filter(
-        project=locked.project, user=coder, role=Membership.Role.CODER, is_active=True
-    ).exists():
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(project=locked.project, user_id=coder_id, role=Membership.Role.CODER)
+        .filter(is_active=True)
+        .first()
+    )
+    if membership is None:
         raise ValidationFailed(
             "the new coder must be an active coder of this project",
             errors=[
@@ -164,6 +170,7 @@ def assignment_reassign(
                 }
             ],
         )
+    coder = membership.user
     if coder.pk == locked.coder_id:
         raise Conflict("the assignment is already this coder's", code="same_coder")
     if Assignment.objects.filter(article=locked.article, coder=coder).exists():

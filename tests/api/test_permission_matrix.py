@@ -393,7 +393,7 @@ class Scene:
     world: World
     superuser: User
     coder_c: User  # a third coder of p1, free to take over {a}
-    newcomer: User  # a user in no project
+    newcomer: User  # in none of p1, p2; a coder of p3, which admin1 and super1 also run
     event: CodedEvent  # {e}
     assignment_q: Assignment  # {a_q}
     event_q: CodedEvent  # {e_q}
@@ -426,6 +426,17 @@ class Scene:
             "superuser": self.superuser,
             "ex_coder": world.coder_a,
         }[actor]
+
+
+def _newcomer(admin: User, supervisor: User, version: Any) -> User:
+    """A user in none of the scene's projects whom p1's admin and supervisor may add: a coder
+    of a third project they also run (managers add only accounts they can already see)."""
+    newcomer = UserFactory(username="newcomer")
+    third = project_create(slug="p-elsewhere", name="Elsewhere", codebook_version=version)
+    membership_set(project=third, user=admin, role="admin")
+    membership_set(project=third, user=supervisor, role="supervisor")
+    membership_set(project=third, user=newcomer, role="coder")
+    return newcomer
 
 
 def build_scene() -> Scene:
@@ -486,7 +497,7 @@ def build_scene() -> Scene:
         world=world,
         superuser=UserFactory(username="root", is_superuser=True, is_staff=True),
         coder_c=users["coder_c"],
-        newcomer=UserFactory(username="newcomer"),
+        newcomer=_newcomer(users["admin1"], users["super1"], version),
         event=event,
         assignment_q=assignment_q,
         event_q=event_q,
@@ -763,6 +774,10 @@ ROLE_CHANGES: list[tuple[str, str, str, bool, int]] = [
     ("admin",      "supervisor", "coder",      True,   201),
     ("admin",      "supervisor", "supervisor", False,  201),
     ("superuser",  "newcomer",   "admin",      True,   201),
+    # An account outside every project the manager runs looks like no account at all.
+    ("supervisor", "stranger",   "coder",      True,   422),
+    ("admin",      "stranger",   "coder",      True,   422),
+    ("superuser",  "stranger",   "coder",      True,   201),
 ]
 # fmt: on
 
@@ -771,7 +786,10 @@ ROLE_CHANGES: list[tuple[str, str, str, bool, int]] = [
 def test_role_changes(
     scene: Scene, actor: str, member: str, role: str, active: bool, expected: int
 ) -> None:
-    target = scene.newcomer if member == "newcomer" else scene.user(member)
+    others = {"newcomer": scene.newcomer}
+    if member == "stranger":
+        others["stranger"] = UserFactory(username="stranger")  # in no project
+    target = others[member] if member in others else scene.user(member)
     assert target is not None
     before = snapshot()
     response = scene.world.client(scene.user(actor)).post(
@@ -780,7 +798,7 @@ def test_role_changes(
         format="json",
     )
     assert response.status_code == expected, response.json()
-    if expected == 403:
+    if expected >= 400:
         assert snapshot() == before
     else:
         membership = Membership.objects.get(project=scene.world.project, user=target)
@@ -915,11 +933,11 @@ def test_project_list_shows_each_actor_their_projects_and_role(scene: Scene) -> 
     assert seen == {
         "coder": [("p1", "coder")],
         "other_coder": [("p1", "coder")],
-        "supervisor": [("p1", "supervisor")],
+        "supervisor": [("p-elsewhere", "supervisor"), ("p1", "supervisor")],
         "researcher": [("p1", "researcher")],
-        "admin": [("p1", "admin")],
+        "admin": [("p-elsewhere", "admin"), ("p1", "admin")],
         "outsider": [("p2", "coder")],
-        "superuser": [("p1", "admin"), ("p2", "admin")],
+        "superuser": [("p-elsewhere", "admin"), ("p1", "admin"), ("p2", "admin")],
     }
 
 

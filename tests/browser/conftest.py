@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from coding.models import Actor, Article, Assignment, Location, Project, User
 from coding.services.articles import articles_create
@@ -88,16 +88,47 @@ def browser() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Every page reports its Content-Security-Policy violations to the test: the event the
+# browser fires for each (with the directive and what was blocked), from any frame.
+_REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', (e) => {
+  window.atharCspViolation(`${e.disposition} ${e.effectiveDirective} blocked ${e.blockedURI}`
+                           + ` at ${e.sourceFile}:${e.lineNumber} on ${document.location.href}`);
+}, true);"""
+
+
+def watch_csp(context: BrowserContext) -> list[str]:
+    """The CSP violations of every page of ``context`` (securitypolicyviolation events, and
+    the console messages Chromium writes for them), as they happen."""
+    violations: list[str] = []
+    context.expose_binding("atharCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context; after the test, no JavaScript error and no CSP violation
+    may have happened in it (the site's Content-Security-Policy is on in these tests).
+
+    Give ``page.wait_for_function`` a function (``"() => ..."``), not a bare expression:
+    Playwright evaluates an expression from a string, which the policy refuses (no
+    'unsafe-eval')."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
     context.set_default_timeout(10_000)
+    violations = watch_csp(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture

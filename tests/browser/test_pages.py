@@ -80,11 +80,11 @@ def test_screenshots_of_queue_and_coding_screens(
     screenshot(page, "queue-en.png")
 
     page.fill("#queue-search", "Ménaka")
-    page.wait_for_function("document.querySelectorAll('#queue-body tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#queue-body tr').length === 1")
     assert "Tidermène" in page.inner_text("#queue-body")
     page.fill("#queue-search", "")
     page.select_option("#queue-status", "in_progress")
-    page.wait_for_function("document.querySelectorAll('#queue-body tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#queue-body tr').length === 1")
 
     open_coding(page, base, web_world.assignment.pk)
     page.click(".event-row >> nth=0")

@@ -91,7 +91,7 @@ def test_agreement_page_shows_figures_recomputes_and_links_disagreements(
     assert first.locator("td").nth(0).inner_text() == "▲▲ 5 — An event found by some coders only"
     assert first.locator("td").nth(1).inner_text() == "Attack"
     page.select_option("#dis-severity", "5")
-    page.wait_for_function("document.querySelectorAll('#dis-body tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#dis-body tr').length === 1")
     href = first.locator("a").get_attribute("href") or ""
     assert href.startswith(f"/projects/{world.project.pk}/adjudication/{world.article.pk}/#row-e")
     first.locator("a").click()
@@ -135,7 +135,9 @@ def test_data_page_filters_maps_downloads_and_releases(
     page.fill("#f-actor", "JNIM")
     page.wait_for_selector("#f-actor + .combo-list li[role=option]")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.getElementById('f-actor-id').value === '{world.actor.pk}'")
+    page.wait_for_function(
+        f"() => document.getElementById('f-actor-id').value === '{world.actor.pk}'"
+    )
 
     page.click("header form button[type=submit]")
     sign_in(page, live_server.url, world.supervisor.username)

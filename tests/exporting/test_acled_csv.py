@@ -106,7 +106,7 @@ def test_a_full_row_follows_acled_conventions() -> None:
         "source_scale": "International",
         "notes": ARABIC_QUOTE,
         "fatalities": "7",
-        "tags": "=cmd|' /C calc'!A0",
+        "tags": "'=cmd|' /C calc'!A0",  # the formula guard
         "timestamp": "1709555415",  # 2024-03-04T12:30:15Z
         "athar_event_id": "1234",
         "athar_article_id": "77",

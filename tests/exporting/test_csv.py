@@ -70,7 +70,7 @@ def test_generic_row_renders_references_lists_dates_and_types() -> None:
         "intensity": "2",
         "claim": "claimed",
         "deaths": "4",
-        "summary": "-12 قتيلاً? لا",
+        "summary": "'-12 قتيلاً? لا",  # a spreadsheet would compute "-12 ...": guarded
         "hostages": "true",
         "event_type": "CLASH",
         "event_type_label": "Clash",
@@ -146,15 +146,30 @@ def test_bom_is_only_at_the_start_in_spreadsheet_mode() -> None:
     assert sheet_text.encode("utf-8")[:3] == b"\xef\xbb\xbf"
 
 
-def test_formula_guard_applies_only_in_spreadsheet_mode() -> None:
+def test_every_csv_guards_formula_text_unless_turned_off() -> None:
     event = with_values(acled_event(), notes="@SUM(A1)", tags="=cmd|' /C calc'!A0")
-    for bom, prefix in ((False, ""), (True, "'")):
-        text = "".join(csv_chunks([event], acled_spec(), bom=bom)).removeprefix("\ufeff")
-        header, row = parse(text)
+    for bom, guard, prefix in ((False, True, "'"), (True, True, "'"), (True, False, "")):
+        text = "".join(csv_chunks([event], acled_spec(), bom=bom, formula_guard=guard))
+        assert text.startswith("\ufeff") is bom
+        header, row = parse(text.removeprefix("\ufeff"))
         assert row[header.index("tags")] == prefix + "=cmd|' /C calc'!A0"
         assert row[header.index("notes")] == prefix + "@SUM(A1)"
-        # Plain numbers are never quoted: a negative longitude stays a number.
+        # Number columns are never guarded: a negative longitude stays a number.
         assert row[header.index("longitude")] == "-0.0447"
+
+
+def test_only_text_columns_are_guarded() -> None:
+    """A negative coordinate is common: number columns are written as they are even though
+    "-0.0447" starts with a minus; in text columns only a plain number is left alone."""
+    from coding.exporting.layout import export_columns
+
+    types = {column.name: column.type for column in export_columns(acled_spec())}
+    assert types["longitude"] == "number"
+    assert types["notes"] == "string"
+    event = with_values(acled_event(), notes="-3.5", tags="-3.5 km")
+    header, row = parse("".join(csv_chunks([event], acled_spec())))
+    assert row[header.index("notes")] == "-3.5"  # a plain number, in a text column: kept
+    assert row[header.index("tags")] == "'-3.5 km"
 
 
 @pytest.mark.parametrize(
@@ -165,6 +180,25 @@ def test_formula_guard_applies_only_in_spreadsheet_mode() -> None:
         ("-1+1", "'-1+1"),
         ("@A1", "'@A1"),
         ("\t=1", "'\t=1"),
+        # Hidden behind whitespace, control or format characters, or in another width.
+        (" =1+1", "' =1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\r\n@A1", "'\r\n@A1"),
+        ("\u3000+1", "'\u3000+1"),
+        ("\u00a0-1+1", "'\u00a0-1+1"),
+        ("\u200b=1", "'\u200b=1"),
+        ("\u200f=1", "'\u200f=1"),
+        ("\x00=1", "'\x00=1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20A1", "'\uff20A1"),
+        ("\u22121+1", "'\u22121+1"),
+        ("\tplain", "'\tplain"),
+        ("\rplain", "'\rplain"),
+        ("a=1", "a=1"),
+        ("(=1)", "(=1)"),
+        (" -12.5", "' -12.5"),
         ("-12.5", "-12.5"),
         ("+7", "+7"),
         ("1e5", "1e5"),
@@ -247,3 +281,19 @@ def test_proposed_location_name_is_written_without_gazetteer_facts() -> None:
     cells = dict(zip(header, row, strict=True))
     assert cells["location"] == "بئر جديد"
     assert (cells["admin1"], cells["latitude"], cells["iso"]) == ("", "", "")
+
+
+def test_the_quick_first_character_check_misses_nothing_in_the_bmp() -> None:
+    """``is_formula`` asks the regular expression only about texts whose first character is
+    in ``_SUSPECT_FIRST`` (built from part of the BMP) or outside the BMP."""
+    import unicodedata
+
+    from coding.exporting import cells
+
+    starts = set("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
+    expected = {
+        char
+        for char in map(chr, range(0x10000))
+        if char in starts or char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+    }
+    assert expected == cells._SUSPECT_FIRST

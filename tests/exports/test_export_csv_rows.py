@@ -3,7 +3,9 @@ stored, stale or missing; what makes a line stale; who stores them."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -281,18 +283,41 @@ def test_refresh_command(world: World, capsys: pytest.CaptureFixture[str]) -> No
         call_command("refresh_export_rows", "--project", "nope")
 
 
-def test_spreadsheet_mode_never_uses_stored_lines(
+# Remarks a spreadsheet would run as formulas (issue 13 item 17), and one it would not.
+RISKY = [" =1+1", "\n=1+1", "\uff1d1+1", "\t@x", "\u200f-2+3", "-12.5"]
+
+
+def _remarks(text: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    column = rows[0].index("remarks")
+    return [row[column] for row in rows[1:]]
+
+
+def test_guarded_exports_stream_stored_lines_unguarded_ones_render(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _validated_articles(world, count=1)
-    csv_rows_refresh(project=world.project)
-    ExportCsvRow.objects.update(line="tampered\r\n")
-    spreadsheet = "".join(
-        export_chunks(world.project, "csv", ExportFilters(), timezone.now(), bom=True)
+    gold = _validated_articles(world)
+    for event, remark in zip(gold, RISKY, strict=True):
+        CodedEvent.objects.filter(pk=event.pk).update(values={**event.values, "notes_text": remark})
+    guarded = _rendered_export(world.project)
+    assert _remarks(guarded) == ["' =1+1", "'\n=1+1", "'\uff1d1+1", "'\t@x", "'\u200f-2+3", "-12.5"]
+    spec = export_streams.version_spec(world.project.codebook_version)
+    events = iter_export_events(world.project, ExportFilters(), timezone.now())
+    exact = "".join(csv_chunks(events, spec, formula_guard=False))
+    assert _remarks(exact) == RISKY
+
+    assert csv_rows_refresh(project=world.project) == len(gold)
+    ExportCsvRow.objects.filter(event_id=gold[-1].pk).update(line="tampered\r\n")
+    unguarded = export_chunks(
+        world.project, "csv", ExportFilters(), timezone.now(), formula_guard=False
     )
-    assert spreadsheet.startswith("\ufeff")
-    assert "tampered" not in spreadsheet
-    assert "'=SUM(A1)" in spreadsheet  # the formula guard
+    assert "".join(unguarded) == exact  # rendered: never the stored (guarded) lines
+    ExportCsvRow.objects.filter(event_id=gold[-1].pk).delete()
+    csv_rows_refresh(project=world.project)
+    _no_rendering(monkeypatch)
+    assert _stored_export(world.project) == guarded
+    with_bom = export_chunks(world.project, "csv", ExportFilters(), timezone.now(), bom=True)
+    assert "".join(with_bom) == "\ufeff" + guarded
 
 
 def test_the_epoch_triggers_exist_on_postgresql() -> None:

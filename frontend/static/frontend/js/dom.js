@@ -4,7 +4,8 @@
 
 import { uiLang } from "./i18n.js";
 
-/** An element with attributes ("text" sets textContent, "on…" adds listeners) and children. */
+/** An element with attributes ("text" sets textContent, "style" the CSSOM style, "on…" adds
+ * listeners) and children. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   setAttributes(node, attrs);
@@ -27,6 +28,9 @@ function setAttributes(node, attrs) {
     if (v === null || v === undefined || v === false) continue;
     if (k === "class") node.setAttribute("class", v);
     else if (k === "text") node.textContent = v;
+    // Through the CSSOM: a style attribute is inline style, which the CSP (style-src 'self')
+    // refuses.
+    else if (k === "style") node.style.cssText = v;
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? "" : String(v));
   }

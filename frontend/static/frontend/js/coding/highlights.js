@@ -22,6 +22,9 @@ export function roleStyle(index) {
 
 export const supported = typeof Highlight === "function" && !!(globalThis.CSS && CSS.highlights);
 
+/** The page's sheet of role highlight styles (see installStyles). */
+let roleSheet = null;
+
 export class HighlightLayer {
   /**
    * @param {import("./text-index.js").TextIndex} index
@@ -59,13 +62,14 @@ export class HighlightLayer {
       return `::highlight(${this.name(role)}) { background-color: ${s.background}; ` +
         `text-decoration: underline ${s.line} ${s.colour} 2px; text-underline-offset: 0.35em; }`;
     });
-    let style = document.getElementById("athar-highlight-styles");
-    if (!style) {
-      style = document.createElement("style");
-      style.id = "athar-highlight-styles";
-      document.head.append(style);
+    // A constructed style sheet rather than a <style> element: the Content-Security-Policy
+    // (style-src 'self') refuses inline style elements, not sheets built through the CSSOM.
+    // One sheet per page, shared by every instance (as the one <style> element was).
+    if (!roleSheet) {
+      roleSheet = new CSSStyleSheet();
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, roleSheet];
     }
-    style.textContent = rules.join("\n");
+    roleSheet.replaceSync(rules.join("\n"));
   }
 
   /** Draw every span of every event (replacing what was drawn). */
