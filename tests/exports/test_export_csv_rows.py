@@ -65,6 +65,16 @@ def reopened(article_id: int) -> Iterator[None]:
     Adjudication.objects.filter(article_id=article_id).update(status=Adjudication.Status.VALIDATED)
 
 
+def with_risky_remarks(gold: list[CodedEvent]) -> list[CodedEvent]:
+    """Give the gold events the RISKY remarks, each inside a reopen of its article."""
+    for event, remark in zip(gold, RISKY, strict=True):
+        with reopened(event.article_id):
+            CodedEvent.objects.filter(pk=event.pk).update(
+                values={**event.values, "notes_text": remark}
+            )
+    return gold
+
+
 def _span(text: str, needle: str, role: str) -> SpanInput:
     start = text.index(needle)
     return SpanInput(role, start, start + len(needle), needle)
@@ -296,9 +306,7 @@ def _remarks(text: str) -> list[str]:
 def test_guarded_exports_stream_stored_lines_unguarded_ones_render(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gold = _validated_articles(world)
-    for event, remark in zip(gold, RISKY, strict=True):
-        CodedEvent.objects.filter(pk=event.pk).update(values={**event.values, "notes_text": remark})
+    gold = with_risky_remarks(_validated_articles(world))
     guarded = _rendered_export(world.project)
     assert _remarks(guarded) == ["' =1+1", "'\n=1+1", "'\uff1d1+1", "'\t@x", "'\u200f-2+3", "-12.5"]
     spec = export_streams.version_spec(world.project.codebook_version)

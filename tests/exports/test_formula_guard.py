@@ -16,10 +16,10 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from coding.models import CodedEvent, DatasetRelease, Project
+from coding.models import DatasetRelease, Project
 from coding.services.releases import release_build, release_request
 from tests.exports.test_export_api import _body, _export
-from tests.exports.test_export_csv_rows import RISKY, _validated_articles
+from tests.exports.test_export_csv_rows import RISKY, _validated_articles, with_risky_remarks
 from tests.factories import UserFactory
 from tests.world import World
 
@@ -29,9 +29,7 @@ GUARDED = ["' =1+1", "'\n=1+1", "'\uff1d1+1", "'\t@x", "'\u200f-2+3", "-12.5"]
 
 
 def _risky_world(world: World) -> World:
-    gold = _validated_articles(world)
-    for event, remark in zip(gold, RISKY, strict=True):
-        CodedEvent.objects.filter(pk=event.pk).update(values={**event.values, "notes_text": remark})
+    with_risky_remarks(_validated_articles(world))
     return world
 
 
