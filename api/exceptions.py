@@ -6,8 +6,12 @@ code and a stable JSON body: {"code": ..., "detail": ..., "errors": [...]}.
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions as drf_errors
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,6 +24,21 @@ _STATUS_BY_ERROR: list[tuple[type[errors.DomainError], int]] = [
     (errors.Conflict, status.HTTP_409_CONFLICT),
     (errors.ValidationFailed, status.HTTP_422_UNPROCESSABLE_ENTITY),
 ]
+
+
+class PayloadTooLarge(APIException):
+    """A request body over one of the API's size limits (413)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "the request body is too large"
+    default_code = "too_large"
+
+
+def error_body(
+    code: str, detail: str, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The documented error shape, for errors raised outside the domain (DRF, Django)."""
+    return {"code": code, "detail": detail, "errors": errors or []}
 
 
 def _join(path: str, key: object) -> str:
@@ -62,8 +81,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
         return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, errors.DomainError):
+        body = {"errors": [], **exc.as_dict()}  # `errors` always there, if only empty
         for error_class, http_status in _STATUS_BY_ERROR:
             if isinstance(exc, error_class):
-                return Response(exc.as_dict(), status=http_status)
-        return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+                return Response(body, status=http_status)
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = drf_errors.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf_errors.PermissionDenied(*exc.args)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own body limits (DATA_UPLOAD_MAX_MEMORY_SIZE, the upload handler's
+        # MAX_IMPORT_BYTES), met while DRF reads the body.
+        exc = PayloadTooLarge(str(exc))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, APIException) and isinstance(exc.detail, str):
+        # DRF's own errors (400 parse, 401, 403, 405, 413, 415, 429) in the same shape:
+        # `detail` as DRF words it, `code` from DRF's error code.
+        response.data = error_body(str(exc.get_codes()), str(exc.detail))
+    return response

@@ -3,8 +3,10 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.throttling import AnonRateThrottle
 
+from api.parsers import BoundedJSONParser
 from api.serializers.workflow import ErrorSerializer, error_responses
 
 
@@ -43,3 +45,5 @@ class LoginRateThrottle(AnonRateThrottle):
 )
 class TokenView(ObtainAuthToken):
     throttle_classes = [LoginRateThrottle]
+    # ObtainAuthToken names DRF's JSONParser itself; ours bounds size and nesting.
+    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
