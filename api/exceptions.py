@@ -15,6 +15,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.parsers import PayloadTooLarge
 from coding import errors
 
 _STATUS_BY_ERROR: list[tuple[type[errors.DomainError], int]] = [
@@ -24,14 +25,6 @@ _STATUS_BY_ERROR: list[tuple[type[errors.DomainError], int]] = [
     (errors.Conflict, status.HTTP_409_CONFLICT),
     (errors.ValidationFailed, status.HTTP_422_UNPROCESSABLE_ENTITY),
 ]
-
-
-class PayloadTooLarge(APIException):
-    """A request body over one of the API's size limits (413)."""
-
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "the request body is too large"
-    default_code = "too_large"
 
 
 def error_body(

@@ -20,12 +20,11 @@ import re
 from typing import IO, Any
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
-
-from api.exceptions import PayloadTooLarge
 
 # A JSON string literal (escapes included): brackets inside strings do not nest anything.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -50,6 +49,15 @@ def nesting_within(body: bytes, limit: int) -> bool:
             return False  # brackets left that do not pair
         brackets = reduced
     return not brackets
+
+
+class PayloadTooLarge(APIException):
+    """A request body over one of the API's size limits (413). Defined here, not in
+    api.exceptions, which imports DRF's views, which import the parser classes."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "the request body is too large"
+    default_code = "too_large"
 
 
 class BoundedJSONParser(JSONParser):
