@@ -27,11 +27,11 @@ _STATUS_BY_ERROR: list[tuple[type[errors.DomainError], int]] = [
 ]
 
 
-def error_body(
-    code: str, detail: str, errors: list[dict[str, str]] | None = None
-) -> dict[str, Any]:
-    """The documented error shape, for errors raised outside the domain (DRF, Django)."""
-    return {"code": code, "detail": detail, "errors": errors or []}
+def error_body(code: str, detail: str) -> dict[str, Any]:
+    """The documented error shape (as DomainError.as_dict gives it) for errors raised outside
+    the domain (DRF, Django): `code` and `detail`; `errors` only when there are problems to
+    list, and these errors have none."""
+    return {"code": code, "detail": detail}
 
 
 def _join(path: str, key: object) -> str:
@@ -74,11 +74,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
         return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, errors.DomainError):
-        body = {"errors": [], **exc.as_dict()}  # `errors` always there, if only empty
         for error_class, http_status in _STATUS_BY_ERROR:
             if isinstance(exc, error_class):
-                return Response(body, status=http_status)
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+                return Response(exc.as_dict(), status=http_status)
+        return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = drf_errors.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):

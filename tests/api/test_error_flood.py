@@ -94,9 +94,9 @@ def _problem(response: Any) -> str | None:
     if response["Content-Type"] != "application/json":
         return f"content type {response['Content-Type']}"
     body = json.loads(response.content)
-    if not (isinstance(body, dict) and {"code", "detail", "errors"} <= set(body)):
+    if not (isinstance(body, dict) and {"code", "detail"} <= set(body)):
         return f"body {body!r:.200}"
-    if not isinstance(body["errors"], list):
+    if not isinstance(body.get("errors", []), list):
         return "errors is not a list"
     return None
 

@@ -42,7 +42,6 @@ def _assert_too_large(response: Any, limit: int) -> None:
     assert response.json() == {
         "code": "too_large",
         "detail": f"the upload is over the limit of {limit:,} bytes (ATHAR_MAX_IMPORT_BYTES)",
-        "errors": [],
     }
 
 

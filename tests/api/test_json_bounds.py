@@ -51,7 +51,7 @@ def _parse_error(response: Any) -> None:
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "parse_error"
-    assert body["errors"] == []
+    assert set(body) == {"code", "detail"}  # no problems to list
     assert body["detail"] == (
         "JSON parse error - nested deeper than 64 levels, or brackets that do not pair"
     )
@@ -94,7 +94,6 @@ def test_a_json_body_over_the_limit_is_413(world: World, settings: Any) -> None:
     assert response.json() == {
         "code": "too_large",
         "detail": "a JSON body may not exceed 1,000 bytes",
-        "errors": [],
     }
     assert _rows() == before
     assert client.post(url, complete_event(world), format="json").status_code == 201
