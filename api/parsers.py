@@ -8,17 +8,18 @@
   `ATHAR["MAX_JSON_DEPTH"]`, or whose brackets do not pair, is refused as a parse error (400)
   before the decoder sees it.
 
-The nesting check runs at C speed (bytes.count, one regular expression, bytes.translate):
-most bodies have fewer brackets than the limit and are let through on the count alone; an
-event with a few hundred spans costs a few microseconds more.
+The nesting check runs at C speed (bytes.count, replace and translate, then one numpy running
+sum over the brackets): most bodies have fewer brackets than the limit and are let through on
+the count alone; for an event with 200 spans (15 KB) it costs a fraction of decoding the body,
+and it stays linear in the body's size whatever the shape of the nesting.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 from typing import IO, Any
 
+import numpy as np
 from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
@@ -26,29 +27,40 @@ from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
-# A JSON string literal (escapes included): brackets inside strings do not nest anything.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_ALL_BUT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-# Innermost pairs; one substitution removes exactly one level of nesting everywhere.
-_INNERMOST = re.compile(rb"\[\]|\{\}")
+# What matters for nesting: brackets and the quotes that delimit strings. "{}" are read as
+# "[]", so a "[}" pair counts as a pair (the decoder refuses it, without recursing deeper).
+_ALL_BUT_BRACKETS_AND_QUOTES = bytes(b for b in range(256) if b not in b'[]{}"')
+_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+_OPEN = ord("[")
+
+
+def _brackets_outside_strings(body: bytes) -> bytes:
+    """The brackets of `body` that are not inside a JSON string, "{}" written as "[]".
+
+    Escaped backslashes and quotes go first (left to right, as the decoder reads them), so each
+    quote left delimits a string. In the skeleton of brackets and quotes, two adjacent quotes
+    enclose no bracket and can go; usually no quote is then left, and no list is built."""
+    if b'\\"' in body:  # only a backslash before a quote can make a quote not a delimiter
+        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    skeleton = body.translate(None, _ALL_BUT_BRACKETS_AND_QUOTES).replace(b'""', b"")
+    if b'"' in skeleton:
+        skeleton = b"".join(skeleton.split(b'"')[::2])
+    return skeleton.translate(_AS_SQUARE)
 
 
 def nesting_within(body: bytes, limit: int) -> bool:
     """Whether the JSON text `body` nests at most `limit` levels with paired brackets.
 
     False for a deeper body and for one whose brackets (outside strings) do not pair: the
-    decoder would recurse on it before finding the error."""
+    decoder would recurse on it before finding the error. The depth after each bracket is a
+    running sum (+1 for "[", -1 for "]"), taken by numpy in one pass over the brackets."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return True
-    brackets = _STRING.sub(b"", body).translate(None, _ALL_BUT_BRACKETS)
-    for _ in range(limit):
-        if not brackets:
-            return True
-        reduced = _INNERMOST.sub(b"", brackets)
-        if len(reduced) == len(brackets):
-            return False  # brackets left that do not pair
-        brackets = reduced
-    return not brackets
+    brackets = np.frombuffer(_brackets_outside_strings(body), dtype=np.uint8)
+    if brackets.size == 0:
+        return True
+    depth = np.cumsum(np.where(brackets == _OPEN, 1, -1), dtype=np.int64)
+    return bool(depth.max() <= limit and depth.min() >= 0 and depth[-1] == 0)
 
 
 class PayloadTooLarge(APIException):

@@ -27,6 +27,12 @@ from tests.world import World, complete_event
         (b'{"a": [{"b": {}}], "c": [[1], [2]]}', 3, False),
         # Brackets inside strings, escaped quotes included, nest nothing.
         (b'["[[[[", "\\"[[[[", "{{{{\\\\"]', 1, True),
+        (b'["[", ["]"], "x[", "]"]', 2, True),
+        (b'["[", ["]"], "x[", "]"]', 1, False),
+        (b'[["\\\\"], "\\\\\\"]]"]', 2, True),
+        (b'[["\\\\"], "\\\\\\"]]"]', 1, False),
+        (b'{"a": "\\n", "b": [["\\"", "]]]"]]}', 3, True),
+        (b'{"a": "\\n", "b": [["\\"", "]]]"]]}', 2, False),
         (b"[" * 100_000, 64, False),
         # Fewer brackets than the limit cannot nest deeper: the decoder reports the rest.
         (b"[" * 10 + b"}" * 10, 64, True),
