@@ -374,3 +374,31 @@ ATHAR = {
     # Uploads larger than this are refused before parsing.
     "MAX_IMPORT_BYTES": env.int("ATHAR_MAX_IMPORT_BYTES", default=200 * 1024 * 1024),
 }
+
+# --- Input limits and error handling (issue 13, items 7-14) ---------------------------------
+# After PostgreSQL (or a pooler) drops an idle persistent connection, check it before the
+# first query of a request and reconnect, instead of failing that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Every JSON body goes through api.parsers.BoundedJSONParser (size and nesting bounds).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "api.parsers.BoundedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# Uploads are counted as they arrive and refused (413) beyond MAX_IMPORT_BYTES, before they
+# are spooled to memory or disk.
+FILE_UPLOAD_HANDLERS = [
+    "api.uploads.BoundedMemoryFileUploadHandler",
+    "api.uploads.BoundedTemporaryFileUploadHandler",
+]
+ATHAR.update(
+    {
+        # A JSON body larger than this is refused (413); nested deeper than this, 400.
+        "MAX_JSON_BODY_BYTES": env.int("ATHAR_MAX_JSON_BODY_BYTES", default=32 * 1024 * 1024),
+        "MAX_JSON_DEPTH": env.int("ATHAR_MAX_JSON_DEPTH", default=64),
+        # Evidence spans one event (coder or gold) may carry; identical spans are refused.
+        "MAX_SPANS_PER_EVENT": env.int("ATHAR_MAX_SPANS_PER_EVENT", default=200),
+        # An import report lists this many problems in full, then only counts them by kind.
+        "MAX_IMPORT_REPORT_PROBLEMS": env.int("ATHAR_MAX_IMPORT_REPORT_PROBLEMS", default=200),
+    }
+)

@@ -10,3 +10,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
+
+# Under /api/ these answer in the API's JSON error shape; elsewhere Django's HTML pages.
+handler400 = "api.views.errors.bad_request"
+handler403 = "api.views.errors.permission_denied"
+handler404 = "api.views.errors.page_not_found"
+handler500 = "api.views.errors.server_error"

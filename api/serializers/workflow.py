@@ -160,7 +160,16 @@ class ImportRequestSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     duplicates = serializers.ListField(child=serializers.DictField())
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The first problems found",
+    )
+    errors_total = serializers.IntegerField(help_text="Every problem found, listed or not")
+    errors_by_kind = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='Problems by the field at fault, or "row" / "file"',
+    )
+    errors_listed = serializers.IntegerField(help_text="How many of them `errors` lists")
     assignments_created = serializers.IntegerField()
 
 

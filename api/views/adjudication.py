@@ -7,16 +7,17 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.events import EventWriteSerializer, SpanWriteSerializer
 from api.serializers.workflow import error_responses
 from coding import access
 from coding.adjudication_selectors import adjudication_queue, event_dict, side_by_side
 from coding.codebook_runtime import event_type_codes
+from coding.codebook_spec import MAX_REF_ID
 from coding.errors import NotFound, ValidationFailed
 from coding.models import Adjudication, AgreementRun, Article, CodedEvent, User
 from coding.services import adjudication as service
@@ -145,6 +146,19 @@ class DecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     reason_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
+    def validate_fields(self, fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """A merged field's `from` is an event id: a positive integer (not "abc", null, a list,
+        an object, a float or a number beyond 64 bits). The rest is the service's to check."""
+        problems: dict[str, dict[str, str]] = {}
+        for key, choice in fields.items():
+            source = choice.get("from")
+            plain_int = isinstance(source, int) and not isinstance(source, bool)
+            if "from" in choice and not (plain_int and 1 <= source <= MAX_REF_ID):
+                problems[key] = {"from": f"an event id (an integer in [1, {MAX_REF_ID}])"}
+        if problems:
+            raise serializers.ValidationError(problems)
+        return fields
+
 
 class DecisionOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -234,7 +248,7 @@ class ArticleAdjudicationView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class DecisionsView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=DecisionSerializer,
@@ -318,7 +332,7 @@ def _event_input(data: dict[str, Any]) -> EventInput:
 
 @extend_schema(tags=["adjudication"])
 class UndoDecisionView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=VersionSerializer,
@@ -350,7 +364,7 @@ class UndoDecisionView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class GoldEventView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=EventWriteSerializer,
@@ -386,7 +400,7 @@ class GoldEventView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class ValidateView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=VersionSerializer,
@@ -417,7 +431,7 @@ class ValidateView(APIView):
 
 @extend_schema(tags=["adjudication"])
 class ReopenAdjudicationView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=ReasonSerializer,

@@ -16,10 +16,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.workflow import ErrorSerializer, error_responses
 from api.throttling import LoginAccountRateThrottle, LoginRateThrottle
 from coding.models import User
@@ -60,6 +62,8 @@ class LockedOut(exceptions.Throttled):
 )
 class TokenView(ObtainAuthToken):
     throttle_classes = [LoginRateThrottle, LoginAccountRateThrottle]
+    # ObtainAuthToken names DRF's JSONParser itself; ours bounds size and nesting.
+    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
     serializer_class = TokenRequestSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

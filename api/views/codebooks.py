@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.workflow import error_responses
 from coding.codebook_spec import (
     CodebookFileError,
@@ -98,7 +98,7 @@ def _summary(version: CodebookVersion) -> dict[str, object]:
 @extend_schema(tags=["codebooks"])
 class CodebookVersionListView(APIView):
     # JSON only: a form encoding would turn `publish=false` into a true value.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         responses={200: VersionSerializer(many=True), **error_responses(401)},

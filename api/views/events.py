@@ -13,11 +13,11 @@ from typing import Any
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.presenters import event_dict
 from api.serializers.events import (
     EventReadSerializer,
@@ -124,7 +124,7 @@ def _expected_version(request: Request, body_version: int | None) -> int:
 class AssignmentEventsView(APIView):
     # JSON only: a form encoding cannot carry `values` and `spans`, which DRF would then
     # silently read as empty.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses={200: EventReadSerializer(many=True), **error_responses(401, 404)})
     def get(self, request: Request, assignment_id: int) -> Response:
@@ -177,7 +177,7 @@ class AssignmentEventsView(APIView):
 
 @extend_schema(tags=["events"])
 class EventDetailView(APIView):
-    parser_classes = [JSONParser]  # see AssignmentEventsView
+    parser_classes = [BoundedJSONParser]  # see AssignmentEventsView
 
     @extend_schema(responses={200: EventReadSerializer, **error_responses(401, 404)})
     def get(self, request: Request, event_id: int) -> Response:

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.workflow import error_responses
 from coding import access
 from coding.codebook_runtime import version_spec
@@ -233,7 +233,7 @@ def _release(release: DatasetRelease) -> dict[str, Any]:
 
 @extend_schema(tags=["export"])
 class ReleaseListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses={200: ReleaseSerializer(many=True), **error_responses(401, 403, 404)})
     def get(self, request: Request, project_id: int) -> Response:

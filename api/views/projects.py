@@ -11,12 +11,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.audit import AuditEntrySerializer
 from api.serializers.workflow import (
     ArticleDetailSerializer,
@@ -44,7 +45,7 @@ from coding.services.users import user_create
 class ProjectListView(generics.ListAPIView):
     serializer_class = ProjectSerializer
     # JSON only: a form encoding would silently drop the `settings` object.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # schema generation

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.workflow import error_responses
 from coding import access
 from coding.errors import NotFound, PermissionDenied, ValidationFailed
@@ -104,7 +104,7 @@ COMMENT_ERRORS = error_responses(
 
 @extend_schema(tags=["adjudication"])
 class CommentsView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(responses={200: CommentSerializer(many=True), **COMMENT_ERRORS})
     def get(self, request: Request, project_id: int, article_id: int) -> Response:

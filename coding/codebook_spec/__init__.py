@@ -4,6 +4,7 @@ and the validator of coded event values. Pure Python (PyYAML only); no Django im
 See docs/codebook-format.md for the file format and the value shapes of events.
 """
 
+from ._values import MAX_REF_ID
 from .dump import dump_codebook, spec_to_dict
 from .errors import CodebookFileError, Problem, UnknownPresetError
 from .events import (
@@ -38,6 +39,7 @@ __all__ = [
     "FIELD_KINDS",
     "FORMAT_ID",
     "LEVELS",
+    "MAX_REF_ID",
     "PRESETS_DIR",
     "RULE_KINDS",
     "TYPED_COLUMNS",

@@ -11,6 +11,8 @@ from ._read import describe, quoted
 from .model import FieldSpec
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", flags=re.ASCII)
+#: Dictionary ids are PostgreSQL bigint primary keys, always positive.
+MAX_REF_ID = 2**63 - 1
 REF_SHAPE = '{"id": <integer>} or {"name": <text>}'
 DATE_SHAPE = '{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}'
 
@@ -127,6 +129,10 @@ def _check_reference(value: object, checked: CheckedValue, index: int | None) ->
         ref_id = value["id"]
         if isinstance(ref_id, bool) or not isinstance(ref_id, int):
             checked.add("wrong_kind", f'{prefix}"id" must be an integer, got {describe(ref_id)}')
+            return None
+        if not 1 <= ref_id <= MAX_REF_ID:
+            # Ids are positive 64-bit integers; a larger one would fail in the database.
+            checked.add("out_of_range", f'{prefix}"id" must lie within [1, {MAX_REF_ID}]')
             return None
         return ref_id
     name = value["name"]

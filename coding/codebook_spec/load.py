@@ -28,6 +28,8 @@ def load_codebook_text(text: str) -> CodebookSpec:
         except json.JSONDecodeError as error:
             where = f"line {error.lineno}, column {error.colno}"
             raise CodebookFileError([Problem("", f"{where}: invalid JSON: {error.msg}")]) from error
+        except RecursionError:
+            raise CodebookFileError([Problem("", "invalid JSON: nested too deeply")]) from None
     else:
         data = _load_yaml(text)
     if data is None:
@@ -35,8 +37,31 @@ def load_codebook_text(text: str) -> CodebookSpec:
     return parse_codebook(data)
 
 
+#: Deeper nesting than any codebook needs. Composing a document recurses once per level (in
+#: C with libyaml: a deep enough "[[[…" crashes the process instead of raising).
+MAX_NESTING = 64
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse a document nested deeper than MAX_NESTING before it is composed: the parser's
+    event stream is flat, so counting its start and end events costs no recursion."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeBase):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                mark = event.start_mark
+                where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+                raise CodebookFileError(
+                    [Problem("", f"{where}nested deeper than {MAX_NESTING} levels")]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _load_yaml(text: str) -> Any:
     try:
+        _check_nesting(text)
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

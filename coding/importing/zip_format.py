@@ -5,8 +5,10 @@ any depth. Before any member is read, the archive is refused (one fatal RowError
 declares more than `zip_max_entries` entries, a central directory over
 `zip_max_directory_bytes`, or members to read that expand to more than
 `zip_max_total_bytes` in total. `zipfile` never returns more bytes than a member declares, so
-the declared sizes are a real bound. Members are read in name order; a member with another
-extension, an encrypted member or a nested zip gives a fatal RowError for that member only.
+the declared sizes are a real bound. Members are read in name order. A member whose path is
+absolute or has a `..` part is not read and is reported (fatal for that member); a member
+with another extension, an encrypted member or a nested zip gives a fatal RowError for that
+member only.
 """
 
 from __future__ import annotations
@@ -40,16 +42,38 @@ def iter_zip_rows(stream: IO[bytes], origin: Origin, limits: ImportLimits) -> It
         return
     with archive:
         entries = archive.infolist()
+        unsafe = sorted(entry.filename for entry in entries if is_unsafe(entry.filename))
         members = sorted(
-            (entry for entry in entries if not entry.is_dir() and not is_ignored(entry.filename)),
+            (
+                entry
+                for entry in entries
+                if not entry.is_dir()
+                and not is_unsafe(entry.filename)
+                and not is_ignored(entry.filename)
+            ),
             key=lambda entry: entry.filename,
         )
         refusal = _refusal_after_opening(entries, members, limits)
         if refusal is not None:
             yield RowError(archive_name, 0, None, refusal, fatal=True)
             return
+        for name in unsafe:
+            reason = (
+                "not read: the path is absolute or climbs out of the archive with '..' "
+                "(a sign of a crafted archive)"
+            )
+            yield RowError(Origin(name, archive_name).label, 0, None, reason, fatal=True)
         for member in members:
             yield from _member_rows(archive, member, Origin(member.filename, archive_name), limits)
+
+
+def is_unsafe(member_name: str) -> bool:
+    """Whether a member's path is absolute (/x, \\x, C:x) or has a '..' part: reported as a
+    problem, never read (and never silently taken for a hidden file)."""
+    name = member_name.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":" and name[0].isalpha()):
+        return True
+    return ".." in name.split("/")
 
 
 def is_ignored(member_name: str) -> bool:

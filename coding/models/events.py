@@ -120,6 +120,10 @@ class EvidenceSpan(models.Model):
                 condition=Exact(Length("quote"), F("end") - F("start")),
                 name="evidencespan_quote_length",
             ),
+            # The same words for the same role twice is no more evidence (and bloats reads).
+            models.UniqueConstraint(
+                fields=["event", "role", "start", "end"], name="evidencespan_unique_per_event"
+            ),
         ]
         ordering = ["start", "end", "id"]
 

@@ -13,12 +13,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from coding.codebook_runtime import event_type_ids, version_spec
-from coding.codebook_spec import CodebookSpec, FieldError, SpanLike, validate_event
+from coding.codebook_spec import (
+    MAX_REF_ID,
+    CodebookSpec,
+    FieldError,
+    SpanLike,
+    validate_event,
+)
 from coding.codebook_spec.model import REFERENCE_KINDS
 from coding.errors import Conflict, StaleVersion, ValidationFailed
 from coding.models import (
@@ -56,10 +63,43 @@ class EventInput:
     offset_unit: OffsetUnit = "cp"
 
 
+def _check_span_count_and_duplicates(spans: Sequence[SpanInput]) -> None:
+    limit = settings.ATHAR["MAX_SPANS_PER_EVENT"]
+    if len(spans) > limit:
+        raise ValidationFailed(
+            f"an event may have at most {limit} evidence spans",
+            errors=[
+                {
+                    "field": "spans",
+                    "code": "too_many",
+                    "message": f"{len(spans)} spans sent, the limit is {limit}",
+                }
+            ],
+        )
+    first_index: dict[tuple[str, int, int], int] = {}
+    errors: list[dict[str, str]] = []
+    for index, span in enumerate(spans):
+        first = first_index.setdefault((span.role, span.start, span.end), index)
+        if first != index:
+            errors.append(
+                {
+                    "field": f"spans[{index}]",
+                    "code": "duplicate",
+                    "message": f"the same role and offsets as spans[{first}]",
+                }
+            )
+    if errors:
+        raise ValidationFailed("an event may not have the same evidence span twice", errors=errors)
+
+
 def resolve_spans(
     article: Article, spans: Sequence[SpanInput], unit: OffsetUnit
 ) -> list[SpanInput]:
-    """Spans in code points, each checked against the text; ValidationFailed lists every bad one."""
+    """Spans in code points, each checked against the text; ValidationFailed lists every bad one.
+
+    At most `ATHAR["MAX_SPANS_PER_EVENT"]` spans, and no two with the same role and offsets
+    (the database refuses those too); both checked before any offset is converted."""
+    _check_span_count_and_duplicates(spans)
     text = article.text
     offsets = OffsetMap(text) if unit == "utf16" else None
     resolved: list[SpanInput] = []
@@ -124,7 +164,8 @@ def _referenced_ids(spec: CodebookSpec, values: Mapping[str, Any]) -> dict[str, 
         value = values.get(fdef.key)
         for item in value if isinstance(value, list | tuple) else [value]:
             ref = item.get("id") if isinstance(item, Mapping) else None
-            if isinstance(ref, int) and not isinstance(ref, bool):
+            # Only ids that can exist: a bigint parameter out of range fails the query.
+            if isinstance(ref, int) and not isinstance(ref, bool) and 1 <= ref <= MAX_REF_ID:
                 wanted[fdef.kind].add(ref)
     return wanted
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import transaction
 
 from coding.errors import ValidationFailed
@@ -32,14 +33,32 @@ class ImportOutcome:
     errors: list[dict[str, Any]]
     assignments_created: int
     article_ids: list[int]
+    #: errors_total, errors_by_kind, errors_listed (see _problem_counts).
+    problems: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "created": self.created,
             "duplicates": self.duplicates,
             "errors": self.errors,
+            **self.problems,
             "assignments_created": self.assignments_created,
         }
+
+
+def _problem_counts(sieve: _RowSieve) -> dict[str, Any]:
+    """Every problem counted, by kind, and how many of them `errors` lists."""
+    return {
+        "errors_total": sieve.n_errors,
+        "errors_by_kind": dict(sorted(sieve.errors_by_kind.items())),
+        "errors_listed": len(sieve.errors),
+    }
+
+
+def problem_kind(error: RowError) -> str:
+    """What a problem is about, for the counts: the article field at fault, else the whole
+    file (a fatal error) or the row."""
+    return error.field or ("file" if error.fatal else "row")
 
 
 @dataclass
@@ -50,14 +69,23 @@ class _RowSieve:
 
     rows: Iterator[ParsedRow]
     stop_at_first_error: bool
+    #: How many problems are kept in full; the rest are only counted (a file of a million
+    #: bad lines must not become a million-entry report held in memory).
+    max_listed: int
     errors: list[RowError] = field(default_factory=list)
+    n_errors: int = 0
+    errors_by_kind: dict[str, int] = field(default_factory=dict)
     duplicates_in_file: list[tuple[str, str]] = field(default_factory=list)
 
     def articles(self) -> Iterator[ArticleInput]:
         first_location_by_hash: dict[str, str] = {}
         for row in self.rows:
             if isinstance(row, RowError):
-                self.errors.append(row)
+                self.n_errors += 1
+                kind = problem_kind(row)
+                self.errors_by_kind[kind] = self.errors_by_kind.get(kind, 0) + 1
+                if len(self.errors) < self.max_listed:
+                    self.errors.append(row)
                 continue
             first = first_location_by_hash.get(row.text_sha256)
             if first is not None:
@@ -65,7 +93,7 @@ class _RowSieve:
                 continue
             first_location_by_hash[row.text_sha256] = row.location
             # Once the file is known to be refused, read on only to report every error.
-            if not (self.errors and self.stop_at_first_error):
+            if not (self.n_errors and self.stop_at_first_error):
                 yield row
 
 
@@ -79,7 +107,11 @@ def articles_import(
     fmt: str | None = None,
     assign: bool = True,
 ) -> ImportOutcome:
-    sieve = _RowSieve(iter_article_rows(fileobj, filename, fmt), not skip_invalid)
+    sieve = _RowSieve(
+        iter_article_rows(fileobj, filename, fmt),
+        not skip_invalid,
+        max_listed=settings.ATHAR["MAX_IMPORT_REPORT_PROBLEMS"],
+    )
     with transaction.atomic():
         created = articles_create(
             project=project,
@@ -92,10 +124,11 @@ def articles_import(
         if errors and not skip_invalid:
             # Raised inside the transaction: rows written before the first error roll back.
             raise ValidationFailed(
-                f"{len(errors)} problem(s) in {filename}; nothing was imported "
+                f"{sieve.n_errors} problem(s) in {filename}; nothing was imported "
                 "(fix them, or pass skip_invalid=true to import the good rows)",
                 code="invalid_file",
                 errors=errors,
+                extra=_problem_counts(sieve),
             )
         assigned = assignments_balance(project=project, actor=actor) if assign else None
     in_file = [
@@ -105,6 +138,7 @@ def articles_import(
         created=len(created.created_ids),
         duplicates=in_file + created.duplicates,
         errors=errors,
+        problems=_problem_counts(sieve),
         assignments_created=assigned.created if assigned else 0,
         article_ids=created.created_ids,
     )

@@ -105,3 +105,26 @@ def test_null_optional_keys_take_their_defaults() -> None:
     spec = load_codebook_text(text)
     assert spec == load_codebook_text(VALID_YAML)
     assert (spec.subtype_required, spec.fields, spec.export) == (False, (), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # libyaml composes recursively in C: this crashed the process (a segfault), not a 500.
+        ("[" * 100_000 + "]" * 100_000, "line 1, column 65: nested deeper than 64 levels"),
+        ("[" * 100_000, "line 1, column 65: nested deeper than 64 levels"),
+        ("- " * 5_000 + "x", "line 1, column 129: nested deeper than 64 levels"),
+        ('{"a": ' * 100_000, "invalid JSON: nested too deeply"),
+    ],
+)
+def test_a_document_nested_too_deeply_is_a_problem_not_a_crash(text: str, message: str) -> None:
+    with pytest.raises(CodebookFileError) as refused:
+        load_codebook_text(text)
+    assert [p.message for p in refused.value.problems] == [message]
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    # 64 levels parse (and then fail as a codebook: the top level is not a mapping).
+    with pytest.raises(CodebookFileError) as refused:
+        load_codebook_text("[" * 64 + "]" * 64)
+    assert "nested" not in str(refused.value)

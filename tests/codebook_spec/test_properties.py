@@ -23,7 +23,7 @@ ERROR_CODES = {
     "required", "invalid_choice", "wrong_kind", "not_applicable", "below_min", "above_max",
     "not_ordered", "unknown_field", "unknown_event_type", "subtype_mismatch", "subtype_required",
     "unknown_role", "role_not_applicable", "unknown_reference", "invalid_date", "date_range",
-    "too_long", "duplicate_value",
+    "too_long", "duplicate_value", "out_of_range",
 }  # fmt: skip
 
 texts = st.text(

@@ -231,3 +231,35 @@ def test_a_stream_that_cannot_seek_is_refused() -> None:
     assert messages(list(iter_article_rows(Unseekable(make_zip({})), "batch.zip"))) == [
         "batch.zip: not a readable zip archive: the upload was given as a stream that cannot seek"
     ]
+
+
+def test_members_with_absolute_or_climbing_paths_are_reported_not_skipped() -> None:
+    # Issue 13 item 14: "../x.jsonl" used to be taken for a hidden file and skipped silently.
+    good = jsonl({"title": "ok", "text": ARABIC_TEXT})
+    data = make_zip(
+        {
+            "../up.jsonl": good,
+            "a/../../b.jsonl": good,
+            "/etc/abs.jsonl": good,
+            "C:/win.jsonl": good,
+            "ok.jsonl": good,
+            ".hidden.jsonl": good,  # still ignored: a hidden file, not a path trick
+            "dots..in..name.jsonl": jsonl({"title": "dots", "text": ARABIC_TEXT + "!"}),
+        }
+    )
+    parsed = rows(data, "batch.zip")
+    assert [a.title for a in articles(parsed)] == ["dots", "ok"]
+    reason = (
+        "not read: the path is absolute or climbs out of the archive with '..' "
+        "(a sign of a crafted archive)"
+    )
+    assert messages(parsed) == [
+        f"batch.zip:../up.jsonl: {reason}",
+        f"batch.zip:/etc/abs.jsonl: {reason}",
+        f"batch.zip:C:/win.jsonl: {reason}",
+        f"batch.zip:a/../../b.jsonl: {reason}",
+    ]
+    assert all(error.fatal for error in parsed if isinstance(error, RowError))
+    summary = report(data, "batch.zip")
+    assert summary.has_fatal_errors
+    assert len(summary.articles) == 2

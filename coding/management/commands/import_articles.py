@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.detail}\n{details}") from exc
         self.stdout.write(
             f"{outcome.created} articles imported, {len(outcome.duplicates)} duplicates, "
-            f"{len(outcome.errors)} invalid rows skipped, "
+            f"{outcome.problems['errors_total']} problems in skipped rows, "
             f"{outcome.assignments_created} assignments created"
         )
         if outcome.errors or outcome.duplicates:
