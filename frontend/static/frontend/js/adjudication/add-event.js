@@ -86,12 +86,12 @@ export class AddEventForm {
     const span = this.ctx.selection();
     if (!span) return;
     const { index } = this.ctx;
-    this.spans.push({
-      role,
-      start: index.codePointFromU16(span.start),
-      end: index.codePointFromU16(span.end),
-      quote: index.text.slice(span.start, span.end),
-    });
+    const start = index.codePointFromU16(span.start);
+    const end = index.codePointFromU16(span.end);
+    // The same words attached twice to one role are one span (the server refuses repeats).
+    if (!this.spans.some((s) => s.role === role && s.start === start && s.end === end)) {
+      this.spans.push({ role, start, end, quote: index.text.slice(span.start, span.end) });
+    }
     this.render();
   }
 
