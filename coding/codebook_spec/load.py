@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from coding.yaml_nesting import MAX_NESTING, too_deep
+
 from .errors import CodebookFileError, Problem
 from .model import CodebookSpec
 from .parse import parse_codebook
@@ -37,26 +39,11 @@ def load_codebook_text(text: str) -> CodebookSpec:
     return parse_codebook(data)
 
 
-#: Deeper nesting than any codebook needs. Composing a document recurses once per level (in
-#: C with libyaml: a deep enough "[[[…" crashes the process instead of raising).
-MAX_NESTING = 64
-
-
 def _check_nesting(text: str) -> None:
-    """Refuse a document nested deeper than MAX_NESTING before it is composed: the parser's
-    event stream is flat, so counting its start and end events costs no recursion."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_SafeBase):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                mark = event.start_mark
-                where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-                raise CodebookFileError(
-                    [Problem("", f"{where}nested deeper than {MAX_NESTING} levels")]
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    """Refuse a document nested deeper than MAX_NESTING before it is composed."""
+    where = too_deep(text, loader=_SafeBase)
+    if where is not None:
+        raise CodebookFileError([Problem("", f"{where}: nested deeper than {MAX_NESTING} levels")])
 
 
 def _load_yaml(text: str) -> Any:

@@ -36,6 +36,7 @@ from coding.dictionary_files.records import (
     Alias,
     PlaceRecord,
 )
+from coding.yaml_nesting import MAX_NESTING, too_deep
 
 Record = TypeVar("Record", PlaceRecord, ActorRecord)
 Builder = Callable[[Mapping[str, object], tuple[Alias, ...], Locate], tuple[Record, list[Problem]]]
@@ -80,6 +81,11 @@ _StrictLoader.add_constructor(
 def _parse(text: str, top_key: str) -> tuple[list[object], list[Problem]]:
     """Parse the document and return the raw entries under `top_key`."""
     try:
+        where = too_deep(
+            text, loader=_StrictLoader
+        )  # before loading: libyaml crashes on a deep enough "[[[…"
+        if where is not None:
+            return [], [Problem(where, f"nested deeper than {MAX_NESTING} levels")]
         document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark

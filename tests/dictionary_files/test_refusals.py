@@ -362,3 +362,16 @@ def test_writers_refuse_invalid_records() -> None:
         "records[0].actor_type: 12 is not an ACLED inter code (1–8)",
         "records[0].valid_to: 2020-01-01 is before valid_from 2020-01-02",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "line 1, column 65: nested deeper than 64 levels"),
+        ("places:\n" + "- " * 5_000 + "x", "line 2, column 127: nested deeper than 64 levels"),
+    ],
+)
+def test_a_file_nested_too_deeply_is_a_problem_not_a_crash(text: str, problem: str) -> None:
+    # libyaml's loader recursed into a deep "[[[…" until the process crashed
+    assert _problems_reading_places(text, "yaml") == [problem]
+    assert _problems_reading_actors(text, "yaml") == [problem]
