@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from api.views.errors import unknown_api_path
 from api.views.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    re_path(r"^api/(?P<rest>.*)$", unknown_api_path),  # JSON 404, whatever DEBUG says
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),

@@ -42,6 +42,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _json(404, "not_found", "no such API path")
 
 
+def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """The last pattern under /api/ (config/urls.py): an unknown API path resolves here, so
+    it is the JSON 404 even with DEBUG on, where Django would draw its technical HTML page."""
+    return _json(404, "not_found", "no such API path")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if not _is_api(request):
         return defaults.server_error(request)

@@ -31,6 +31,18 @@ def test_an_unknown_api_path_is_a_json_404(db: Any) -> None:
     assert body["detail"] == "no such API path"
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unknown_api_path_is_json_with_debug_on_or_off(
+    db: Any, settings: Any, debug: bool
+) -> None:
+    # With DEBUG on (the demo), Django would draw its technical 404 page for an unresolved
+    # path; the API's last pattern answers instead.
+    settings.DEBUG = debug
+    for path in ("/api/v1/nope/", "/api/v1/nope", "/api/", "/api/v2/projects/"):
+        _json_error(Client().get(path), 404, "not_found")
+    _json_error(Client().post("/api/v1/nope", {}), 404, "not_found")
+
+
 def test_an_unknown_page_is_still_html(db: Any) -> None:
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
