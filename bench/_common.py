@@ -77,8 +77,8 @@ def in_process_env(url: str) -> dict[str, str]:
 
 def production_env(url: str) -> dict[str, str]:
     """Environment of a production-shaped server: ATHAR_ENV=production, DEBUG off, a fresh
-    random SECRET_KEY, Redis as the cache, persistent connections (CONN_MAX_AGE default 60); no SSL redirect
-    because the benchmark talks plain HTTP to 127.0.0.1."""
+    random SECRET_KEY, Redis as the cache, persistent connections (CONN_MAX_AGE default 60);
+    no SSL redirect because the benchmark talks plain HTTP to 127.0.0.1."""
     env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "REDIS_URL"}}
     env.update(
         ATHAR_ENV="production",
