@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coding import models as m
 from tests import factories as f
+from tests.models.test_integrity_triggers import _ready_release
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +27,7 @@ def staff() -> Client:
 
 
 def _objects() -> dict[str, models.Model]:
-    project = f.ProjectFactory()
-    release = m.DatasetRelease.objects.create(
-        project=project,
-        tag="v1.0.0",
-        codebook_version=project.codebook_version,
-        created_by=f.UserFactory(),
-    )
-    file = m.ReleaseFile.objects.create(
-        release=release,
-        format="csv",
-        filename="events.csv",
-        file="releases/events.csv",
-        size=120,
-        sha256="a" * 64,
-    )
-    m.DatasetRelease.objects.filter(pk=release.pk).update(
-        status="ready", finished_at=timezone.now(), row_count=7
-    )
+    release, file = _ready_release()
     release.refresh_from_db()
     span = f.EvidenceSpanFactory()
     adjudication = f.AdjudicationFactory()
