@@ -165,3 +165,34 @@ def test_data_page_filters_maps_downloads_and_releases(
         "67%",
     ]
     screenshot(page, "feedback-en.png", full_page=True)
+
+
+def test_disagreement_list_shows_the_newest_filter_even_when_an_older_answer_is_late(
+    page: Page, live_server, disputed: World
+) -> None:
+    """A slow answer for an earlier filter must not overwrite the list the filter now asks
+    for (it did: whichever answer came last was shown)."""
+    world = disputed
+    api = world.client(world.supervisor)
+    listing = f"/api/v1/projects/{world.project.pk}/disagreements/"
+    severe = api.get(listing, {"min_severity": 5}).json()["count"]
+    assert 0 < severe < api.get(listing, {"min_severity": 1}).json()["count"]
+    sign_in(page, live_server.url, world.supervisor.username)
+    page.goto(f"{live_server.url}/projects/{world.project.pk}/agreement/")
+    page.wait_for_selector("body[data-ready=true]")
+
+    held: list = []
+    page.route("**/disagreements/?*min_severity=1*", lambda route: held.append(route))
+    with page.expect_request("**/disagreements/?*min_severity=1*"):
+        page.select_option("#dis-severity", "1")
+    page.select_option("#dis-severity", "5")
+    page.wait_for_function(f"() => document.querySelectorAll('#dis-body tr').length === {severe}")
+    assert len(held) == 1
+    with page.expect_response("**/disagreements/?*min_severity=1*"):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # let the late answer reach the page's handler
+    severities = page.locator("#dis-body tr").evaluate_all(
+        "rows => rows.map((row) => row.dataset.severity)"
+    )
+    assert severities == ["5"] * severe
+    assert page.locator("#dis-severity").input_value() == "5"

@@ -123,7 +123,7 @@ async function reloadAll() {
   renderRun();
   renderFields();
   await loadDrillDowns();
-  if (boot.can_manage) loadDisagreements();
+  if (boot.can_manage) await loadDisagreements();
 }
 
 // --- recompute ---------------------------------------------------------------------------
@@ -154,8 +154,8 @@ async function follow(run) {
   }
   following = null;
   $("btn-recompute").disabled = false;
-  document.body.dataset.recomputed = String(current.status === "done");
   if (current.status === "done") await reloadAll();
+  document.body.dataset.recomputed = String(current.status === "done");
 }
 
 async function recompute() {
@@ -172,6 +172,9 @@ async function recompute() {
 
 let titles = new Map();
 let disNext = null;
+// Each load takes a ticket; an answer that arrives after a newer load started is dropped,
+// so a slow unfiltered list can never overwrite the list the filters ask for.
+let disTicket = 0;
 
 function valuesText(d) {
   const values = (d.details && d.details.values) || {};
@@ -200,7 +203,9 @@ async function loadDisagreements(append = false) {
   const params = new URLSearchParams({ page_size: "50" });
   if ($("dis-kind").value) params.set("kind", $("dis-kind").value);
   if ($("dis-severity").value) params.set("min_severity", $("dis-severity").value);
+  const ticket = ++disTicket;
   const answer = await apiFetch(append && disNext ? disNext : `${base}/disagreements/?${params}`);
+  if (ticket !== disTicket) return;
   if (!answer.ok) {
     $("dis-status").textContent = t("Could not load the disagreements.");
     return;
