@@ -243,3 +243,22 @@ class GoldRetractionAdmin(admin.ModelAdmin):
     list_display = ("retracted_at", "project", "article", "event_id", "revision")
     list_filter = ("project",)
     raw_id_fields = ("article",)
+
+
+@admin.register(m.DatasetEvent)
+class DatasetEventAdmin(ReadOnlyAdmin):
+    """Changed only by validation, reopening and the same-event actions (audited)."""
+
+    list_display = ("id", "project", "retired_at", "merged_into", "version", "changed_at")
+    list_filter = ("project",)
+
+
+@admin.register(m.DatasetEventReport)
+class DatasetEventReportAdmin(ReadOnlyAdmin):
+    list_display = ("gold_event", "dataset_event", "article", "added_at")
+
+
+@admin.register(m.DuplicateCandidate)
+class DuplicateCandidateAdmin(ReadOnlyAdmin):
+    list_display = ("event_a", "event_b", "project", "score", "status", "decided_at")
+    list_filter = ("project", "status")

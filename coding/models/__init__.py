@@ -4,6 +4,7 @@ from .agreement import AgreementResult, AgreementRun, Disagreement
 from .audit import AuditEntry
 from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
 from .corpus import Article, Membership, Project
+from .dataset_events import DatasetEvent, DatasetEventReport, DuplicateCandidate
 from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, LocationAlias
 from .events import CodedEvent, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
@@ -27,9 +28,12 @@ __all__ = [
     "CodebookVersion",
     "CodedEvent",
     "Comment",
+    "DatasetEvent",
+    "DatasetEventReport",
     "DatasetRelease",
     "DictionaryStatus",
     "Disagreement",
+    "DuplicateCandidate",
     "EventType",
     "EvidenceSpan",
     "ExportCsvRow",

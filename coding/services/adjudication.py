@@ -29,6 +29,7 @@ from coding.models import (
 )
 from coding.services.agreement import article_agreement_compute, latest_article_run
 from coding.services.audit import audit_record
+from coding.services.dataset_reports import reports_attach_validated
 from coding.services.events import EventInput, SpanInput
 from coding.services.export_rows import csv_rows_schedule
 from coding.services.gold import (
@@ -459,6 +460,7 @@ def _validate(locked: Adjudication, actor: User) -> Adjudication:
     locked.validated_by = actor
     locked.version += 1
     locked.save(update_fields=["status", "validated_at", "validated_by", "version"])
+    reports_attach_validated(locked=locked, now=locked.validated_at)
     csv_rows_schedule(project_id=locked.project_id, article_ids=[locked.article_id])
     audit_record(
         action="adjudication.validate",

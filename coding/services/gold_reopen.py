@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from coding.models import Adjudication, GoldRetraction, User
 from coding.services.audit import audit_record
+from coding.services.dataset_reports import reports_withdraw
 
 
 def adjudication_reopen_locked(
@@ -33,6 +34,7 @@ def adjudication_reopen_locked(
     UPDATE) and its status checked to be validated by the caller.
     """
     now = timezone.now()
+    reports_withdraw(locked=locked, now=now)
     GoldRetraction.objects.bulk_create(
         GoldRetraction(
             project_id=locked.project_id,
