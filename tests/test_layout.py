@@ -16,6 +16,7 @@ PURE_PACKAGES = [
     "coding/importing",
     "coding/dictionary_files",
     "coding/exporting",
+    "coding/dedup",
 ]
 FORBIDDEN_FOR_PURE = (
     "django",
