@@ -78,7 +78,8 @@ WEEKDAY_PREFIX = rf"(?:(?:يوم )?(?P<wd>{R_WD}),? (?:الموافق )?)?"
 YEAR_PART = rf"(?:,? (?:من )?(?:(?:ال)?(?:عام|سنه) )?{YEAR})"
 MONTHS_GROUP2 = MONTHS_GROUP.replace("(?P<mg>", "(?P<mg2>")
 YEAR_PART2 = YEAR_PART.replace(YEAR, YEAR2)
-RANGE_TO = r"(?: ?[-–] ?| (?:au|a|to|until|الي|حتي|و) ?)"
+# "and"/"et" too: "between 29 June and 3 July", "entre le 29 juin et le 3 juillet".
+RANGE_TO = r"(?: ?[-–] ?| (?:au|a|to|until|and|et|الي|حتي|و) ?(?:le )?)"
 
 
 def _compile(pattern: str) -> regex.Pattern[str]:

@@ -1,7 +1,8 @@
 """Word lists for :mod:`coding.text.dates`, in ordinary spelling (folded at import).
 
 Arabic month names come in three families (plus Moroccan variants): Egyptian/Gulf
-(يناير … يونيو), Syriac/Levantine/Iraqi (كانون الثاني … حزيران … كانون الأول) and
+(يناير … يونيو), Syriac/Levantine/Iraqi (كانون الثاني … حزيران … كانون الأول; the two-word
+names also without the article, as Levantine outlets write them: تشرين أول) and
 Algerian/Tunisian (جانفي … جوان … جويلية … أوت). Hijri months are not handled: they are rare in
 Malian news and need a calendar conversion.
 """
@@ -9,7 +10,7 @@ Malian news and need a calendar conversion.
 from __future__ import annotations
 
 MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("يناير", "ينير", "كانون الثاني", "جانفي", "janvier", "january"),
+    1: ("يناير", "ينير", "كانون الثاني", "كانون ثاني", "جانفي", "janvier", "january"),
     2: ("فبراير", "شباط", "فيفري", "février", "february"),
     3: ("مارس", "آذار", "mars", "march"),
     4: ("أبريل", "إبريل", "ابريل", "نيسان", "أفريل", "avril", "april"),
@@ -18,9 +19,9 @@ MONTHS: dict[int, tuple[str, ...]] = {
     7: ("يوليو", "يوليه", "يولية", "يوليوز", "تموز", "جويلية", "juillet", "july"),
     8: ("أغسطس", "اغسطس", "آب", "أوت", "غشت", "août", "august"),
     9: ("سبتمبر", "أيلول", "شتنبر", "septembre", "september"),
-    10: ("أكتوبر", "اكتوبر", "تشرين الأول", "octobre", "october"),
-    11: ("نوفمبر", "تشرين الثاني", "نونبر", "novembre", "november"),
-    12: ("ديسمبر", "كانون الأول", "دجنبر", "décembre", "december"),
+    10: ("أكتوبر", "اكتوبر", "تشرين الأول", "تشرين أول", "octobre", "october"),
+    11: ("نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر", "novembre", "november"),
+    12: ("ديسمبر", "كانون الأول", "كانون أول", "دجنبر", "décembre", "december"),
 }
 # English month names may follow the day ("June 12"); only these are tried in that order.
 ENGLISH_MONTHS = frozenset(

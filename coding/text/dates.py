@@ -89,6 +89,20 @@ _Resolved = tuple[dt.date, dt.date, Precision, bool]
 _PRECISION: dict[str, Precision] = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
+def _span_precision(start: dt.date, end: dt.date) -> Precision:
+    """The precision of a range the text names ("between 29 June and 3 July"): the smallest
+    unit that holds it. A coder's date is then the range with that precision, never a
+    single day labelled "day"."""
+    days = (end - start).days + 1
+    if days == 1:
+        return "day"
+    if days <= 7:
+        return "week"
+    if days <= 31:
+        return "month"
+    return "year"
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -161,11 +175,13 @@ def _resolve_day_month(m: regex.Match[str], anchor: dt.date | None) -> _Resolved
         return None
     if m.group("y"):
         year = int(m.group("y"))
-        return dt.date(year, month, first), dt.date(year, month, last), "day", False
+        start, end = dt.date(year, month, first), dt.date(year, month, last)
+        return start, end, _span_precision(start, end), False
     if anchor is None:
         return None
     start = _infer_day_year(month, first, anchor, _qualifier(m))
-    return start, dt.date(start.year, month, last), "day", True
+    end = dt.date(start.year, month, last)
+    return start, end, _span_precision(start, end), True
 
 
 def _resolve_cross_month_range(m: regex.Match[str], anchor: dt.date | None) -> _Resolved | None:
@@ -188,7 +204,7 @@ def _resolve_cross_month_range(m: regex.Match[str], anchor: dt.date | None) -> _
     end = dt.date(last_year, last_month, last_day)
     if end < start:
         return None
-    return start, end, "day", relative
+    return start, end, _span_precision(start, end), relative
 
 
 def _resolve_numeric(m: regex.Match[str], anchor: dt.date | None) -> _Resolved | None:

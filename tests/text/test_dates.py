@@ -39,13 +39,11 @@ def only(text: str, anchor: dt.date | None = FRIDAY) -> tuple[str, dt.date, dt.d
         ("12 يونيو من عام 2022", ("12 يونيو من عام 2022", D(2022, 6, 12), D(2022, 6, 12))),
         ("الأحد 12 يونيو 2022", ("الأحد 12 يونيو 2022", D(2022, 6, 12), D(2022, 6, 12))),
         ("12 يونيو/ حزيران 2022", ("12 يونيو/ حزيران 2022", D(2022, 6, 12), D(2022, 6, 12))),
-        ("12 و13 يونيو 2022", ("12 و13 يونيو 2022", D(2022, 6, 12), D(2022, 6, 13))),
         ("قُتِلَ في 3 مَارِس 2023", ("3 مَارِس 2023", D(2023, 3, 3), D(2023, 3, 3))),
         # French and English
         ("le 12 juin 2022", ("12 juin 2022", D(2022, 6, 12), D(2022, 6, 12))),
         ("le 1er juin 2022", ("1er juin 2022", D(2022, 6, 1), D(2022, 6, 1))),
         ("dimanche 12 juin 2022", ("dimanche 12 juin 2022", D(2022, 6, 12), D(2022, 6, 12))),
-        ("du 12 au 14 juin 2022", ("12 au 14 juin 2022", D(2022, 6, 12), D(2022, 6, 14))),
         ("le 31 AOÛT 2024", ("31 AOÛT 2024", D(2024, 8, 31), D(2024, 8, 31))),
         ("on June 12, 2022", ("June 12, 2022", D(2022, 6, 12), D(2022, 6, 12))),
         ("12 June 2022", ("12 June 2022", D(2022, 6, 12), D(2022, 6, 12))),
@@ -109,7 +107,63 @@ def test_month_year(text, span, month):
     ],
 )
 def test_ranges_across_months(text, span, start, end, relative):
-    assert only(text) == (span, start, end, "day", relative)
+    assert only(text) == (span, start, end, "week", relative)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "start", "end", "precision"),
+    [
+        ("12 و13 يونيو 2022", "12 و13 يونيو 2022", D(2022, 6, 12), D(2022, 6, 13), "week"),
+        ("du 12 au 14 juin 2022", "12 au 14 juin 2022", D(2022, 6, 12), D(2022, 6, 14), "week"),
+        # the example: a range is never a "day"
+        (
+            "between 29 June and 3 July 2023",
+            "29 June and 3 July 2023",
+            D(2023, 6, 29),
+            D(2023, 7, 3),
+            "week",
+        ),
+        (
+            "entre le 29 juin et le 3 juillet 2023",
+            "29 juin et le 3 juillet 2023",
+            D(2023, 6, 29),
+            D(2023, 7, 3),
+            "week",
+        ),
+        ("du 1er au 20 mai 2024", "1er au 20 mai 2024", D(2024, 5, 1), D(2024, 5, 20), "month"),
+        (
+            "بين 20 نوفمبر و3 يناير 2023",
+            "20 نوفمبر و3 يناير 2023",
+            D(2022, 11, 20),
+            D(2023, 1, 3),
+            "year",
+        ),
+    ],
+)
+def test_a_range_has_the_precision_of_its_length(text, span, start, end, precision):
+    assert only(text) == (span, start, end, precision, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        # Levantine names without the article, as Syrian and Lebanese outlets write them
+        ("تشرين أول 2023", 10),
+        ("تشرين ثاني 2023", 11),
+        ("كانون أول 2023", 12),
+        ("كانون ثاني 2023", 1),
+        # Maghrebi forms
+        ("جوان 2023", 6),
+        ("جويلية 2023", 7),
+        ("أوت 2023", 8),
+        ("ماي 2023", 5),
+    ],
+)
+def test_regional_month_names(text, month):
+    found = only(text)
+    assert found[0] == text
+    assert found[1] == D(2023, month, 1)
+    assert found[3] == "month"
 
 
 def test_dual_form_with_two_different_months_is_not_reported():
