@@ -141,7 +141,7 @@ export class EventForm {
     const list = el("ul", { class: "span-list", "aria-label": t("Spans for {role}", { role: cb.label(role) }) });
     for (const [span, i] of spans) {
       list.append(el("li", {},
-        el("button", { type: "button", class: "quote", dir: "auto", lang: this.ctx.articleLang, onclick: () => this.ctx.showSpan(span),
+        el("button", { type: "button", class: "quote", dir: this.ctx.directionAt(span.start), lang: this.ctx.articleLang, onclick: () => this.ctx.showSpan(span),
           title: t("Show in the text") }, span.quote),
         el("button", { type: "button", class: "icon", disabled: this.readOnly, "aria-label": t("Remove span “{quote}”", { quote: span.quote }),
           onclick: () => this.ctx.store.update(event.key, (e) => { e.spans.splice(i, 1); }) }, "×")));

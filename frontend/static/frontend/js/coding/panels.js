@@ -114,7 +114,7 @@ export function valueText(field, value, codebook, names) {
   }
 }
 
-function versionList(payload, codebook, names) {
+function versionList(payload, { codebook, names, directionAt, lang }) {
   if (!payload) return el("p", { class: "muted", text: t("This event no longer exists on the server.") });
   const dl = el("dl", { class: "version" });
   const row = (label, value) => dl.append(el("dt", { text: label }), el("dd", { dir: "auto" }, value));
@@ -123,23 +123,26 @@ function versionList(payload, codebook, names) {
     row(codebook.label(field), valueText(field, payload.values[field.key], codebook, names));
   }
   row(t("Memo"), payload.memo || "—");
-  const spans = payload.spans.map((s) => {
+  // Each quote in the direction of its paragraph (see CodingScreen.directionAt), isolated.
+  const spans = el("ul", { class: "version-spans" });
+  for (const s of payload.spans) {
     const role = codebook.roles.find((r) => r.key === s.role);
-    return `${role ? codebook.label(role) : s.role}: “${s.quote}”`;
-  });
-  row(t("Spans"), spans.join(" · ") || "—");
+    spans.append(el("li", {}, `${role ? codebook.label(role) : s.role}: `,
+      el("bdi", { class: "quote", dir: directionAt(s.start), lang }, s.quote)));
+  }
+  row(t("Spans"), payload.spans.length ? spans : "—");
   return dl;
 }
 
 /** Fill and open the conflict dialog for `event`; the buttons call store.resolve(). */
-export function showConflict(dialog, event, { codebook, names, store, eventNumber }) {
+export function showConflict(dialog, event, { codebook, names, store, eventNumber, directionAt, lang }) {
   dialog.querySelector("[data-conflict-title]").textContent = t("Event {n} was changed elsewhere", { n: eventNumber(event.key) });
   const mine = dialog.querySelector("[data-conflict-mine]");
   const theirs = dialog.querySelector("[data-conflict-theirs]");
-  mine.replaceChildren(el("h3", { text: t("Your version (not saved)") }), versionList(event.mine, codebook, names));
+  mine.replaceChildren(el("h3", { text: t("Your version (not saved)") }), versionList(event.mine, { codebook, names, directionAt, lang }));
   theirs.replaceChildren(
     el("h3", { text: event.theirsVersion ? t("Saved version {v}", { v: event.theirsVersion }) : t("Saved version") }),
-    versionList(event.theirs, codebook, names));
+    versionList(event.theirs, { codebook, names, directionAt, lang }));
   const keep = dialog.querySelector("[data-conflict-keep]");
   const take = dialog.querySelector("[data-conflict-take]");
   keep.disabled = !event.theirs;
