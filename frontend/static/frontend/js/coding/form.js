@@ -22,6 +22,15 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A translated template as nodes, each {placeholder} value in its own <bdi dir=ltr>
+ * (numbers and dates keep their order inside an Arabic sentence). */
+function isolated(template, params) {
+  return template.split(/(\{\w+\})/).filter(Boolean).map((part) => {
+    const name = /^\{(\w+)\}$/.exec(part);
+    return name && name[1] in params ? el("bdi", { dir: "ltr", text: String(params[name[1]]) }) : part;
+  });
+}
+
 /** Display names of dictionary entries by id (from searches and text suggestions). */
 export class NameBook {
   constructor(storage = globalThis.localStorage) {
@@ -65,9 +74,17 @@ export class EventForm {
   }
 
   render(event) {
+    const focused = this.container.contains(document.activeElement) ? document.activeElement.id : "";
+    this.renderForm(event);
+    const again = focused && document.getElementById(focused);
+    if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+  }
+
+  renderForm(event) {
     this.event = event;
     this.roleButtons = [];
     this.combos = new Map();
+    this.blocks = new Map();
     this.fillers = [];
     const box = this.container;
     box.replaceChildren();
@@ -83,8 +100,10 @@ export class EventForm {
         t("Change type"), " ", el("kbd", { text: "T", "aria-hidden": "true" })),
       el("button", { type: "button", class: "danger", onclick: () => this.ctx.remove(), disabled: this.readOnly }, t("Delete event")));
     box.append(heading, actions);
-    if (event.state === "invalid" && event.errors.length) {
-      box.append(el("ul", { class: "error", role: "alert" }, ...event.errors.map((e) => el("li", { text: `${e.field}: ${e.message}` }))));
+    const refused = event.state === "invalid" ? event.errors : [];
+    if (refused.length) {
+      box.append(el("ul", { class: "error", role: "alert", "aria-label": t("Refused by the server") },
+        ...refused.map((e) => el("li", {}, ...this.errorText(e)))));
     }
     const subtypeMissing = cb.missing(event).some((m) => m.field === "event_subtype");
     if (subtypeMissing) {
@@ -114,6 +133,8 @@ export class EventForm {
       section.append(block);
     }
     box.append(section);
+    this.markRequired();
+    this.markErrors();
     // The event's own remark: not a codebook field, so outside the "field-<key>" ids (a
     // codebook may have a field keyed "notes").
     const memo = el("textarea", { id: "event-memo", rows: "2", dir: "auto", disabled: this.readOnly, "aria-describedby": "event-memo-hint" });
@@ -173,23 +194,20 @@ export class EventForm {
     const id = `field-${field.key}`;
     const defId = `def-${field.key}`;
     const definition = this.definitionOf(field, defId);
-    const required = field.required;
-    const label = el("label", { for: id }, cb.label(field),
-      required ? el("span", { class: "required" }, " *", el("span", { class: "visually-hidden", text: ` (${t("required")})` })) : null);
+    const label = el("label", { for: id }, cb.label(field));
     const block = el("div", { class: "field", "data-field": field.key, "data-kind": field.kind });
-    if (required) block.append(el("span", { class: "required-tag", text: t("required"), "aria-hidden": "true" }));
     block.append(label);
+    this.blocks.set(field.key, { block, label, field });
     const value = event.values[field.key];
     const set = (v) => {
       this.ctx.store.update(event.key, (e) => {
         if (isEmptyValue(v)) delete e.values[field.key];
         else e.values[field.key] = v;
       });
-      block.classList.toggle("missing", required && isEmptyValue(v));
+      this.markRequired(); // a value can make another field required (required_with rules)
     };
-    block.classList.toggle("missing", required && isEmptyValue(value));
     const described = definition ? defId : null;
-    const common = { id, "aria-describedby": described, "aria-required": required ? "true" : null, disabled: this.readOnly };
+    const common = { id, "aria-describedby": described, disabled: this.readOnly };
     let control;
     switch (field.kind) {
       case "choice": {
@@ -259,6 +277,72 @@ export class EventForm {
     return block;
   }
 
+  /** "Label: message" for an error of the server, in the UI language, its values isolated
+   * (so "-3" stays "-3" in a right-to-left line); the server's English text only for an
+   * error this screen does not know. */
+  errorText(error) {
+    const cb = this.ctx.codebook;
+    const field = cb.fields.find((f) => f.key === error.field);
+    const names = { event_type: t("Type"), event_subtype: t("Sub-type"), memo: t("Memo") };
+    const label = field ? cb.label(field) : names[error.field] || (error.field.startsWith("spans") ? t("Evidence") : error.field);
+    const value = field ? this.event.values[field.key] : undefined;
+    const shown = typeof value === "object" ? JSON.stringify(value) : value;
+    // Each message is its own literal call of t (the list of UI strings is checked against them).
+    const messages = {
+      required: () => [t("required")],
+      below_min: () => isolated(t("{value} is below the minimum {min}"), { value: shown, min: field.min }),
+      above_max: () => isolated(t("{value} is above the maximum {max}"), { value: shown, max: field.max }),
+      too_long: () => isolated(t("longer than {max} characters"), { max: field.max_length }),
+      invalid_date: () => [t("not a valid date")],
+      date_range: () => [t("the end date is before the start date")],
+      invalid_choice: () => [t("not one of the choices")],
+      wrong_kind: () => [t("not a value of this kind")],
+    };
+    const message = field && messages[error.code] ? messages[error.code]() : [error.message];
+    return [`${label}: `, ...message];
+  }
+
+  /** Show the server's refusals at their fields (aria-invalid, described by the message). */
+  markErrors() {
+    const refused = this.event.state === "invalid" ? this.event.errors : [];
+    for (const error of refused) {
+      const entry = this.blocks.get(error.field);
+      if (!entry) continue;
+      const id = `error-${error.field}`;
+      entry.block.append(el("p", { class: "field-error", id }, ...this.errorText(error)));
+      const control = entry.block.querySelector(`#field-${error.field}`);
+      if (control) {
+        control.setAttribute("aria-invalid", "true");
+        control.setAttribute("aria-describedby", [control.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+      }
+    }
+  }
+
+  /** Mark the fields required now (by the field or by a codebook rule) with * and the word,
+   * and those still empty with the "missing" bar; called after every change of a value. */
+  markRequired() {
+    const required = this.ctx.codebook.requiredKeys(this.event);
+    for (const { block, label, field } of this.blocks.values()) {
+      const needed = required.has(field.key);
+      const shown = !!block.querySelector(":scope > .required-tag");
+      if (needed !== shown) {
+        if (needed) {
+          block.prepend(el("span", { class: "required-tag", text: t("required"), "aria-hidden": "true" }));
+          label.append(el("span", { class: "required" }, " *", el("span", { class: "visually-hidden", text: ` (${t("required")})` })));
+        } else {
+          block.querySelector(":scope > .required-tag").remove();
+          label.querySelector(".required").remove();
+        }
+      }
+      const control = block.querySelector(`#field-${field.key}`);
+      if (control && control.tagName !== "FIELDSET") {
+        if (needed) control.setAttribute("aria-required", "true");
+        else control.removeAttribute("aria-required");
+      }
+      block.classList.toggle("missing", needed && isEmptyValue(this.event.values[field.key]));
+    }
+  }
+
   dateControl(field, common, value, set) {
     const start = el("input", { ...common, type: "date" });
     const endId = `${common.id}-end`;
@@ -274,10 +358,11 @@ export class EventForm {
       const dates = (this.ctx.suggestions() || {}).dates || [];
       found.replaceChildren();
       if (!dates.length || this.readOnly) return;
-      found.append(el("span", { class: "found-title", text: t("Found in the text:") }));
-      for (const d of dates.slice(0, 6)) {
+      const list = el("div", { class: "found-list" });
+      found.append(el("span", { class: "found-title", text: t("Found in the text:") }), list);
+      for (const d of dates) {
         const range = d.date_start === d.date_end ? d.date_start : `${d.date_start} – ${d.date_end}`;
-        found.append(el("button", {
+        list.append(el("button", {
           type: "button", class: "suggestion",
           onclick: () => {
             start.value = d.date_start;
@@ -285,7 +370,7 @@ export class EventForm {
             update();
             if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, { start: d.start_u16, end: d.end_u16 });
           },
-        }, el("bdi", { text: d.text }), ` → ${range}`));
+        }, el("bdi", { dir: this.ctx.directionAt(d.start_u16), text: d.text }), " → ", el("bdi", { dir: "ltr", text: range })));
       }
     };
     fill();
@@ -332,29 +417,45 @@ export class EventForm {
     const fill = () => {
       const all = (this.ctx.suggestions() || {})[kind === "actor" ? "actors" : "locations"] || [];
       found.replaceChildren();
+      // One button per entry, with every place it is named (all of them: a long article
+      // names many places; the list scrolls).
       const seen = new Map();
       for (const s of all) {
         names.remember(kind, s.id, s.name);
-        if (!seen.has(s.id)) seen.set(s.id, { ...s, count: 0 });
-        seen.get(s.id).count += 1;
+        if (!seen.has(s.id)) seen.set(s.id, { id: s.id, name: s.name, alias: s.alias, places: [] });
+        seen.get(s.id).places.push({ start: s.start_u16, end: s.end_u16 });
       }
       drawChips();
       if (!seen.size || this.readOnly) return;
-      found.append(el("span", { class: "found-title", text: t("Found in the text:") }));
-      for (const s of [...seen.values()].slice(0, 8)) {
-        found.append(el("button", {
+      const list = el("div", { class: "found-list" });
+      found.append(el("span", { class: "found-title", text: t("Found in the text:") }), list);
+      for (const s of seen.values()) {
+        list.append(el("button", {
           type: "button", class: "suggestion", title: t("Use it and attach “{alias}” as evidence", { alias: s.alias }),
           onclick: () => {
             choose({ id: s.id }, s.name);
-            if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, { start: s.start_u16, end: s.end_u16 });
+            if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, this.nearest(s.places));
           },
-        }, el("bdi", { text: s.name }), s.count > 1 ? ` (${s.count})` : ""));
+        }, el("bdi", { text: s.name }), s.places.length > 1 ? ` (${s.places.length})` : ""));
       }
     };
     drawChips();
     fill();
     this.fillers.push(fill);
     return el("div", { class: "ref" }, chips, wrap, found);
+  }
+
+  /** Of the places where a suggested name is written, the one nearest the current selection,
+   * else nearest the event's first span of the role tied to no field (its trigger), else the
+   * first: the name in the event's own sentence, not wherever the article names it first. */
+  nearest(places) {
+    const selection = this.ctx.selection();
+    const role = this.ctx.codebook.defaultRole();
+    const trigger = this.event.spans.find((s) => s.role === role);
+    const anchor = selection || trigger;
+    if (!anchor) return places[0];
+    const distance = (p) => (p.end <= anchor.start ? anchor.start - p.end : p.start >= anchor.end ? p.start - anchor.end : 0);
+    return places.reduce((best, p) => (distance(p) < distance(best) ? p : best));
   }
 
   /** The text suggestions arrived (they are fetched after the screen is ready). */

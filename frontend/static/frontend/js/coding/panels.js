@@ -35,6 +35,7 @@ export class EventListView {
     this.codebook = codebook;
     this.onSelect = onSelect;
     this.rows = new Map();
+    this.listFormat = new Intl.ListFormat(document.documentElement.lang || "en", { style: "short", type: "unit" });
     this.empty = el("li", { class: "muted", text: t("No events yet.") });
   }
 
@@ -43,9 +44,13 @@ export class EventListView {
   }
 
   row(event, i) {
-    const missing = this.codebook.missing(event).length;
+    // Name what is missing, so the coder knows what to fill before Submit says so.
+    const missing = this.codebook.missing(event).map((m) => {
+      const field = this.codebook.fields.find((f) => f.key === m.field);
+      return field ? this.codebook.label(field) : t("Sub-type");
+    });
     const bits = [t("Spans: {n}", { n: event.spans.length })];
-    if (missing) bits.push(t("Missing: {n}", { n: missing }));
+    if (missing.length) bits.push(t("Missing: {fields}", { fields: this.listFormat.format(missing) }));
     const state = STATE_TEXT()[event.state];
     const button = el("button", { type: "button", class: `event-row state-${event.state}`, "data-key": event.key, onclick: () => this.onSelect(event.key) },
       el("span", { class: "num", text: `${i + 1}.` }),

@@ -43,6 +43,7 @@ export class CodingScreen {
       codebook: this.codebook, store: this.store, names: this.names, articleLang: this.article.language || null,
       suggestions: () => this.suggestions,
       hasSelection: () => !!this.selection.span,
+      selection: () => this.selection.span,
       attach: (role) => this.attach(role),
       attachSpan: (role, span) => this.attachSpan(role, span),
       showSpan: (span) => this.selection.set(span, { reveal: true }),
