@@ -211,4 +211,19 @@ def test_a_refused_value_is_shown_at_its_field_in_the_ui_language(
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_selector(error)
     assert page.inner_text(error) == "عدد القتلى: -3 أقل من الحد الأدنى 0"
+    # Drawn as "-3", not "3-": the minus sign is left of the digit inside the Arabic line.
+    minus_left, digit_left = page.evaluate(
+        """(selector) => {
+          const text = document.querySelector(selector + ' bdi').firstChild;
+          const box = (i) => {
+            const range = document.createRange();
+            range.setStart(text, i);
+            range.setEnd(text, i + 1);
+            return range.getBoundingClientRect().left;
+          };
+          return [box(0), box(1)];
+        }""",
+        error,
+    )
+    assert minus_left < digit_left
     screenshot(page, "code-acled-refused-ar.png")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from coding.models import CodedEvent
+from coding.models import Assignment, CodedEvent
 from coding.services.articles import articles_create
+from coding.services.events import EventInput, SpanInput, event_create
 from tests.browser.conftest import BrowserWorld, open_coding, screenshot, sign_in
 from tests.browser.helpers import pick_type, rect_of, selected_quote, wait_all_saved
 from tests.factories import AssignmentFactory
@@ -170,3 +171,34 @@ def test_drop_proclitic_takes_the_tatweel_and_the_quotes(
     wait_all_saved(page)
     event = CodedEvent.objects.get(assignment_id=assignment)
     assert sorted(s.quote for s in event.spans.all()) == ["الخيانة", "حركة أزواد"]
+
+
+def test_the_conflict_dialog_shows_quotes_in_the_paragraphs_direction(
+    page: Page, live_server, web_world: BrowserWorld
+) -> None:  # type: ignore[no-untyped-def]
+    assignment_id = open_traps(page, live_server.url, web_world)
+    quote = "ISWAP) الموالية لتنظيم الدولة"
+    start = TRAPS_TEXT.index(quote)
+    event_create(
+        assignment=Assignment.objects.get(pk=assignment_id),
+        actor=web_world.coder,
+        data=EventInput(
+            event_type="ATTACK",
+            event_subtype="ARMED_ASSAULT",
+            values={"fatalities": 1},
+            spans=[SpanInput(role="trigger", start=start, end=start + len(quote), quote=quote)],
+        ),
+    )
+    open_coding(page, live_server.url, assignment_id)
+    second = page.context.new_page()  # another tab saves first
+    open_coding(second, live_server.url, assignment_id)
+    second.fill("#field-fatalities", "3")
+    wait_all_saved(second)
+    page.click("#field-fatalities")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("7")
+    page.wait_for_selector("#conflict-dialog[open]")
+    for side in ("[data-conflict-mine]", "[data-conflict-theirs]"):
+        order = quote_order(page, f"{side} .quote", "ISWAP", "الموالية")
+        assert order["first_left"] > order["second_right"]
+    page.click("#conflict-dialog button[value=later]")

@@ -6,7 +6,10 @@
 import { t } from "../i18n.js";
 import { isEmptyValue } from "./codebook.js";
 import { DictionaryCombobox } from "./combobox.js";
+import { errorText } from "./field-errors.js";
 import { roleStyle } from "./highlights.js";
+
+export { NameBook } from "./names.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -20,46 +23,6 @@ function el(tag, attrs = {}, ...children) {
   }
   node.append(...children.filter((c) => c !== null && c !== undefined));
   return node;
-}
-
-/** A translated template as nodes, each {placeholder} value in its own <bdi dir=ltr>
- * (numbers and dates keep their order inside an Arabic sentence). */
-function isolated(template, params) {
-  return template.split(/(\{\w+\})/).filter(Boolean).map((part) => {
-    const name = /^\{(\w+)\}$/.exec(part);
-    return name && name[1] in params ? el("bdi", { dir: "ltr", text: String(params[name[1]]) }) : part;
-  });
-}
-
-/** Display names of dictionary entries by id (from searches and text suggestions). */
-export class NameBook {
-  constructor(storage = globalThis.localStorage) {
-    this.storage = storage;
-    this.names = { actor: new Map(), location: new Map() };
-    for (const kind of ["actor", "location"]) {
-      try {
-        for (const [id, name] of JSON.parse(storage.getItem(`athar:names:${kind}`) || "[]")) this.names[kind].set(id, name);
-      } catch {
-        /* a damaged cache is only a cache */
-      }
-    }
-  }
-
-  remember(kind, id, name) {
-    if (!name || this.names[kind].get(id) === name) return;
-    this.names[kind].set(id, name);
-    try {
-      this.storage.setItem(`athar:names:${kind}`, JSON.stringify([...this.names[kind]].slice(-500)));
-    } catch {
-      /* ignore */
-    }
-  }
-
-  label(kind, value) {
-    if (!value) return "";
-    if ("name" in value) return t("{name} (proposed)", { name: value.name });
-    return this.names[kind].get(value.id) || t("entry #{id}", { id: value.id });
-  }
 }
 
 export class EventForm {
@@ -103,7 +66,7 @@ export class EventForm {
     const refused = event.state === "invalid" ? event.errors : [];
     if (refused.length) {
       box.append(el("ul", { class: "error", role: "alert", "aria-label": t("Refused by the server") },
-        ...refused.map((e) => el("li", {}, ...this.errorText(e)))));
+        ...refused.map((e) => el("li", {}, ...errorText(e, this.ctx.codebook, event.values)))));
     }
     const subtypeMissing = cb.missing(event).some((m) => m.field === "event_subtype");
     if (subtypeMissing) {
@@ -277,31 +240,6 @@ export class EventForm {
     return block;
   }
 
-  /** "Label: message" for an error of the server, in the UI language, its values isolated
-   * (so "-3" stays "-3" in a right-to-left line); the server's English text only for an
-   * error this screen does not know. */
-  errorText(error) {
-    const cb = this.ctx.codebook;
-    const field = cb.fields.find((f) => f.key === error.field);
-    const names = { event_type: t("Type"), event_subtype: t("Sub-type"), memo: t("Memo") };
-    const label = field ? cb.label(field) : names[error.field] || (error.field.startsWith("spans") ? t("Evidence") : error.field);
-    const value = field ? this.event.values[field.key] : undefined;
-    const shown = typeof value === "object" ? JSON.stringify(value) : value;
-    // Each message is its own literal call of t (the list of UI strings is checked against them).
-    const messages = {
-      required: () => [t("required")],
-      below_min: () => isolated(t("{value} is below the minimum {min}"), { value: shown, min: field.min }),
-      above_max: () => isolated(t("{value} is above the maximum {max}"), { value: shown, max: field.max }),
-      too_long: () => isolated(t("longer than {max} characters"), { max: field.max_length }),
-      invalid_date: () => [t("not a valid date")],
-      date_range: () => [t("the end date is before the start date")],
-      invalid_choice: () => [t("not one of the choices")],
-      wrong_kind: () => [t("not a value of this kind")],
-    };
-    const message = field && messages[error.code] ? messages[error.code]() : [error.message];
-    return [`${label}: `, ...message];
-  }
-
   /** Show the server's refusals at their fields (aria-invalid, described by the message). */
   markErrors() {
     const refused = this.event.state === "invalid" ? this.event.errors : [];
@@ -309,7 +247,7 @@ export class EventForm {
       const entry = this.blocks.get(error.field);
       if (!entry) continue;
       const id = `error-${error.field}`;
-      entry.block.append(el("p", { class: "field-error", id }, ...this.errorText(error)));
+      entry.block.append(el("p", { class: "field-error", id }, ...errorText(error, this.ctx.codebook, this.event.values)));
       const control = entry.block.querySelector(`#field-${error.field}`);
       if (control) {
         control.setAttribute("aria-invalid", "true");

@@ -47,7 +47,7 @@ export class CodingScreen {
       attach: (role) => this.attach(role),
       attachSpan: (role, span) => this.attachSpan(role, span),
       showSpan: (span) => this.selection.set(span, { reveal: true }),
-      directionAt: (offset) => this.directionAt(offset),
+      directionAt: (offset) => this.index.directionAt(offset),
       changeType: () => this.changeType(),
       remove: () => this.removeSelected(),
       eventNumber: (key) => this.eventNumber(key),
@@ -145,7 +145,7 @@ export class CodingScreen {
     if (span) {
       const quote = this.doc.createElement("bdi");
       quote.lang = this.article.language || "";
-      quote.dir = this.directionAt(span.start);
+      quote.dir = this.index.directionAt(span.start);
       quote.textContent = this.selection.quote;
       quote.className = "quote";
       status.replaceChildren(t("Selected:"), " ", quote, " ", this.doc.createElement("small"));
@@ -155,17 +155,6 @@ export class CodingScreen {
     }
     for (const b of this.doc.querySelectorAll("[data-needs-selection]")) b.disabled = !span;
     this.form.updateSelectionState();
-  }
-
-  /** The direction of the paragraph holding `offset` ("rtl"/"ltr", computed by the server),
-   * so that a quote echoed elsewhere reads in the order it has in the text (first-strong
-   * direction would show "ISWAP) الموالية …" left to right). */
-  directionAt(offset) {
-    const range = this.index.range(offset, Math.min(offset + 1, this.index.length));
-    const node = range.startContainer;
-    const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
-    const paragraph = element && element.closest("p[dir]");
-    return paragraph ? paragraph.dir : this.root.dir || "auto";
   }
 
   // --- keyboard -----------------------------------------------------------------------------
@@ -404,7 +393,7 @@ export class CodingScreen {
     this.form.render(event);
     const label = this.codebook.roles.find((r) => r.key === role);
     const echo = this.doc.createElement("bdi");
-    echo.dir = this.directionAt(span.start);
+    echo.dir = this.index.directionAt(span.start);
     echo.textContent = quote;
     // The message is translated as a whole; the quote is put back in as an isolated element.
     const [before, after] = t("“{quote}” attached as {role}.", { quote: "\u0000", role: label ? this.codebook.label(label) : role }).split("\u0000");
@@ -416,7 +405,7 @@ export class CodingScreen {
   openConflict(event) {
     showConflict(this.$("conflict-dialog"), event, {
       codebook: this.codebook, names: this.names, store: this.store, eventNumber: (k) => this.eventNumber(k),
-      directionAt: (offset) => this.directionAt(offset), lang: this.article.language || "",
+      directionAt: (offset) => this.index.directionAt(offset), lang: this.article.language || "",
     });
   }
 
