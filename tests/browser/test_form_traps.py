@@ -227,3 +227,13 @@ def test_a_refused_value_is_shown_at_its_field_in_the_ui_language(
     )
     assert minus_left < digit_left
     screenshot(page, "code-acled-refused-ar.png")
+
+    # Once the value is corrected and saved, the refusal is gone from the field and the top.
+    page.click("#field-fatalities")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3")
+    wait_all_saved(page)
+    assert page.locator(".field-error").count() == 0
+    assert page.locator("#event-form ul.error").count() == 0
+    assert page.get_attribute("#field-fatalities", "aria-invalid") is None
+    assert CodedEvent.objects.get(assignment_id=acled.assignment_id).values["fatalities"] == 3

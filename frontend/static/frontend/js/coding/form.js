@@ -65,7 +65,7 @@ export class EventForm {
     box.append(heading, actions);
     const refused = event.state === "invalid" ? event.errors : [];
     if (refused.length) {
-      box.append(el("ul", { class: "error", role: "alert", "aria-label": t("Refused by the server") },
+      box.append(el("ul", { class: "error refused", role: "alert", "aria-label": t("Refused by the server") },
         ...refused.map((e) => el("li", {}, ...errorText(e, this.ctx.codebook, event.values)))));
     }
     const subtypeMissing = cb.missing(event).some((m) => m.field === "event_subtype");
@@ -253,6 +253,18 @@ export class EventForm {
         control.setAttribute("aria-invalid", "true");
         control.setAttribute("aria-describedby", [control.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
       }
+    }
+  }
+
+  /** The event was saved: its refusals no longer hold. Removed in place (no re-render, so the
+   * coder's caret stays where it is). */
+  clearErrors() {
+    for (const node of this.container.querySelectorAll(".field-error, ul.refused")) node.remove();
+    for (const control of this.container.querySelectorAll("[aria-invalid=true]")) {
+      control.removeAttribute("aria-invalid");
+      const rest = (control.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && !id.startsWith("error-"));
+      if (rest.length) control.setAttribute("aria-describedby", rest.join(" "));
+      else control.removeAttribute("aria-describedby");
     }
   }
 

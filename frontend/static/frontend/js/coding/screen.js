@@ -265,6 +265,9 @@ export class CodingScreen {
     for (const type of ["changed", "saved", "saving", "failed", "created", "removed"]) {
       this.store.addEventListener(type, refreshList);
     }
+    this.store.addEventListener("saved", (e) => {
+      if (e.detail.key === this.selectedKey) this.form.clearErrors();
+    });
     this.store.addEventListener("failed", (e) => {
       if (e.detail.key === this.selectedKey && e.detail.state === "invalid") this.form.render(e.detail);
     });
