@@ -2,7 +2,8 @@
 Playwright for Python) on a heavy assignment: a 20,000-character mixed Arabic/French/English
 article with 500 evidence highlights (125 events × 4 spans), served by gunicorn.
 
-Run: .venv/bin/python bench/bench_coding_screen.py [--loads 20] [--creates 40] [--workers 2]
+Run: .venv/bin/python bench/bench_coding_screen.py [--loads 20] [--creates 40] [--drags 40]
+     [--workers 2]
 Targets: ready to code <= 300 ms after navigation; a highlight drawn <= 16 ms after the coder
 creates an event from a selection.
 
@@ -14,6 +15,10 @@ others. "Highlight" is the time from the coder's command (type chosen for the cu
 selection) to the drawn highlight: the synchronous part (store, highlight, list, form) and
 until the next animation frame. The POST that follows runs in the background and is not
 counted.
+
+"Drag" is the time from releasing the mouse after a real drag over a word (Playwright's mouse)
+to the selection taken: the pressed and released points resolved to the words under them
+from their glyph boxes (coding/pointer.js), after the browser's own selection has settled.
 
 The server runs with test settings and DEBUG off (static files from the app folders through
 WhiteNoise, no collectstatic needed) on its own throw-away PostgreSQL database.
@@ -167,7 +172,45 @@ CREATE_ONE = """async ([start, end]) => {
 }"""
 
 
-def measure(base_url: str, username: str, assignment_id: int, loads: int, creates: int) -> dict:  # type: ignore[type-arg]
+DRAG_CLOCK = """() => {
+  window.benchDrags = [];
+  document.getElementById('article-text').addEventListener('mouseup', () => {
+    window.benchReleased = performance.now();
+  }, true);
+  window.athar.selection.addEventListener('change', () => {
+    if (!window.benchReleased) return;
+    window.benchDrags.push(performance.now() - window.benchReleased);
+    window.benchReleased = 0;
+  });
+}"""
+
+WORD_BOX = """([start, end]) => {
+  const range = window.athar.index.range(start, end);
+  range.startContainer.parentElement.scrollIntoView({block: 'center'});
+  const r = range.getClientRects()[0];
+  return {left: r.left, right: r.right, y: (r.top + r.bottom) / 2};
+}"""
+
+
+def drag_words(page, picks: list[list[int]]) -> list[float]:  # type: ignore[no-untyped-def]
+    """Real mouse drags over each word of `picks`; ms from release to the selection taken."""
+    page.evaluate(DRAG_CLOCK)
+    for span in picks:
+        box = page.evaluate(WORD_BOX, span)
+        if box["right"] - box["left"] < 6:
+            continue
+        page.mouse.move(box["left"] + 2, box["y"])
+        page.mouse.down()
+        page.mouse.move(box["right"] - 2, box["y"], steps=3)
+        page.mouse.up()
+        page.wait_for_timeout(50)
+        page.keyboard.press("Escape")
+    return page.evaluate("window.benchDrags")  # type: ignore[no-any-return]
+
+
+def measure(
+    base_url: str, username: str, assignment_id: int, loads: int, creates: int, drags: int
+) -> dict:  # type: ignore[type-arg]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -185,6 +228,7 @@ def measure(base_url: str, username: str, assignment_id: int, loads: int, create
             timings.append(page.evaluate(LOAD_TIMES))
         free = page.evaluate(FREE_WORDS)
         picks = [free[int(i * len(free) / creates)] for i in range(creates)]
+        dragged = drag_words(page, [free[int(i * len(free) / drags) + 1] for i in range(drags)])
         creations = [page.evaluate(CREATE_ONE, span) for span in picks]
         page.wait_for_function(
             "() => window.athar.store.list().every(e => e.id) "
@@ -193,13 +237,14 @@ def measure(base_url: str, username: str, assignment_id: int, loads: int, create
         )
         saved = page.evaluate("window.athar.store.list().length")
         browser.close()
-    return {"timings": timings, "creations": creations, "events_after": saved}
+    return {"timings": timings, "creations": creations, "events_after": saved, "drags": dragged}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--loads", type=int, default=20)
     parser.add_argument("--creates", type=int, default=40)
+    parser.add_argument("--drags", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -210,7 +255,9 @@ def main() -> None:
         username, assignment_id, n_spans = seed()
         os.environ.pop("DJANGO_SETTINGS_MODULE", None)
         with web_server(url, args.workers) as server:
-            result = measure(server.base_url, username, assignment_id, args.loads, args.creates)
+            result = measure(
+                server.base_url, username, assignment_id, args.loads, args.creates, args.drags
+            )
     finally:
         drop_database(DB_NAME)
 
@@ -223,6 +270,7 @@ def main() -> None:
     sync = latency_summary([c[0] for c in result["creations"]])
     frame = latency_summary([c[1] for c in result["creations"]])
     painted = latency_summary([c[2] for c in result["creations"]])
+    drag = latency_summary(result["drags"])
     lines = [
         f"article: {timings[0]['textLength']} UTF-16 units ({CHARS} code points asked), "
         f"{n_spans} highlights ({EVENTS} events); drawn on load: {timings[0]['spans']}",
@@ -235,13 +283,15 @@ def main() -> None:
         f"synchronous, {frame['p50']:.1f} ms to the next frame (p95 {frame['p95']:.1f} ms), "
         f"{painted['p50']:.1f} ms until that frame is painted (p95 {painted['p95']:.1f} ms) "
         f"over {sync['n']} events (target <= {TARGET_HIGHLIGHT_MS:.0f} ms)",
+        f"drag over a word, release to selection taken: median {drag['p50']:.1f} ms, p95 "
+        f"{drag['p95']:.1f} ms, max {drag['max']:.1f} ms over {drag['n']} drags",
         f"events saved by the page during the run: {result['events_after'] - EVENTS} "
         f"(of {len(result['creations'])})",
     ]
     print_summary(
         "Coding screen (headless Chromium)",
         f".venv/bin/python bench/bench_coding_screen.py --loads {args.loads} "
-        f"--creates {args.creates} --workers {args.workers}",
+        f"--creates {args.creates} --drags {args.drags} --workers {args.workers}",
         lines,
     )
 

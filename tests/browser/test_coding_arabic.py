@@ -79,6 +79,7 @@ def test_code_an_arabic_article_with_an_emoji_end_to_end(
     page.keyboard.press("2")  # evidence role 2 = Actor 1; the dictionary is searched for it
     page.wait_for_selector("#field-actor1[aria-expanded=true]")
     page.wait_for_selector('.combo-list li:has-text("Jama\'at Nusrat")')
+    page.keyboard.press("ArrowDown")  # WAI-ARIA combobox: nothing is highlighted before ↓
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "article-text"
 
@@ -87,6 +88,7 @@ def test_code_an_arabic_article_with_an_emoji_end_to_end(
     assert selected_quote(page) == "بولكيسي"
     page.keyboard.press("3")
     page.wait_for_selector(".combo-list li:has-text('Boulkessi')")
+    page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
 
     # Keyboard: find the day, then grow the end word by word (Shift+F) up to the year.

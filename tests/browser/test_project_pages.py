@@ -134,6 +134,7 @@ def test_data_page_filters_maps_downloads_and_releases(
     ActorAliasFactory(actor=world.actor, text="JNIM", normalized=alias_key("JNIM"))
     page.fill("#f-actor", "JNIM")
     page.wait_for_selector("#f-actor + .combo-list li[role=option]")
+    page.keyboard.press("ArrowDown")  # WAI-ARIA combobox: nothing is highlighted before ↓
     page.keyboard.press("Enter")
     page.wait_for_function(
         f"() => document.getElementById('f-actor-id').value === '{world.actor.pk}'"

@@ -76,6 +76,12 @@ export class Codebook {
     return fold([n.code, ...Object.values(n.labels || {}), ...Object.values(n.definition || {})].join(" "));
   }
 
+  /** The folded code and labels of a type (what "an exact match" is compared with). */
+  nameKeys(item) {
+    const n = item.node;
+    return [n.code, ...Object.values(n.labels || {})].map((name) => fold(name));
+  }
+
   /** The codes from the top-level type down to the most specific valid one. */
   lineage(type, subtype) {
     const sub = subtype && this.byCode.get(subtype);
@@ -113,6 +119,20 @@ export class Codebook {
     return this.rolesInUse.get(roleKey) || [];
   }
 
+  /** Keys of the fields an event needs now: required ones, and those the codebook's rules
+   * require for its type ("required_for") or its values ("required_with"). */
+  requiredKeys(event) {
+    const values = event.values || {};
+    const applicable = this.applicableFields(event.event_type, event.event_subtype);
+    const required = new Set(applicable.filter((f) => f.required).map((f) => f.key));
+    const lineage = this.lineage(event.event_type, event.event_subtype);
+    for (const rule of this.spec.rules || []) {
+      if (rule.kind === "required_with" && !isEmptyValue(values[rule.field])) required.add(rule.requires);
+      if (rule.kind === "required_for" && rule.event_types.some((c) => lineage.includes(c))) required.add(rule.field);
+    }
+    return required;
+  }
+
   /** [{field, code}] still needed on submit: required fields, sub-type, and the rules. */
   missing(event) {
     const out = [];
@@ -122,12 +142,7 @@ export class Codebook {
     }
     const values = event.values || {};
     const applicable = this.applicableFields(event.event_type, event.event_subtype);
-    const required = new Set(applicable.filter((f) => f.required).map((f) => f.key));
-    const lineage = this.lineage(event.event_type, event.event_subtype);
-    for (const rule of this.spec.rules || []) {
-      if (rule.kind === "required_with" && !isEmptyValue(values[rule.field])) required.add(rule.requires);
-      if (rule.kind === "required_for" && rule.event_types.some((c) => lineage.includes(c))) required.add(rule.field);
-    }
+    const required = this.requiredKeys(event);
     for (const f of applicable) {
       if (required.has(f.key) && isEmptyValue(values[f.key])) out.push({ field: f.key, code: "required" });
     }

@@ -99,18 +99,25 @@ export class DictionaryCombobox {
     });
     this.list.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
-    this.highlight(0);
+    // List autocomplete without automatic selection (WAI-ARIA APG): nothing is highlighted
+    // until ↓ or ↑, so Enter never takes an option the coder did not move to.
+    this.highlight(-1);
   }
 
+  /** Highlight option `index`, or none with -1. */
   highlight(index) {
-    this.active = Math.max(0, Math.min(this.options.length - 1, index));
+    this.active = index < 0 ? -1 : Math.min(this.options.length - 1, index);
     [...this.list.children].forEach((li, i) => li.setAttribute("aria-selected", String(i === this.active)));
     const li = this.list.children[this.active];
-    if (li) this.input.setAttribute("aria-activedescendant", li.id);
+    if (li) {
+      this.input.setAttribute("aria-activedescendant", li.id);
+      li.scrollIntoView({ block: "nearest" });
+    } else this.input.removeAttribute("aria-activedescendant");
   }
 
   close() {
     this.list.hidden = true;
+    this.active = -1;
     this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
   }
@@ -120,8 +127,11 @@ export class DictionaryCombobox {
     if (e.key === "ArrowDown") {
       if (open) this.highlight(this.active + 1);
       else this.query(0);
-    } else if (e.key === "ArrowUp" && open) this.highlight(this.active - 1);
-    else if (e.key === "Enter" && open) this.choose(this.active);
+    } else if (e.key === "ArrowUp" && open) {
+      this.highlight(this.active <= 0 ? this.options.length - 1 : this.active - 1);
+    } else if (e.key === "Enter" && open) {
+      if (this.active >= 0) this.choose(this.active);
+    }
     else if (e.key === "Escape" && (open || this.returnTo)) {
       this.close();
       this.giveBackFocus();

@@ -6,7 +6,10 @@
 import { t } from "../i18n.js";
 import { isEmptyValue } from "./codebook.js";
 import { DictionaryCombobox } from "./combobox.js";
+import { errorText } from "./field-errors.js";
 import { roleStyle } from "./highlights.js";
+
+export { NameBook } from "./names.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -22,37 +25,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Display names of dictionary entries by id (from searches and text suggestions). */
-export class NameBook {
-  constructor(storage = globalThis.localStorage) {
-    this.storage = storage;
-    this.names = { actor: new Map(), location: new Map() };
-    for (const kind of ["actor", "location"]) {
-      try {
-        for (const [id, name] of JSON.parse(storage.getItem(`athar:names:${kind}`) || "[]")) this.names[kind].set(id, name);
-      } catch {
-        /* a damaged cache is only a cache */
-      }
-    }
-  }
-
-  remember(kind, id, name) {
-    if (!name || this.names[kind].get(id) === name) return;
-    this.names[kind].set(id, name);
-    try {
-      this.storage.setItem(`athar:names:${kind}`, JSON.stringify([...this.names[kind]].slice(-500)));
-    } catch {
-      /* ignore */
-    }
-  }
-
-  label(kind, value) {
-    if (!value) return "";
-    if ("name" in value) return t("{name} (proposed)", { name: value.name });
-    return this.names[kind].get(value.id) || t("entry #{id}", { id: value.id });
-  }
-}
-
 export class EventForm {
   constructor(container, ctx) {
     this.container = container;
@@ -65,9 +37,17 @@ export class EventForm {
   }
 
   render(event) {
+    const focused = this.container.contains(document.activeElement) ? document.activeElement.id : "";
+    this.renderForm(event);
+    const again = focused && document.getElementById(focused);
+    if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+  }
+
+  renderForm(event) {
     this.event = event;
     this.roleButtons = [];
     this.combos = new Map();
+    this.blocks = new Map();
     this.fillers = [];
     const box = this.container;
     box.replaceChildren();
@@ -83,8 +63,10 @@ export class EventForm {
         t("Change type"), " ", el("kbd", { text: "T", "aria-hidden": "true" })),
       el("button", { type: "button", class: "danger", onclick: () => this.ctx.remove(), disabled: this.readOnly }, t("Delete event")));
     box.append(heading, actions);
-    if (event.state === "invalid" && event.errors.length) {
-      box.append(el("ul", { class: "error", role: "alert" }, ...event.errors.map((e) => el("li", { text: `${e.field}: ${e.message}` }))));
+    const refused = event.state === "invalid" ? event.errors : [];
+    if (refused.length) {
+      box.append(el("ul", { class: "error refused", role: "alert", "aria-label": t("Refused by the server") },
+        ...refused.map((e) => el("li", {}, ...errorText(e, this.ctx.codebook, event.values)))));
     }
     const subtypeMissing = cb.missing(event).some((m) => m.field === "event_subtype");
     if (subtypeMissing) {
@@ -114,6 +96,8 @@ export class EventForm {
       section.append(block);
     }
     box.append(section);
+    this.markRequired();
+    this.markErrors();
     // The event's own remark: not a codebook field, so outside the "field-<key>" ids (a
     // codebook may have a field keyed "notes").
     const memo = el("textarea", { id: "event-memo", rows: "2", dir: "auto", disabled: this.readOnly, "aria-describedby": "event-memo-hint" });
@@ -141,7 +125,7 @@ export class EventForm {
     const list = el("ul", { class: "span-list", "aria-label": t("Spans for {role}", { role: cb.label(role) }) });
     for (const [span, i] of spans) {
       list.append(el("li", {},
-        el("button", { type: "button", class: "quote", dir: "auto", lang: this.ctx.articleLang, onclick: () => this.ctx.showSpan(span),
+        el("button", { type: "button", class: "quote", dir: this.ctx.directionAt(span.start), lang: this.ctx.articleLang, onclick: () => this.ctx.showSpan(span),
           title: t("Show in the text") }, span.quote),
         el("button", { type: "button", class: "icon", disabled: this.readOnly, "aria-label": t("Remove span “{quote}”", { quote: span.quote }),
           onclick: () => this.ctx.store.update(event.key, (e) => { e.spans.splice(i, 1); }) }, "×")));
@@ -173,23 +157,20 @@ export class EventForm {
     const id = `field-${field.key}`;
     const defId = `def-${field.key}`;
     const definition = this.definitionOf(field, defId);
-    const required = field.required;
-    const label = el("label", { for: id }, cb.label(field),
-      required ? el("span", { class: "required" }, " *", el("span", { class: "visually-hidden", text: ` (${t("required")})` })) : null);
+    const label = el("label", { for: id }, cb.label(field));
     const block = el("div", { class: "field", "data-field": field.key, "data-kind": field.kind });
-    if (required) block.append(el("span", { class: "required-tag", text: t("required"), "aria-hidden": "true" }));
     block.append(label);
+    this.blocks.set(field.key, { block, label, field });
     const value = event.values[field.key];
     const set = (v) => {
       this.ctx.store.update(event.key, (e) => {
         if (isEmptyValue(v)) delete e.values[field.key];
         else e.values[field.key] = v;
       });
-      block.classList.toggle("missing", required && isEmptyValue(v));
+      this.markRequired(); // a value can make another field required (required_with rules)
     };
-    block.classList.toggle("missing", required && isEmptyValue(value));
     const described = definition ? defId : null;
-    const common = { id, "aria-describedby": described, "aria-required": required ? "true" : null, disabled: this.readOnly };
+    const common = { id, "aria-describedby": described, disabled: this.readOnly };
     let control;
     switch (field.kind) {
       case "choice": {
@@ -259,6 +240,59 @@ export class EventForm {
     return block;
   }
 
+  /** Show the server's refusals at their fields (aria-invalid, described by the message). */
+  markErrors() {
+    const refused = this.event.state === "invalid" ? this.event.errors : [];
+    for (const error of refused) {
+      const entry = this.blocks.get(error.field);
+      if (!entry) continue;
+      const id = `error-${error.field}`;
+      entry.block.append(el("p", { class: "field-error", id }, ...errorText(error, this.ctx.codebook, this.event.values)));
+      const control = entry.block.querySelector(`#field-${error.field}`);
+      if (control) {
+        control.setAttribute("aria-invalid", "true");
+        control.setAttribute("aria-describedby", [control.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+      }
+    }
+  }
+
+  /** The event was saved: its refusals no longer hold. Removed in place (no re-render, so the
+   * coder's caret stays where it is). */
+  clearErrors() {
+    for (const node of this.container.querySelectorAll(".field-error, ul.refused")) node.remove();
+    for (const control of this.container.querySelectorAll("[aria-invalid=true]")) {
+      control.removeAttribute("aria-invalid");
+      const rest = (control.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && !id.startsWith("error-"));
+      if (rest.length) control.setAttribute("aria-describedby", rest.join(" "));
+      else control.removeAttribute("aria-describedby");
+    }
+  }
+
+  /** Mark the fields required now (by the field or by a codebook rule) with * and the word,
+   * and those still empty with the "missing" bar; called after every change of a value. */
+  markRequired() {
+    const required = this.ctx.codebook.requiredKeys(this.event);
+    for (const { block, label, field } of this.blocks.values()) {
+      const needed = required.has(field.key);
+      const shown = !!block.querySelector(":scope > .required-tag");
+      if (needed !== shown) {
+        if (needed) {
+          block.prepend(el("span", { class: "required-tag", text: t("required"), "aria-hidden": "true" }));
+          label.append(el("span", { class: "required" }, " *", el("span", { class: "visually-hidden", text: ` (${t("required")})` })));
+        } else {
+          block.querySelector(":scope > .required-tag").remove();
+          label.querySelector(".required").remove();
+        }
+      }
+      const control = block.querySelector(`#field-${field.key}`);
+      if (control && control.tagName !== "FIELDSET") {
+        if (needed) control.setAttribute("aria-required", "true");
+        else control.removeAttribute("aria-required");
+      }
+      block.classList.toggle("missing", needed && isEmptyValue(this.event.values[field.key]));
+    }
+  }
+
   dateControl(field, common, value, set) {
     const start = el("input", { ...common, type: "date" });
     const endId = `${common.id}-end`;
@@ -274,10 +308,11 @@ export class EventForm {
       const dates = (this.ctx.suggestions() || {}).dates || [];
       found.replaceChildren();
       if (!dates.length || this.readOnly) return;
-      found.append(el("span", { class: "found-title", text: t("Found in the text:") }));
-      for (const d of dates.slice(0, 6)) {
+      const list = el("div", { class: "found-list" });
+      found.append(el("span", { class: "found-title", text: t("Found in the text:") }), list);
+      for (const d of dates) {
         const range = d.date_start === d.date_end ? d.date_start : `${d.date_start} – ${d.date_end}`;
-        found.append(el("button", {
+        list.append(el("button", {
           type: "button", class: "suggestion",
           onclick: () => {
             start.value = d.date_start;
@@ -285,7 +320,7 @@ export class EventForm {
             update();
             if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, { start: d.start_u16, end: d.end_u16 });
           },
-        }, el("bdi", { text: d.text }), ` → ${range}`));
+        }, el("bdi", { dir: this.ctx.directionAt(d.start_u16), text: d.text }), " → ", el("bdi", { dir: "ltr", text: range })));
       }
     };
     fill();
@@ -332,29 +367,45 @@ export class EventForm {
     const fill = () => {
       const all = (this.ctx.suggestions() || {})[kind === "actor" ? "actors" : "locations"] || [];
       found.replaceChildren();
+      // One button per entry, with every place it is named (all of them: a long article
+      // names many places; the list scrolls).
       const seen = new Map();
       for (const s of all) {
         names.remember(kind, s.id, s.name);
-        if (!seen.has(s.id)) seen.set(s.id, { ...s, count: 0 });
-        seen.get(s.id).count += 1;
+        if (!seen.has(s.id)) seen.set(s.id, { id: s.id, name: s.name, alias: s.alias, places: [] });
+        seen.get(s.id).places.push({ start: s.start_u16, end: s.end_u16 });
       }
       drawChips();
       if (!seen.size || this.readOnly) return;
-      found.append(el("span", { class: "found-title", text: t("Found in the text:") }));
-      for (const s of [...seen.values()].slice(0, 8)) {
-        found.append(el("button", {
+      const list = el("div", { class: "found-list" });
+      found.append(el("span", { class: "found-title", text: t("Found in the text:") }), list);
+      for (const s of seen.values()) {
+        list.append(el("button", {
           type: "button", class: "suggestion", title: t("Use it and attach “{alias}” as evidence", { alias: s.alias }),
           onclick: () => {
             choose({ id: s.id }, s.name);
-            if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, { start: s.start_u16, end: s.end_u16 });
+            if (field.evidence_role) this.ctx.attachSpan(field.evidence_role, this.nearest(s.places));
           },
-        }, el("bdi", { text: s.name }), s.count > 1 ? ` (${s.count})` : ""));
+        }, el("bdi", { text: s.name }), s.places.length > 1 ? ` (${s.places.length})` : ""));
       }
     };
     drawChips();
     fill();
     this.fillers.push(fill);
     return el("div", { class: "ref" }, chips, wrap, found);
+  }
+
+  /** Of the places where a suggested name is written, the one nearest the current selection,
+   * else nearest the event's first span of the role tied to no field (its trigger), else the
+   * first: the name in the event's own sentence, not wherever the article names it first. */
+  nearest(places) {
+    const selection = this.ctx.selection();
+    const role = this.ctx.codebook.defaultRole();
+    const trigger = this.event.spans.find((s) => s.role === role);
+    const anchor = selection || trigger;
+    if (!anchor) return places[0];
+    const distance = (p) => (p.end <= anchor.start ? anchor.start - p.end : p.start >= anchor.end ? p.start - anchor.end : 0);
+    return places.reduce((best, p) => (distance(p) < distance(best) ? p : best));
   }
 
   /** The text suggestions arrived (they are fetched after the screen is ready). */

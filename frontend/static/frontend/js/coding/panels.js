@@ -35,6 +35,7 @@ export class EventListView {
     this.codebook = codebook;
     this.onSelect = onSelect;
     this.rows = new Map();
+    this.listFormat = new Intl.ListFormat(document.documentElement.lang || "en", { style: "short", type: "unit" });
     this.empty = el("li", { class: "muted", text: t("No events yet.") });
   }
 
@@ -43,9 +44,13 @@ export class EventListView {
   }
 
   row(event, i) {
-    const missing = this.codebook.missing(event).length;
+    // Name what is missing, so the coder knows what to fill before Submit says so.
+    const missing = this.codebook.missing(event).map((m) => {
+      const field = this.codebook.fields.find((f) => f.key === m.field);
+      return field ? this.codebook.label(field) : t("Sub-type");
+    });
     const bits = [t("Spans: {n}", { n: event.spans.length })];
-    if (missing) bits.push(t("Missing: {n}", { n: missing }));
+    if (missing.length) bits.push(t("Missing: {fields}", { fields: this.listFormat.format(missing) }));
     const state = STATE_TEXT()[event.state];
     const button = el("button", { type: "button", class: `event-row state-${event.state}`, "data-key": event.key, onclick: () => this.onSelect(event.key) },
       el("span", { class: "num", text: `${i + 1}.` }),
@@ -114,7 +119,7 @@ export function valueText(field, value, codebook, names) {
   }
 }
 
-function versionList(payload, codebook, names) {
+function versionList(payload, { codebook, names, directionAt, lang }) {
   if (!payload) return el("p", { class: "muted", text: t("This event no longer exists on the server.") });
   const dl = el("dl", { class: "version" });
   const row = (label, value) => dl.append(el("dt", { text: label }), el("dd", { dir: "auto" }, value));
@@ -123,23 +128,26 @@ function versionList(payload, codebook, names) {
     row(codebook.label(field), valueText(field, payload.values[field.key], codebook, names));
   }
   row(t("Memo"), payload.memo || "—");
-  const spans = payload.spans.map((s) => {
+  // Each quote in the direction of its paragraph (see CodingScreen.directionAt), isolated.
+  const spans = el("ul", { class: "version-spans" });
+  for (const s of payload.spans) {
     const role = codebook.roles.find((r) => r.key === s.role);
-    return `${role ? codebook.label(role) : s.role}: “${s.quote}”`;
-  });
-  row(t("Spans"), spans.join(" · ") || "—");
+    spans.append(el("li", {}, `${role ? codebook.label(role) : s.role}: `,
+      el("bdi", { class: "quote", dir: directionAt(s.start), lang }, s.quote)));
+  }
+  row(t("Spans"), payload.spans.length ? spans : "—");
   return dl;
 }
 
 /** Fill and open the conflict dialog for `event`; the buttons call store.resolve(). */
-export function showConflict(dialog, event, { codebook, names, store, eventNumber }) {
+export function showConflict(dialog, event, { codebook, names, store, eventNumber, directionAt, lang }) {
   dialog.querySelector("[data-conflict-title]").textContent = t("Event {n} was changed elsewhere", { n: eventNumber(event.key) });
   const mine = dialog.querySelector("[data-conflict-mine]");
   const theirs = dialog.querySelector("[data-conflict-theirs]");
-  mine.replaceChildren(el("h3", { text: t("Your version (not saved)") }), versionList(event.mine, codebook, names));
+  mine.replaceChildren(el("h3", { text: t("Your version (not saved)") }), versionList(event.mine, { codebook, names, directionAt, lang }));
   theirs.replaceChildren(
     el("h3", { text: event.theirsVersion ? t("Saved version {v}", { v: event.theirsVersion }) : t("Saved version") }),
-    versionList(event.theirs, codebook, names));
+    versionList(event.theirs, { codebook, names, directionAt, lang }));
   const keep = dialog.querySelector("[data-conflict-keep]");
   const take = dialog.querySelector("[data-conflict-take]");
   keep.disabled = !event.theirs;

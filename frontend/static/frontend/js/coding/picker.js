@@ -14,6 +14,7 @@ export class TypePicker {
     this.list = dialog.querySelector("[data-picker-list]");
     this.help = dialog.querySelector("[data-picker-definition]");
     this.keys = new Map(codebook.types.map((item) => [item.code, codebook.searchKey(item)]));
+    this.names = new Map(codebook.types.map((item) => [item.code, codebook.nameKeys(item)]));
     this.input.addEventListener("input", () => this.filter());
     this.input.addEventListener("keydown", (e) => this.onKey(e));
     this.list.addEventListener("click", (e) => {
@@ -43,7 +44,11 @@ export class TypePicker {
   filter() {
     const query = fold(this.input.value);
     const words = query.split(" ").filter(Boolean);
-    this.shown = this.codebook.types.filter((item) => words.every((w) => this.keys.get(item.code).includes(w)));
+    const matches = this.codebook.types.filter((item) => words.every((w) => this.keys.get(item.code).includes(w)));
+    // Best first (a stable sort keeps the tree order within a rank): what Enter takes is the
+    // highlighted first row, so an exact code or name must be that row.
+    const rank = new Map(matches.map((item) => [item.code, this.rank(item, query)]));
+    this.shown = query ? matches.sort((a, b) => rank.get(a.code) - rank.get(b.code)) : matches;
     this.list.replaceChildren();
     this.shown.forEach((item, i) => {
       const li = document.createElement("li");
@@ -67,6 +72,16 @@ export class TypePicker {
     const status = this.dialog.querySelector("[data-picker-count]");
     status.textContent = t("{n} types shown", { n: this.shown.length });
     this.move(0, true);
+  }
+
+  /** 0: the code or a name is the query; 1: one starts with it; 2: one contains it; 3: only
+   * a definition matches. Names are the code and the labels in every language (folded). */
+  rank(item, query) {
+    const names = this.names.get(item.code);
+    if (names.includes(query)) return 0;
+    if (names.some((n) => n.startsWith(query))) return 1;
+    if (names.some((n) => n.includes(query))) return 2;
+    return 3;
   }
 
   move(index, absolute = false) {

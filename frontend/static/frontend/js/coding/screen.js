@@ -43,9 +43,11 @@ export class CodingScreen {
       codebook: this.codebook, store: this.store, names: this.names, articleLang: this.article.language || null,
       suggestions: () => this.suggestions,
       hasSelection: () => !!this.selection.span,
+      selection: () => this.selection.span,
       attach: (role) => this.attach(role),
       attachSpan: (role, span) => this.attachSpan(role, span),
       showSpan: (span) => this.selection.set(span, { reveal: true }),
+      directionAt: (offset) => this.index.directionAt(offset),
       changeType: () => this.changeType(),
       remove: () => this.removeSelected(),
       eventNumber: (key) => this.eventNumber(key),
@@ -100,7 +102,21 @@ export class CodingScreen {
 
   bindText() {
     const root = this.root;
-    root.addEventListener("pointerup", () => setTimeout(() => this.selection.captureNative(), 0));
+    // A drag is resolved from where the pointer was pressed and released (see pointer.js); a
+    // double-click keeps the browser's own word selection.
+    let press = null;
+    root.addEventListener("mousedown", (e) => {
+      press = e.button === 0 ? { x: e.clientX, y: e.clientY } : null;
+    });
+    root.addEventListener("mouseup", (e) => {
+      const release = { x: e.clientX, y: e.clientY };
+      const from = press;
+      press = null;
+      setTimeout(() => {
+        if (e.detail > 1 || !from) this.selection.captureNative();
+        else this.selection.captureDrag(from, release, e.altKey);
+      }, 0);
+    });
     root.addEventListener("keyup", (e) => {
       if (e.shiftKey) this.selection.captureNative();
     });
@@ -129,6 +145,7 @@ export class CodingScreen {
     if (span) {
       const quote = this.doc.createElement("bdi");
       quote.lang = this.article.language || "";
+      quote.dir = this.index.directionAt(span.start);
       quote.textContent = this.selection.quote;
       quote.className = "quote";
       status.replaceChildren(t("Selected:"), " ", quote, " ", this.doc.createElement("small"));
@@ -248,6 +265,9 @@ export class CodingScreen {
     for (const type of ["changed", "saved", "saving", "failed", "created", "removed"]) {
       this.store.addEventListener(type, refreshList);
     }
+    this.store.addEventListener("saved", (e) => {
+      if (e.detail.key === this.selectedKey) this.form.clearErrors();
+    });
     this.store.addEventListener("failed", (e) => {
       if (e.detail.key === this.selectedKey && e.detail.state === "invalid") this.form.render(e.detail);
     });
@@ -375,13 +395,20 @@ export class CodingScreen {
     this.highlights.setActive(event.key);
     this.form.render(event);
     const label = this.codebook.roles.find((r) => r.key === role);
-    this.announce(t("“{quote}” attached as {role}.", { quote, role: label ? this.codebook.label(label) : role }));
+    const echo = this.doc.createElement("bdi");
+    echo.dir = this.index.directionAt(span.start);
+    echo.textContent = quote;
+    // The message is translated as a whole; the quote is put back in as an isolated element.
+    const [before, after] = t("“{quote}” attached as {role}.", { quote: "\u0000", role: label ? this.codebook.label(label) : role }).split("\u0000");
+    this.$("announce").classList.remove("error");
+    this.$("announce").replaceChildren(before, echo, after ?? "");
     return true;
   }
 
   openConflict(event) {
     showConflict(this.$("conflict-dialog"), event, {
       codebook: this.codebook, names: this.names, store: this.store, eventNumber: (k) => this.eventNumber(k),
+      directionAt: (offset) => this.index.directionAt(offset), lang: this.article.language || "",
     });
   }
 

@@ -2,7 +2,11 @@
 // selections and the keyboard grow/shrink commands. Offsets are UTF-16 units.
 
 const SPACE_OR_FORMAT = /[\s\p{Cf}]/u;
-const PROCLITIC = /^[وفبلك][\u064B-\u065F\u0670]*\u0640*/u;
+// A proclitic letter with its harakat and tatweel, and the opening quote that news writing
+// puts between it and a quoted name: بـ"الخيانة", لـ “حركة …”, بـ«…».
+const PROCLITIC = /^[وفبلك][\u064B-\u065F\u0670]*\u0640*(?:\s*["'“”„«‘’‹])?/u;
+// The closing quote that pairs with each opening one (Arabic text uses both orders of “ ”).
+const CLOSING = new Map([['"', '"'], ["'", "'"], ["“", "”"], ["”", "“"], ["„", "“"], ["«", "»"], ["‘", "’"], ["’", "‘"], ["‹", "›"]]);
 const LETTER = /\p{L}/u;
 
 export class Segments {
@@ -169,15 +173,23 @@ export class Segments {
   }
 
   /**
-   * The span without a leading Arabic proclitic letter (و ف ب ل ك, with its harakat and any
-   * tatweel: "بـ", "و", "لـ"), when a letter follows; otherwise the span unchanged.
+   * The span without a leading Arabic proclitic letter (و ف ب ل ك, with its harakat, any
+   * tatweel and an opening quote with its closing one: "بـ", "و", "لـ", 'بـ"…"'), when a
+   * letter follows; otherwise the span unchanged.
    */
   dropProclitic(span) {
     const quote = this.text.slice(span.start, span.end);
     const match = PROCLITIC.exec(quote);
     if (!match) return span;
-    const rest = quote.slice(match[0].length);
+    let rest = quote.slice(match[0].length);
+    let end = span.end;
+    const opening = match[0].trimEnd().slice(-1);
+    // The quote's closing mark goes with its opening one, so the name is left unquoted.
+    if (CLOSING.has(opening) && rest.endsWith(CLOSING.get(opening))) {
+      rest = rest.slice(0, -1);
+      end -= 1;
+    }
     if (!LETTER.test(rest[0] || "") || [...rest].length < 2) return span;
-    return this.snap(span.start + match[0].length, span.end) || span;
+    return this.snap(span.start + match[0].length, end) || span;
   }
 }

@@ -5,6 +5,8 @@
 // text), or from the find box. It is drawn as a highlight, so it stays visible while focus
 // is in the form.
 
+import { spanAtPoint } from "./pointer.js";
+
 export class SelectionModel extends EventTarget {
   constructor(index, segments, highlights) {
     super();
@@ -40,6 +42,32 @@ export class SelectionModel extends EventTarget {
     if (!offsets || offsets.start === offsets.end) return false;
     native.removeAllRanges();
     this.set(offsets);
+    return true;
+  }
+
+  /**
+   * Take a mouse drag from `press` to `release` ({x, y} viewport points): from the word under
+   * the press to the word under the release (the letters only, with `exact`), found from the
+   * glyph boxes. An end on no character falls back to the native selection's end there.
+   * Returns whether a selection was taken (a click without a drag makes none).
+   */
+  captureDrag(press, release, exact = false) {
+    const native = document.getSelection();
+    if (!native || native.rangeCount === 0 || native.isCollapsed) return false;
+    const unit = exact ? "char" : "word";
+    const ends = [];
+    for (const [point, node, offset] of [[press, native.anchorNode, native.anchorOffset], [release, native.focusNode, native.focusOffset]]) {
+      const under = point && spanAtPoint(this.index, this.segments, point.x, point.y, unit);
+      const at = under ? null : this.index.offsetOf(node, offset);
+      if (under) ends.push(under);
+      else if (at !== null) ends.push({ start: at, end: at });
+    }
+    if (ends.length < 2) return this.captureNative();
+    const start = Math.min(ends[0].start, ends[1].start);
+    const end = Math.max(ends[0].end, ends[1].end);
+    if (start >= end) return false;
+    native.removeAllRanges();
+    this.set({ start, end });
     return true;
   }
 

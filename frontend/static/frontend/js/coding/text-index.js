@@ -107,6 +107,17 @@ export class TextIndex {
     return u16 - countBelow(u16s, u16);
   }
 
+  /** The direction of the paragraph holding `offset` ("rtl"/"ltr", computed by the server),
+   * so that a quote echoed elsewhere reads in the order it has in the text (first-strong
+   * direction would show "ISWAP) الموالية …" left to right). */
+  directionAt(offset) {
+    const range = this.range(offset, Math.min(offset + 1, this.length));
+    const node = range.startContainer;
+    const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    const paragraph = element && element.closest("p[dir]");
+    return paragraph ? paragraph.dir : this.root.dir || "auto";
+  }
+
   /** The UTF-16 offset under a viewport point (for clicks), or null. */
   offsetAtPoint(x, y) {
     const doc = this.root.ownerDocument;
