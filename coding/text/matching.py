@@ -100,6 +100,7 @@ class Match:
     start: int
     end: int
     word_start: int | None = None
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
