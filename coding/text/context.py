@@ -9,6 +9,8 @@ hamza in the written word) to tell the names coders code from homographs they do
   feature from the country or town of that name — dropped.
 * **A document noun before a place** (اتفاق الجزائر, مسار نواكشوط): the agreement or
   process named after the place; still offered, ranked low (:data:`IN_DOCUMENT_NAME`).
+* **A common noun that is also a name, followed by an adjective** (القاعدة العسكرية, "the
+  military base", against al-Qaeda): the adjective shows the noun — dropped.
 * **A hamza the alias does not have** (بئر "a well" against the town بير): folding makes ئ
   and ي equal so that spelling variants meet, but a written ئ/ؤ where the alias has a plain
   letter is another word — dropped.
@@ -30,6 +32,7 @@ __all__ = [
     "IN_DOCUMENT_NAME",
     "context_confidence",
     "has_extra_hamza",
+    "is_common_noun",
 ]
 
 # Confidence scale: an exact alias (after folding) is sure; a spelling generated from an
@@ -65,6 +68,15 @@ DOCUMENT_NOUNS = _folded_set(
     "اتفاق", "اتفاقية", "اتفاقيات", "مسار", "إعلان", "مؤتمر", "قمة", "ميثاق", "مفاوضات",
     "محادثات", "وثيقة", "منتدى", "معاهدة",
 )  # fmt: skip
+
+# Names that are also common nouns, with the adjectives that show the noun when they follow.
+COMMON_NOUN_ADJECTIVES = {
+    fold_letters("القاعدة"): _folded_set(
+        "العسكرية", "الجوية", "البحرية", "اللوجستية", "الفرنسية", "الأمريكية", "الأميركية",
+        "الروسية", "الأممية", "المتقدمة", "الخلفية", "الرئيسية", "الشعبية", "الانتخابية",
+        "القانونية", "الأساسية", "العامة", "المالية", "الصناعية",
+    ),
+}  # fmt: skip
 
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك")
 _HAMZA_CARRIERS = "ئؤ"
@@ -129,3 +141,13 @@ def has_extra_hamza(written: str, alias: str) -> bool:
     return sum(written.count(c) for c in _HAMZA_CARRIERS) > sum(
         alias.count(c) for c in _HAMZA_CARRIERS
     )
+
+
+def is_common_noun(match_text: str, start: int, end: int) -> bool:
+    """True when the name ``match_text[start:end]`` is a common noun here: it is followed
+    (after one space) by an adjective that shows it (القاعدة العسكرية)."""
+    adjectives = COMMON_NOUN_ADJECTIVES.get(match_text[start:end])
+    if adjectives is None or match_text[end : end + 1] != " ":
+        return False
+    following = match_text[end + 1 :].split(" ", 1)[0].split("\n", 1)[0]
+    return following in adjectives

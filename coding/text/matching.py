@@ -50,6 +50,7 @@ from coding.text.context import (
     AMBIGUOUS,
     context_confidence,
     has_extra_hamza,
+    is_common_noun,
 )
 from coding.text.variants import spelling_variants
 
@@ -276,6 +277,8 @@ class AliasMatcher:
         for (start, end), owners in chosen.items():
             orig_start, orig_end = folded.original_span(start, end)
             written = folded.source[orig_start:orig_end]
+            if is_common_noun(match_text, start, end):
+                continue
             for _, _, word_start, (entry_id, kind, alias), confidence in owners:
                 factor = context_confidence(match_text, word_start, kind)
                 if factor is None:

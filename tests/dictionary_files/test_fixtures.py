@@ -165,7 +165,7 @@ def test_gazetteer_round_trips_through_csv() -> None:
 
 
 def test_actors_parse_without_problems() -> None:
-    assert len(read_actors(ACTORS)) == 29
+    assert len(read_actors(ACTORS)) == 35
 
 
 @pytest.mark.parametrize(
@@ -196,8 +196,38 @@ def test_actor_types(key: str, actor_type: int | None) -> None:
 
 
 def test_jnim_components_point_to_jnim() -> None:
-    components = {a.key for a in _actors().values() if a.parent == "jnim"}
+    # leaders also point to their group, with no ACLED type of their own
+    components = {
+        a.key for a in _actors().values() if a.parent == "jnim" and a.actor_type is not None
+    }
     assert components == {"ansar-dine", "katiba-macina", "al-mourabitoun", "aqim-sahara"}
+
+
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [
+        ("داعش", "is-sahel"),
+        ("تنظيم الدولة", "is-sahel"),
+        ("القاعدة", "al-qaeda"),
+        ("مجلس الأمن الدولي", "unsc"),
+        ("إياد أغ غالي", "iyad-ag-ghaly"),
+        ("أمادو كوفا", "amadou-koufa"),
+        ("التوحيد والجهاد", "mujao"),
+    ],
+)
+def test_common_short_names_and_leaders_are_aliases(alias: str, key: str) -> None:
+    owners = {a.key for a in _actors().values() if alias in {x.text for x in a.aliases}}
+    assert owners == {key}
+
+
+def test_leaders_point_to_their_group_and_have_no_acled_type() -> None:
+    actors = _actors()
+    for leader, group in [
+        ("iyad-ag-ghaly", "jnim"),
+        ("amadou-koufa", "katiba-macina"),
+        ("abu-walid-al-sahraoui", "isgs"),
+    ]:
+        assert (actors[leader].parent, actors[leader].actor_type) == (group, None)
     assert _actors()["gatia"].parent == "platform"
     assert {_actors()[key].parent for key in ("mnla", "hcua")} == {"cma"}
 

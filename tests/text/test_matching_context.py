@@ -106,3 +106,12 @@ def test_a_name_shared_by_two_entries_is_a_choice() -> None:
 
 def test_matches_default_to_full_confidence_when_built_by_hand() -> None:
     assert Match(1, "location", "Gao", 0, 3).confidence == 1.0
+
+
+def test_a_common_noun_followed_by_its_adjective_is_not_the_name() -> None:
+    matcher = AliasMatcher([(1, "actor", "القاعدة"), (2, "location", "تيساليت")])
+    text = "قصفوا القاعدة العسكرية في تيساليت بعد أن هددت القاعدة المدينة"
+    assert [(m.entry_id, text[m.start : m.end]) for m in matcher.find(text)] == [
+        (2, "تيساليت"),
+        (1, "القاعدة"),
+    ]
