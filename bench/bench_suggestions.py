@@ -31,18 +31,21 @@ from coding.text.shipped import shipped_suggester  # noqa: E402
 from coding.text.suggest import suggest  # noqa: E402
 
 TEST_SET = REPO / "fixtures" / "evaluation" / "sahel_suggestions.yaml"
+HELD_OUT = REPO / "fixtures" / "evaluation" / "sahel_suggestions_heldout.yaml"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--verbose", action="store_true", help="list misses and wrong ones")
+    parser.add_argument("--held-out", action="store_true", help="score the held-out passages")
     args = parser.parse_args()
 
-    passages = load_test_set(TEST_SET)
+    test_set = HELD_OUT if args.held_out else TEST_SET
+    passages = load_test_set(test_set)
     suggester = shipped_suggester(REPO / "fixtures")
     score = score_passages(passages, suggester.suggest, suggester.keys)
-    print(f"test set: {len(passages)} passages, {score.mentions} mentions")
+    print(f"test set: {test_set.name}, {len(passages)} passages, {score.mentions} mentions")
     print(f"dictionary: {len(suggester.keys)} entries, {len(suggester.matcher)} aliases")
     print(
         f"recall in dictionary   {score.recall_in_dictionary:.3f} "

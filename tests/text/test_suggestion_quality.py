@@ -13,6 +13,7 @@ from coding.text.shipped import ShippedSuggester, shipped_suggester
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TEST_SET = FIXTURES / "evaluation" / "sahel_suggestions.yaml"
+HELD_OUT = FIXTURES / "evaluation" / "sahel_suggestions_heldout.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,13 @@ def test_suggestions_meet_the_targets(suggester: ShippedSuggester) -> None:
     assert score.recall >= 0.9, score.missed
     assert score.wrong_per_passage <= 1.0, score.wrong_items
     assert score.wrong_items == []
+
+
+def test_held_out_passages_meet_the_targets(suggester: ShippedSuggester) -> None:
+    score = score_passages(load_test_set(HELD_OUT), suggester.suggest, suggester.keys)
+    assert score.recall_in_dictionary >= 0.95, score.missed
+    assert score.recall >= 0.9, score.missed
+    assert score.wrong_per_passage <= 1.0, score.wrong_items
 
 
 def test_the_scorer_counts_misses_unexpected_and_tolerated_suggestions() -> None:
