@@ -240,6 +240,16 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("GET",    "projects/{p}/audit/",              "superuser",   200),
     ("GET",    "projects/{p}/audit/",              "ex_coder",    404),
     ("GET",    "projects/{q}/audit/",              "supervisor",  404),
+    ("GET",    "projects/{p}/proposed-names/",     "anonymous",   401),
+    ("GET",    "projects/{p}/proposed-names/",     "coder",       403),
+    ("GET",    "projects/{p}/proposed-names/",     "other_coder", 403),
+    ("GET",    "projects/{p}/proposed-names/",     "supervisor",  200),
+    ("GET",    "projects/{p}/proposed-names/",     "researcher",  403),
+    ("GET",    "projects/{p}/proposed-names/",     "admin",       200),
+    ("GET",    "projects/{p}/proposed-names/",     "outsider",    404),
+    ("GET",    "projects/{p}/proposed-names/",     "superuser",   200),
+    ("GET",    "projects/{p}/proposed-names/",     "ex_coder",    404),
+    ("GET",    "projects/{q}/proposed-names/",     "supervisor",  404),
     ("GET",    "projects/{q}/audit/",              "outsider",    403),
 
     # Each caller sees their own tokens; {tok} is coder_a's (another's answers as missing).
