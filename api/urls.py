@@ -52,6 +52,11 @@ v1 = [
         proposals.ProposedNameListView.as_view(),
         name="proposed-names",
     ),
+    path(
+        "projects/<int:project_id>/proposed-names/resolve/",
+        proposals.ProposedNameResolveView.as_view(),
+        name="proposed-name-resolve",
+    ),
     path("me/assignments/", assignments.MyAssignmentsView.as_view(), name="my-assignments"),
     path("me/tokens/", MyTokensView.as_view(), name="my-tokens"),
     path("me/tokens/<str:token_id>/", MyTokenView.as_view(), name="my-token"),

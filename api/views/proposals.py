@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -14,6 +15,7 @@ from api.serializers.workflow import error_responses
 from coding import access
 from coding.models import Actor, Location
 from coding.proposal_selectors import proposed_names
+from coding.services.proposals import NewEntry, proposed_name_resolve
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -84,3 +86,77 @@ class ProposedNameListView(APIView):
             }
 
         return Response([row(p) for p in proposals])
+
+
+class NewEntrySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    country = serializers.CharField(max_length=2, required=False, default="", allow_blank=True)
+    actor_type = serializers.IntegerField(required=False, allow_null=True, default=None)
+    latitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    longitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    feature_kind = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True
+    )
+
+
+class ResolveSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["actor", "location"])
+    name = serializers.CharField(max_length=300, help_text="Any spelling of the proposal")
+    entry_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Merge into this entry"
+    )
+    new_entry = NewEntrySerializer(required=False, allow_null=True, default=None)
+
+
+class ResolutionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    entry_id = serializers.IntegerField()
+    created = serializers.BooleanField()
+    aliases_added = serializers.IntegerField()
+    events_rewritten = serializers.IntegerField(help_text="Open events now pointing at the entry")
+    frozen_events = serializers.IntegerField(
+        help_text="Submitted or validated events left with the typed name"
+    )
+
+
+@extend_schema(tags=["dictionaries"])
+class ProposedNameResolveView(APIView):
+    """Turn a proposed name into a dictionary entry: merge it into ``entry_id`` (its
+    spellings become aliases) or create ``new_entry``; the project's open events that carry
+    it then point at the entry. Submitted coder events and validated gold keep the name."""
+
+    @extend_schema(
+        request=ResolveSerializer,
+        responses={
+            200: ResolutionSerializer,
+            **error_responses(
+                400,
+                401,
+                403,
+                404,
+                415,
+                422,
+                e404="No such project, entry, or no event of the project proposes the name",
+                e422="Invalid body: both or neither of entry_id and new_entry, bad fields",
+            ),
+        },
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project, _ = access.access_project(
+            request.user,  # type: ignore[arg-type]
+            project_id,
+            roles=access.MANAGERS,
+        )
+        serializer = ResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        new = data["new_entry"]
+        result = proposed_name_resolve(
+            project=project,
+            kind=data["kind"],
+            name=data["name"],
+            actor=request.user,  # type: ignore[arg-type]
+            entry_id=data["entry_id"],
+            new_entry=NewEntry(**new) if new is not None else None,
+        )
+        return Response(asdict(result))

@@ -250,6 +250,17 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("GET",    "projects/{p}/proposed-names/",     "superuser",   200),
     ("GET",    "projects/{p}/proposed-names/",     "ex_coder",    404),
     ("GET",    "projects/{q}/proposed-names/",     "supervisor",  404),
+    # An empty body: managers get past the role check and are refused the body (422).
+    ("POST",   "projects/{p}/proposed-names/resolve/", "anonymous",   401),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "coder",       403),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "other_coder", 403),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "supervisor",  422),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "researcher",  403),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "admin",       422),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "outsider",    404),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "superuser",   422),
+    ("POST",   "projects/{p}/proposed-names/resolve/", "ex_coder",    404),
+    ("POST",   "projects/{q}/proposed-names/resolve/", "supervisor",  404),
     ("GET",    "projects/{q}/audit/",              "outsider",    403),
 
     # Each caller sees their own tokens; {tok} is coder_a's (another's answers as missing).
