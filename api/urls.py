@@ -10,6 +10,7 @@ from .views import (
     events,
     exports,
     projects,
+    proposals,
     review,
 )
 from .views.auth import MyTokensView, MyTokenView, TokenView
@@ -46,6 +47,16 @@ v1 = [
         name="assignments-balance",
     ),
     path("projects/<int:project_id>/audit/", projects.AuditListView.as_view(), name="audit"),
+    path(
+        "projects/<int:project_id>/proposed-names/",
+        proposals.ProposedNameListView.as_view(),
+        name="proposed-names",
+    ),
+    path(
+        "projects/<int:project_id>/proposed-names/resolve/",
+        proposals.ProposedNameResolveView.as_view(),
+        name="proposed-name-resolve",
+    ),
     path("me/assignments/", assignments.MyAssignmentsView.as_view(), name="my-assignments"),
     path("me/tokens/", MyTokensView.as_view(), name="my-tokens"),
     path("me/tokens/<str:token_id>/", MyTokenView.as_view(), name="my-token"),

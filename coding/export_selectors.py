@@ -42,6 +42,7 @@ from coding.exporting import (
     ExportProvenance,
     ExportSpan,
 )
+from coding.exporting.admin_units import admin1_codes
 from coding.models import (
     Actor,
     ActorAlias,
@@ -111,8 +112,8 @@ def gold_events(
         queryset = queryset.filter(condition) if condition else queryset.none()
     if filters.location:
         queryset = queryset.filter(location_id=filters.location)
-    if filters.admin1:
-        queryset = queryset.filter(location__admin1=filters.admin1)
+    if filters.admin1:  # a region's name ("Tombouctou") or its ISO 3166-2 code ("ML-6")
+        queryset = queryset.filter(location__admin1__in=admin1_codes(filters.admin1))
     if filters.country:
         queryset = queryset.filter(location__country=filters.country.upper())
     if filters.source:

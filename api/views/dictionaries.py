@@ -152,6 +152,10 @@ class SuggestionHit(serializers.Serializer):
     end = serializers.IntegerField(help_text="Code points")
     start_u16 = serializers.IntegerField()
     end_u16 = serializers.IntegerField()
+    confidence = serializers.FloatField(
+        help_text="0..1; the list is ranked by it (then by position). Below 0.5: offered, "
+        "but probably not what the coder codes (a place inside an agreement's name)"
+    )
 
 
 class DateHit(serializers.Serializer):
@@ -168,8 +172,9 @@ class DateHit(serializers.Serializer):
 
 @extend_schema(tags=["dictionaries"])
 class SuggestionsView(APIView):
-    """Proposals for the coder to confirm: dictionary actors and places named in the text and
-    date expressions (relative ones resolved against the publication date). Never saved."""
+    """Proposals for the coder to confirm: dictionary actors and places named in the text (each
+    list ranked by confidence) and date expressions (relative ones resolved against the
+    publication date). Never saved."""
 
     @extend_schema(
         parameters=[
@@ -217,12 +222,16 @@ class SuggestionsView(APIView):
                 "end": match.end,
                 "start_u16": offsets.cp_to_u16(match.start),
                 "end_u16": offsets.cp_to_u16(match.end),
+                "confidence": match.confidence,
             }
+
+        def ranked(matches: list[Any]) -> list[dict[str, Any]]:
+            return [hit(m) for m in sorted(matches, key=lambda m: (-m.confidence, m.start))]
 
         return Response(
             {
-                "actors": [hit(m) for m in found.actors],
-                "locations": [hit(m) for m in found.locations],
+                "actors": ranked(found.actors),
+                "locations": ranked(found.locations),
                 "dates": [
                     {
                         "text": d.text,

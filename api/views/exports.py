@@ -50,7 +50,7 @@ FILTER_PARAMS = [
     OpenApiParameter("event_type", str, description="A type or sub-type code"),
     OpenApiParameter("actor", int, description="Actor dictionary id (any actor field)"),
     OpenApiParameter("location", int),
-    OpenApiParameter("admin1", str),
+    OpenApiParameter("admin1", str, description="Region: ISO 3166-2 code (ML-6) or name"),
     OpenApiParameter("country", str, description="ISO 3166-1 alpha-2"),
     OpenApiParameter("source", str, description="Article source, exactly"),
     OpenApiParameter(

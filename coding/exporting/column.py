@@ -16,9 +16,10 @@ from typing import Any
 from coding.codebook_spec import CodebookSpec, FieldSpec, iter_event_types
 
 from .acled import CIVILIAN_TARGETING_VALUE
+from .admin_units import admin1_name
 from .cells import LIST_SEPARATOR, compact_json, iso_utc, label_in
 from .records import ExportEvent
-from .scopes import Scope, article_scope, types_scope
+from .scopes import Scope, article_scope, location_scope, types_scope
 from .values import CellFunction, field_cell_function, has_integer_codes
 
 _NO_CONSTRAINTS: Mapping[str, Any] = MappingProxyType({})
@@ -161,7 +162,20 @@ def provenance_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             lambda event: iso_utc(event.validated_at),
             scope=article_scope,
         ),
+        ExportColumn(
+            "athar_admin1_iso",
+            "Region code",
+            "ISO 3166-2 code of the location's first-level unit (admin1 holds its name).",
+            "string",
+            lambda event: _admin1_iso(event),
+            scope=location_scope,
+        ),
     )
+
+
+def _admin1_iso(event: ExportEvent) -> str | None:
+    code = event.location.admin1 if event.location else ""
+    return code.upper() if code and admin1_name(code) is not None else None
 
 
 def evidence_text(event: ExportEvent) -> str:

@@ -20,6 +20,7 @@ from .acled import (
     midpoint,
     round_coordinate,
 )
+from .admin_units import admin1_name
 from .cells import Cell, compact_json, label_in, plain, unix_seconds
 from .column import ExportColumn
 from .countries import country_for
@@ -280,7 +281,10 @@ _LOCATION_FACTS: dict[str, FactBuilder] = {
     ),
     "region": _country_fact("ACLED region of the country.", "string", "region"),
     "country": _country_fact("Country name.", "string", "name"),
-    "admin1": _location_text("First-level administrative unit.", lambda loc: loc.admin1),
+    "admin1": _location_text(
+        "First-level administrative unit, by name (the ISO 3166-2 code is athar_admin1_iso).",
+        lambda loc: admin1_name(loc.admin1) or loc.admin1,
+    ),
     "admin2": _location_text("Second-level administrative unit.", lambda loc: loc.admin2),
     "admin3": _location_text(
         "Third-level administrative unit (not kept by Athar's gazetteer: always empty).",

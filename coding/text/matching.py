@@ -44,6 +44,15 @@ import ahocorasick
 import regex
 
 from coding.text.arabic import Folded, fold
+from coding.text.context import (
+    ALIAS_EXACT,
+    ALIAS_VARIANT,
+    AMBIGUOUS,
+    context_confidence,
+    has_extra_hamza,
+    is_common_noun,
+)
+from coding.text.variants import spelling_variants
 
 __all__ = ["AliasMatcher", "Match", "alias_key", "normalize_for_search"]
 
@@ -100,6 +109,7 @@ class Match:
     start: int
     end: int
     word_start: int | None = None
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,7 @@ class _Target:
     entries: tuple[tuple[int, str, str], ...]  # (entry_id, kind, alias) sharing the key
     prefixes: frozenset[str]  # proclitic sequences accepted before it
     min_len_with_prefix: int
+    confidence: float = ALIAS_EXACT  # ALIAS_VARIANT for generated spellings
 
 
 def _match_text(folded_text: str) -> str:
@@ -122,6 +133,27 @@ def _match_text(folded_text: str) -> str:
         else:
             _SEPARATOR_TABLE[ord(ch)] = " "
     return folded_text.translate(_SEPARATOR_TABLE) + " "
+
+
+# (start, end, word_start, (entry_id, kind, alias), confidence) in folded-text indices.
+_Candidate = tuple[int, int, int, tuple[int, str, str], float]
+
+
+def _without_quotes(folded: Folded) -> Folded:
+    """``folded`` without its double quotes (folding turns « » “ ” „ into "), so that a name
+    written بـ"أنصار الدين" or with a quoted last word (لتحرير «أزواد») matches like the
+    plain name. Offsets still map to the original text."""
+    if '"' not in folded.text:
+        return folded
+    text = folded.text
+    kept: list[int] = []
+    for i, ch in enumerate(text):
+        # Drop the quote, and a space it leaves doubled (« أزواد » inside a name).
+        if ch == '"' or (ch == " " and kept and text[kept[-1]] == " "):
+            continue
+        kept.append(i)
+    to_original = [folded.to_original[i] for i in kept] + [folded.to_original[-1]]
+    return Folded("".join(text[i] for i in kept), to_original, folded.source)
 
 
 def _is_arabic(key: str) -> bool:
@@ -150,19 +182,27 @@ class AliasMatcher:
         self.alias_count = count
         self.keys: frozenset[str] = frozenset(by_key)
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        variant_keys: dict[str, dict[tuple[int, str], str]] = {}
         for key, owners in by_key.items():
-            arabic = _is_arabic(key)
-            prefixes = _PREFIXES
-            if arabic and article_prefix and not key.startswith("ال"):
-                prefixes = _PREFIXES | _ARTICLE_PREFIXES
-            targets = [
-                _Target(
-                    tuple((eid, kind, alias) for (eid, kind), alias in owners.items()),
-                    prefixes,
-                    _MIN_ARABIC_WITH_PREFIX if arabic else _MIN_LATIN_WITH_PREFIX,
-                )
-            ]
-            self._add(automaton, key, targets)
+            for (entry_id, kind), alias in owners.items():
+                for variant in spelling_variants(key, kind):
+                    if variant not in by_key:  # a real alias always beats a generated one
+                        variant_keys.setdefault(variant, {}).setdefault((entry_id, kind), alias)
+        for confidence, keys in ((ALIAS_EXACT, by_key), (ALIAS_VARIANT, variant_keys)):
+            for key, owners in keys.items():
+                arabic = _is_arabic(key)
+                prefixes = _PREFIXES
+                if arabic and article_prefix and not key.startswith("ال"):
+                    prefixes = _PREFIXES | _ARTICLE_PREFIXES
+                targets = [
+                    _Target(
+                        tuple((eid, kind, alias) for (eid, kind), alias in owners.items()),
+                        prefixes,
+                        _MIN_ARABIC_WITH_PREFIX if arabic else _MIN_LATIN_WITH_PREFIX,
+                        confidence,
+                    )
+                ]
+                self._add(automaton, key, targets)
         for key, owners in elided_keys.items():
             target = _Target(
                 tuple((eid, kind, alias) for (eid, kind), alias in owners.items()),
@@ -194,8 +234,9 @@ class AliasMatcher:
         """Like :meth:`find` on an already folded text (to share one fold between passes)."""
         if not self.keys:  # an empty automaton cannot be searched (pyahocorasick refuses)
             return []
+        folded = _without_quotes(folded)
         match_text = _match_text(folded.text)
-        candidates: list[tuple[int, int, int, tuple[int, str, str]]] = []
+        candidates: list[_Candidate] = []
         for last, (length, targets) in self._automaton.iter(match_text):
             end = last  # the separator is at `last`; the name ends before it
             start = end - length
@@ -213,32 +254,51 @@ class AliasMatcher:
                 if not prefix and target.prefixes is _ELIDED_PREFIXES:
                     continue
                 for owner in target.entries:
-                    candidates.append((start, end, word_start, owner))
-        return self._resolve(folded, candidates)
+                    candidates.append((start, end, word_start, owner, target.confidence))
+        return self._resolve(folded, match_text, candidates)
 
     @staticmethod
-    def _resolve(
-        folded: Folded, candidates: list[tuple[int, int, int, tuple[int, str, str]]]
-    ) -> list[Match]:
-        """Keep the longest non-overlapping names; equal spans are all kept."""
-        candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[3][0]))
+    def _resolve(folded: Folded, match_text: str, candidates: list[_Candidate]) -> list[Match]:
+        """Keep the longest non-overlapping names (equal spans are all kept), then apply the
+        context rules (coding.text.context); sorted by position."""
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0], -c[4], c[3][0]))
         occupied = bytearray(len(folded.text) + 1)
-        chosen_spans: set[tuple[int, int]] = set()
-        seen: set[tuple[int, int, int, str]] = set()
-        matches: list[Match] = []
-        for start, end, word_start, (entry_id, kind, alias) in candidates:
-            span = (start, end)
-            if span not in chosen_spans:
-                if occupied.find(1, start, end) != -1:
+        chosen: dict[tuple[int, int], list[_Candidate]] = {}
+        for candidate in candidates:
+            span = (candidate[0], candidate[1])
+            if span not in chosen:
+                if occupied.find(1, span[0], span[1]) != -1:
                     continue
-                occupied[start:end] = b"\x01" * (end - start)
-                chosen_spans.add(span)
-            if (start, end, entry_id, kind) in seen:
-                continue
-            seen.add((start, end, entry_id, kind))
+                occupied[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+                chosen[span] = []
+            if all(c[3][:2] != candidate[3][:2] for c in chosen[span]):
+                chosen[span].append(candidate)
+        matches: list[Match] = []
+        for (start, end), owners in chosen.items():
             orig_start, orig_end = folded.original_span(start, end)
-            matches.append(
-                Match(entry_id, kind, alias, orig_start, orig_end, folded.to_original[word_start])
-            )
+            written = folded.source[orig_start:orig_end]
+            if is_common_noun(match_text, start, end):
+                continue
+            for _, _, word_start, (entry_id, kind, alias), confidence in owners:
+                factor = context_confidence(match_text, word_start, kind)
+                if factor is None:
+                    continue
+                # The hamza rule compares with the alias as written; a generated spelling
+                # (كتائب from كتيبة) brings its own hamza.
+                if confidence == ALIAS_EXACT and has_extra_hamza(written, alias):
+                    continue
+                if sum(1 for c in owners if c[3][1] == kind) > 1:
+                    confidence = min(confidence, AMBIGUOUS)
+                matches.append(
+                    Match(
+                        entry_id,
+                        kind,
+                        alias,
+                        orig_start,
+                        orig_end,
+                        folded.to_original[word_start],
+                        round(confidence * factor, 2),
+                    )
+                )
         matches.sort(key=lambda m: (m.start, m.end, m.entry_id))
         return matches

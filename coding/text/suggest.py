@@ -7,7 +7,7 @@ points in the full text passed in, also when a region ``[start, end)`` is given.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coding.text.arabic import fold
 from coding.text.dates import DateSuggestion, find_dates
@@ -67,7 +67,7 @@ def suggest(
         if m.start + lo < region_start or m.end + lo > region_end:
             continue
         word_start = None if m.word_start is None else max(m.word_start + lo, region_start)
-        shifted = Match(m.entry_id, m.kind, m.alias, m.start + lo, m.end + lo, word_start)
+        shifted = replace(m, start=m.start + lo, end=m.end + lo, word_start=word_start)
         if m.kind == ACTOR_KIND:
             actors.append(shifted)
         elif m.kind == LOCATION_KIND:

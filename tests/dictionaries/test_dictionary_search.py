@@ -96,6 +96,23 @@ def test_suggestions_find_actors_places_and_dates_with_both_offset_units(
     assert flag_shift["start_u16"] - flag_shift["start"] == 3  # 🇲🇱 (2 astral) and 😢 before it
 
 
+def test_suggestions_carry_a_confidence_and_are_ranked_by_it(world: World, starter_set) -> None:  # type: ignore[no-untyped-def]
+    body = (
+        world.client(world.coder_a)
+        .get(f"/api/v1/assignments/{world.assignment_a.pk}/suggestions/")
+        .json()
+    )
+    for group in ("actors", "locations"):
+        hits = body[group]
+        assert hits
+        assert all(0 < h["confidence"] <= 1 for h in hits)
+        assert hits == sorted(hits, key=lambda h: (-h["confidence"], h["start"]))
+    # the fields the screen already reads are unchanged
+    assert set(body["actors"][0]) == {
+        *("id", "name", "alias", "start", "end", "start_u16", "end_u16", "confidence"),
+    }
+
+
 def test_suggestions_are_blind_and_validate_the_region(world: World, starter_set) -> None:  # type: ignore[no-untyped-def]
     url = f"/api/v1/assignments/{world.assignment_a.pk}/suggestions/"
     assert world.client(world.coder_b).get(url).status_code == 404

@@ -53,8 +53,8 @@ def _arabic_texts() -> list[str]:
 
 def test_gazetteer_parses_without_problems() -> None:
     places = read_places(GAZETTEER)
-    assert len(places) == 92
-    assert sum(place.latitude is not None for place in places) == 77
+    assert len(places) == 168
+    assert all(place.latitude is not None for place in places)
 
 
 def test_gazetteer_keeps_geonames_attribution() -> None:
@@ -84,7 +84,7 @@ def test_geonames_coordinates_cite_their_feature() -> None:
         if match:
             assert place.external_id == f"geonames:{match.group(1)}", place.key
             cited += 1
-    assert cited == 53
+    assert cited == 66
 
 
 def test_coordinates_lie_in_west_africa() -> None:
@@ -114,10 +114,15 @@ def test_places_the_seed_lacks_are_present(key: str, name: str, feature_kind: st
     assert {alias.lang for alias in place.aliases} >= {"ar", "fr", "en"}
 
 
-@pytest.mark.parametrize("key", ["kwala", "anefis", "ber", "tilemsi-valley"])
-def test_unsourced_places_have_no_coordinate(key: str) -> None:
-    place = _places()[key]
-    assert (place.latitude, place.longitude) == (None, None)
+@pytest.mark.parametrize(
+    ("key", "lender"), [("kwala", "ml-2"), ("anefis", "kidal"), ("ber", "tombouctou")]
+)
+def test_places_without_a_sourced_coordinate_borrow_a_labelled_representative_point(
+    key: str, lender: str
+) -> None:
+    place, other = _places()[key], _places()[lender]
+    assert (place.latitude, place.longitude) == (other.latitude, other.longitude)
+    assert place.coord_source.startswith("representative point, not this place's own")
 
 
 def test_mali_neighbours_and_regions() -> None:
@@ -125,9 +130,13 @@ def test_mali_neighbours_and_regions() -> None:
     assert countries == {"ML", "BF", "NE", "DZ", "MR", "SN", "GN", "CI"}
     regions = {p.admin1 for p in _places().values() if p.feature_kind == "admin1"}
     assert regions == {f"ML-{n}" for n in range(1, 11)} | {"ML-BKO"}
-    for place in _places().values():
+    places = _places()
+    for place in places.values():
         if place.feature_kind in {"town", "village", "site"}:
-            assert place.parent == place.admin1.lower(), place.key
+            if place.country == "ML":
+                assert place.parent == place.admin1.lower(), place.key
+            else:  # towns of the neighbours hang under their province or country
+                assert places[place.parent or ""].country == place.country, place.key
 
 
 @pytest.mark.parametrize(
@@ -165,7 +174,7 @@ def test_gazetteer_round_trips_through_csv() -> None:
 
 
 def test_actors_parse_without_problems() -> None:
-    assert len(read_actors(ACTORS)) == 29
+    assert len(read_actors(ACTORS)) == 35
 
 
 @pytest.mark.parametrize(
@@ -196,8 +205,38 @@ def test_actor_types(key: str, actor_type: int | None) -> None:
 
 
 def test_jnim_components_point_to_jnim() -> None:
-    components = {a.key for a in _actors().values() if a.parent == "jnim"}
+    # leaders also point to their group, with no ACLED type of their own
+    components = {
+        a.key for a in _actors().values() if a.parent == "jnim" and a.actor_type is not None
+    }
     assert components == {"ansar-dine", "katiba-macina", "al-mourabitoun", "aqim-sahara"}
+
+
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [
+        ("داعش", "is-sahel"),
+        ("تنظيم الدولة", "is-sahel"),
+        ("القاعدة", "al-qaeda"),
+        ("مجلس الأمن الدولي", "unsc"),
+        ("إياد أغ غالي", "iyad-ag-ghaly"),
+        ("أمادو كوفا", "amadou-koufa"),
+        ("التوحيد والجهاد", "mujao"),
+    ],
+)
+def test_common_short_names_and_leaders_are_aliases(alias: str, key: str) -> None:
+    owners = {a.key for a in _actors().values() if alias in {x.text for x in a.aliases}}
+    assert owners == {key}
+
+
+def test_leaders_point_to_their_group_and_have_no_acled_type() -> None:
+    actors = _actors()
+    for leader, group in [
+        ("iyad-ag-ghaly", "jnim"),
+        ("amadou-koufa", "katiba-macina"),
+        ("abu-walid-al-sahraoui", "isgs"),
+    ]:
+        assert (actors[leader].parent, actors[leader].actor_type) == (group, None)
     assert _actors()["gatia"].parent == "platform"
     assert {_actors()[key].parent for key in ("mnla", "hcua")} == {"cma"}
 
@@ -355,3 +394,53 @@ def test_demo_readme_says_the_articles_are_invented() -> None:
     readme = (FIXTURES / "demo" / "README.md").read_text(encoding="utf-8")
     assert "written for Athar" in readme
     assert "No text is copied" in readme
+
+
+# ---- generated part (scripts/build_gazetteer.py) ------------------------------------------
+
+
+def test_every_malian_cercle_is_an_admin2_entry_named_as_its_towns_admin2() -> None:
+    places = _places()
+    cercles = {
+        p.admin2: p for p in places.values() if p.feature_kind == "admin2" and p.country == "ML"
+    }
+    assert len(cercles) == 49
+    town_admin2 = {p.admin2 for p in places.values() if p.country == "ML" and p.admin2}
+    assert town_admin2 <= set(cercles)
+    mopti = cercles["Mopti"]
+    assert (mopti.admin1, mopti.parent) == ("ML-5", "ml-5")
+    assert "دائرة موبتي" in {a.text for a in mopti.aliases}
+    # a representative point: the chief town's
+    assert (mopti.latitude, mopti.longitude) == (
+        places["mopti"].latitude,
+        places["mopti"].longitude,
+    )
+
+
+def test_burkina_provinces_along_the_border_carry_their_iso_region() -> None:
+    provinces = {
+        p.key: p for p in _places().values() if p.country == "BF" and p.feature_kind == "admin2"
+    }
+    assert set(provinces) == {
+        *("bf-oudalan", "bf-soum", "bf-loroum", "bf-yatenga", "bf-sourou", "bf-kossi"),
+        "bf-kenedougou",
+    }
+    soum = provinces["bf-soum"]
+    assert (soum.admin1, soum.admin2, soum.external_id) == ("BF-12", "Soum", "iso3166-2:BF-SOM")
+
+
+@pytest.mark.parametrize(
+    ("key", "alias"),
+    [
+        ("azawad", "إقليم أزواد"),
+        ("gourma", "غورما"),
+        ("sahel-region", "الساحل"),
+        ("liptako-gourma", "منطقة الحدود الثلاثة"),
+        ("tilemsi-valley", "وادي تلمسي"),
+    ],
+)
+def test_natural_regions_have_arabic_names_and_a_representative_point(key: str, alias: str) -> None:
+    place = _places()[key]
+    assert alias in {a.text for a in place.aliases}
+    assert place.latitude is not None
+    assert "representative point" in place.coord_source

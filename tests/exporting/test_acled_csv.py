@@ -61,6 +61,7 @@ PROVENANCE = [
     "athar_decision",
     "athar_source_events",
     "athar_validated_at",
+    "athar_admin1_iso",
 ]
 
 
@@ -116,6 +117,7 @@ def test_a_full_row_follows_acled_conventions() -> None:
         "athar_decision": "merge",
         "athar_source_events": "501; 502",
         "athar_validated_at": "2024-03-04T12:30:15Z",
+        "athar_admin1_iso": "",  # the factory's admin1 is a name ("Gao"), not a code
     }
 
 

@@ -47,6 +47,7 @@ SAHEL_HEADER = [
     "athar_decision",
     "athar_source_events",
     "athar_validated_at",
+    "athar_admin1_iso",
 ]
 
 
@@ -83,6 +84,7 @@ def test_generic_row_renders_references_lists_dates_and_types() -> None:
         "athar_decision": "merge",
         "athar_source_events": "501; 502",
         "athar_validated_at": "2024-03-04T12:30:15Z",
+        "athar_admin1_iso": "",
     }
 
 
@@ -117,7 +119,7 @@ def test_presets_without_layout_use_the_generic_layout() -> None:
     ]
     ucdp = csv_header(load_preset("ucdp"))
     assert ucdp[:3] == ["side_a", "side_b", "date"]
-    assert ucdp[-11:-7] == [
+    assert ucdp[-12:-8] == [  # before the 8 provenance columns
         "event_type",
         "event_type_label",
         "event_subtype",
@@ -220,7 +222,7 @@ def test_retracted_events_are_not_rows() -> None:
 
 def test_lines_end_with_crlf() -> None:
     text = "".join(csv_chunks([acled_event()], acled_spec()))
-    assert text.endswith("2024-03-04T12:30:15Z\r\n")
+    assert text.endswith("2024-03-04T12:30:15Z,\r\n")  # then the empty athar_admin1_iso
     assert text.split("\r\n", 1)[0] == ",".join(csv_header(acled_spec()))
 
 

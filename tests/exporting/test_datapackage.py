@@ -145,7 +145,7 @@ def test_acled_table_schema_types_enums_and_descriptions() -> None:
     schema = table_schema(acled_spec())
     fields = {field["name"]: field for field in schema["fields"]}
     assert schema["primaryKey"] == ["athar_event_id"]
-    assert len(fields) == 38
+    assert len(fields) == 39
     assert fields["event_date"]["type"] == "date"
     assert fields["year"]["type"] == "integer"
     assert fields["time_precision"]["type"] == "integer"
