@@ -75,8 +75,10 @@ class DatasetEventReport(models.Model):
     dataset_event = models.ForeignKey(
         DatasetEvent, on_delete=models.CASCADE, related_name="reports"
     )
+    # ON DELETE CASCADE in PostgreSQL (migration 0016), so that deleting a coder's event
+    # costs Django no extra query for tables that only ever hold gold events.
     gold_event = models.OneToOneField(
-        CodedEvent, on_delete=models.CASCADE, related_name="dataset_report"
+        CodedEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="dataset_report"
     )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
@@ -109,8 +111,13 @@ class DuplicateCandidate(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="duplicate_candidates"
     )
-    event_a = models.ForeignKey(CodedEvent, on_delete=models.CASCADE, related_name="+")
-    event_b = models.ForeignKey(CodedEvent, on_delete=models.CASCADE, related_name="+")
+    # ON DELETE CASCADE in PostgreSQL (migration 0016), as for reports.
+    event_a = models.ForeignKey(
+        CodedEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    event_b = models.ForeignKey(
+        CodedEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     score = models.FloatField()
     reasons = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -152,3 +152,21 @@ def test_the_migration_gives_gold_validated_before_it_a_dataset_event_each(world
             "adjudication"
         )
     }
+
+
+def test_a_gold_event_deleted_while_its_article_is_open_takes_its_candidate_pairs(
+    world: World,
+) -> None:
+    """The references to gold events cascade in PostgreSQL itself (Django issues no query for
+    them when it deletes an event, so deleting a coder's event costs nothing more)."""
+    from coding.models import DuplicateCandidate
+
+    older = _report(world, TEXT_A, "هاجم")
+    newer = _report(world, TEXT_B, "attaqué")
+    DuplicateCandidate.objects.create(
+        project=world.project, event_a=older, event_b=newer, score=0.9, reasons={}
+    )
+    reopen(newer.article, world.supervisor)
+    CodedEvent.objects.filter(pk=newer.pk).delete()  # an undone decision, while open
+    assert not DuplicateCandidate.objects.exists()
+    assert DatasetEventReport.objects.filter(gold_event=older).exists()
