@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "coding.models.workflow.Assignment.Status",
         "CodebookVersionStatusEnum": "coding.models.codebook.CodebookVersion.Status",
+        "DictionaryKindEnum": ["actor", "location"],
     },
 }
 
