@@ -309,3 +309,14 @@ def test_fatalities_rules_stay_within_the_reported_figures(figures: list[int]) -
     assert low == min(figures) == lbh["low"]
     assert lbh["low"] <= lbh["best"] <= lbh["high"] == max(figures)
     assert lbh["best"] in figures
+
+
+def test_values_differ_by_json_type_not_only_by_python_equality() -> None:
+    a = Report(1, "t", None, {"notes": 1, "actor1": {"id": 4}})
+    b = Report(2, "t", None, {"notes": True, "actor1": {"id": 4}})
+    c = Report(3, "t", None, {"notes": "1", "actor1": {"id": 4}})
+    event = resolve([a, b], FIELDS, {})
+    assert event.fields["notes"].differs is True
+    assert event.fields["actor1"].differs is False
+    assert resolve([a, c], FIELDS, {}).fields["notes"].differs is True
+    assert resolve([a, Report(4, "t", None, {"notes": 1})], FIELDS, {}).differing == ["actor1"]
