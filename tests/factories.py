@@ -377,58 +377,6 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     action = "test.action"
 
 
-def validated_gold_event(article: m.Article | None = None) -> m.CodedEvent:
-    """A gold event of a validated adjudication (written while open, as the trigger wants)."""
-    adjudication = AdjudicationFactory(**({"article": article} if article else {}))
-    event = CodedEventFactory(
-        assignment=None,
-        article=adjudication.article,
-        layer=m.CodedEvent.Layer.GOLD,
-        adjudication=adjudication,
-        created_by=UserFactory(),
-    )
-    m.Adjudication.objects.filter(pk=adjudication.pk).update(
-        status=m.Adjudication.Status.VALIDATED,
-        validated_at=timezone.now(),
-        validated_by=event.created_by,
-    )
-    return event
-
-
-class DatasetEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = m.DatasetEvent
-
-    id = factory.Sequence(lambda n: 10**12 + n)  # far from the gold events' own ids
-    project = factory.SubFactory(ProjectFactory)
-    changed_at = factory.LazyFunction(timezone.now)
-
-
-class DatasetEventReportFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = m.DatasetEventReport
-
-    gold_event = factory.LazyFunction(validated_gold_event)
-    article = factory.LazyAttribute(lambda o: o.gold_event.article)
-    dataset_event = factory.LazyAttribute(
-        lambda o: DatasetEventFactory(project=o.gold_event.article.project)
-    )
-
-
-class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
-    """Two validated gold events of two articles of one project."""
-
-    class Meta:
-        model = m.DuplicateCandidate
-
-    event_a = factory.LazyFunction(validated_gold_event)
-    event_b = factory.LazyAttribute(
-        lambda o: validated_gold_event(ArticleFactory(project=o.event_a.article.project))
-    )
-    project = factory.LazyAttribute(lambda o: o.event_a.article.project)
-    score = 0.8
-
-
 ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
     f._meta.model: f
     for f in [
@@ -463,8 +411,5 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         ExportEpochFactory,
         ExportCsvRowFactory,
         AuditEntryFactory,
-        DatasetEventFactory,
-        DatasetEventReportFactory,
-        DuplicateCandidateFactory,
     ]
 }
