@@ -1,0 +1,297 @@
+"""Scoring a pair of reports (validated gold events of different articles) as maybe the same
+real-world event, with the reasons shown to the supervisor.
+
+Two rules block a pair outright (it is never a candidate): event types that are not
+compatible (neither the same type nor two sub-types of one parent), and dates that do not
+overlap even once each report's range is widened by its precision and the pair by a window
+of days. Every other pair gets a score in [0, 1], a weighted sum of five parts:
+
+* place — same place; one within the other (an admin2, admin1 or country area containing
+  the other place by its admin code or name); within `near_km` when both have coordinates
+  (haversine); else, without coordinates, the same admin2 / admin1;
+* date — same day; overlapping ranges; n days apart;
+* actors — n shared of the m named by either report;
+* text — trigram cosine of the folded evidence text (see coding.dedup.textsim);
+* type — same (sub-)type, or only the same parent type.
+
+A part nobody can judge (no place, no actors) counts a little under half, so that a report
+with a missing field is neither hidden nor pushed up. Pairs scoring at least `threshold`
+are candidates. Pure: no Django, plain values in and out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coding.text.matching import alias_key
+
+from .textsim import TextVector, text_cosine, text_vector
+
+__all__ = [
+    "Candidate",
+    "FinderSettings",
+    "Place",
+    "Report",
+    "haversine_km",
+    "pair_score",
+    "rank_candidates",
+    "type_relation",
+    "widened_range",
+]
+
+# ACLED time_precision codes: 1 the exact day, 2 within the week, 3 within the month.
+DEFAULT_PRECISION_DAYS: Mapping[int, int] = {1: 0, 2: 7, 3: 31}
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "place": 0.30,
+    "date": 0.20,
+    "actors": 0.20,
+    "text": 0.20,
+    "type": 0.10,
+}
+UNKNOWN_PART = 0.4
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True, slots=True)
+class FinderSettings:
+    """`window_days` widens every pair's dates; `precision_days` widens a report's own range
+    by its precision code (unknown codes widen by the largest); `near_km` is how close two
+    places with coordinates must be to count as near; `threshold` is the least candidate
+    score."""
+
+    window_days: int = 2
+    precision_days: Mapping[int, int] = field(default_factory=lambda: dict(DEFAULT_PRECISION_DAYS))
+    near_km: float = 25.0
+    threshold: float = 0.6
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def pad_days(self, precision: int | None) -> int:
+        if precision is None:
+            return 0
+        return self.precision_days.get(precision, max(self.precision_days.values(), default=0))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry as the finder sees it. `admin1`/`admin2` are codes or names (any
+    script); `kind` is the gazetteer's feature kind ("country", "admin1", "admin2" contain
+    other places; "town", "village", ... do not)."""
+
+    id: int
+    name: str = ""
+    kind: str = ""
+    country: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    """One report: its most specific type code and that code's parent (None at the top),
+    its date range with the precision code, place, actor ids and evidence text."""
+
+    id: int
+    type_code: str
+    type_parent: str | None
+    date_start: dt.date
+    date_end: dt.date
+    date_precision: int | None = None
+    place: Place | None = None
+    actors: frozenset[int] = frozenset()
+    text: str = ""
+    vector: TextVector = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.vector = text_vector(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A scored pair, `a` < `b` (report ids). `reasons` is machine-readable, with a
+    `summary` line for people."""
+
+    a: int
+    b: int
+    score: float
+    reasons: dict[str, Any]
+
+
+def widened_range(report: Report, settings: FinderSettings) -> tuple[dt.date, dt.date]:
+    """The report's range widened by its precision and the window: any report whose own
+    widened range does not overlap this one is blocked."""
+    pad = dt.timedelta(days=settings.pad_days(report.date_precision) + settings.window_days)
+    return report.date_start - pad, report.date_end + pad
+
+
+def type_relation(a: Report, b: Report) -> str | None:
+    """The types' relation: "same_type", "same_parent", or None (blocked)."""
+    if a.type_code == b.type_code:
+        return "same_type"
+    if a.type_parent is not None and a.type_parent in (b.type_code, b.type_parent):
+        return "same_parent"
+    if b.type_parent is not None and b.type_parent == a.type_code:
+        return "same_parent"
+    return None
+
+
+def _dates_overlap(a: Report, b: Report, settings: FinderSettings) -> bool:
+    # Each side widened by its own precision, the pair by the window (once).
+    pad_a = dt.timedelta(days=settings.pad_days(a.date_precision))
+    pad_b = dt.timedelta(days=settings.pad_days(b.date_precision))
+    window = dt.timedelta(days=settings.window_days)
+    return (a.date_start - pad_a) <= (b.date_end + pad_b + window) and (b.date_start - pad_b) <= (
+        a.date_end + pad_a + window
+    )
+
+
+def _date_part(a: Report, b: Report, settings: FinderSettings) -> tuple[float, dict[str, Any], str]:
+    if a.date_start == a.date_end == b.date_start == b.date_end:
+        return 1.0, {"kind": "same_day", "gap_days": 0}, "same day"
+    # Days between the ranges once each is widened by its own precision: a report dated
+    # "that week" is not days apart from one dated on a day of that week.
+    pad_a = dt.timedelta(days=settings.pad_days(a.date_precision))
+    pad_b = dt.timedelta(days=settings.pad_days(b.date_precision))
+    gap = max(
+        ((b.date_start - pad_b) - (a.date_end + pad_a)).days,
+        ((a.date_start - pad_a) - (b.date_end + pad_b)).days,
+        0,
+    )
+    if gap == 0:
+        return 0.8, {"kind": "overlap", "gap_days": 0}, "overlapping dates"
+    day_word = "day" if gap == 1 else "days"
+    # Outlets often date a night attack a day apart; three days apart is rarely one event.
+    return max(0.0, 0.8 - 0.3 * gap), {"kind": "apart", "gap_days": gap}, f"{gap} {day_word} apart"
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _same_name(x: str, y: str) -> bool:
+    return bool(x) and alias_key(x) == alias_key(y)
+
+
+def _within(inner: Place, outer: Place) -> str | None:
+    """The level ("admin2", "admin1", "country") at which `outer` contains `inner`, if it
+    is an administrative area that does: matched on the inner place's admin code or name,
+    or on the area's own name."""
+    if inner.country and outer.country and inner.country != outer.country:
+        return None
+    if outer.kind == "admin2" and (
+        _same_name(inner.admin2, outer.admin2) or _same_name(inner.admin2, outer.name)
+    ):
+        return "admin2"
+    if outer.kind == "admin1" and (
+        _same_name(inner.admin1, outer.admin1) or _same_name(inner.admin1, outer.name)
+    ):
+        return "admin1"
+    if outer.kind == "country" and inner.country and inner.country == outer.country:
+        return "country"
+    return None
+
+
+_WITHIN_SCORE = {"admin2": 0.75, "admin1": 0.5, "country": 0.2}
+
+
+def _place_part(
+    a: Place | None, b: Place | None, settings: FinderSettings
+) -> tuple[float, dict[str, Any], str]:
+    if a is None or b is None:
+        return UNKNOWN_PART, {"kind": "unknown"}, "place unknown"
+    if a.id == b.id:
+        return 1.0, {"kind": "same_place"}, "same place"
+    for inner, outer in ((a, b), (b, a)):
+        level = _within(inner, outer)
+        if level is not None:
+            within = {"kind": "within", "level": level}
+            return _WITHIN_SCORE[level], within, f"within {outer.name}"
+    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
+        # Two points: only the distance counts (two towns of one district can be 80 km
+        # apart, and the same day there is common).
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        reason = {"kind": "near" if km <= settings.near_km else "far", "km": round(km, 1)}
+        if km <= settings.near_km:
+            return 0.9 - 0.4 * km / settings.near_km, reason, f"{km:.0f} km apart"
+        return 0.0, reason, f"{km:.0f} km apart"
+    same_country = not (a.country and b.country and a.country != b.country)
+    if same_country and _same_name(a.admin2, b.admin2):
+        return 0.45, {"kind": "same_admin2"}, "same district"
+    if same_country and _same_name(a.admin1, b.admin1):
+        return 0.25, {"kind": "same_admin1"}, "same region"
+    return 0.0, {"kind": "different"}, "different places"
+
+
+def _actor_part(a: frozenset[int], b: frozenset[int]) -> tuple[float, dict[str, Any], str]:
+    if not a or not b:
+        return UNKNOWN_PART, {"shared": 0, "of": len(a | b), "known": False}, "actors unknown"
+    shared, named = len(a & b), len(a | b)
+    word = "actor" if named == 1 else "actors"
+    return (
+        shared / named,
+        {"shared": shared, "of": named, "known": True},
+        f"{shared} of {named} {word}",
+    )
+
+
+def pair_score(a: Report, b: Report, settings: FinderSettings) -> Candidate | None:
+    """The pair's score and reasons, or None when a blocking rule rules it out (or it is
+    one report twice)."""
+    if a.id == b.id:
+        return None
+    relation = type_relation(a, b)
+    if relation is None or not _dates_overlap(a, b, settings):
+        return None
+    weights = settings.weights
+    date_score, date_reason, date_text = _date_part(a, b, settings)
+    place_score, place_reason, place_text = _place_part(a.place, b.place, settings)
+    actor_score, actor_reason, actor_text = _actor_part(a.actors, b.actors)
+    type_score = 1.0 if relation == "same_type" else 0.6
+    partial = (
+        weights["date"] * date_score
+        + weights["place"] * place_score
+        + weights["actors"] * actor_score
+        + weights["type"] * type_score
+    )
+    # The text is the dearest part: skip it when even identical text could not reach the
+    # threshold (the pair is no candidate either way).
+    if partial + weights["text"] < settings.threshold:
+        return None
+    similarity = text_cosine(a.vector, b.vector)
+    score = round(min(1.0, partial + weights["text"] * similarity), 4)
+    type_text = "same sub-type" if relation == "same_type" else "same parent type"
+    reasons = {
+        "type": relation,
+        "date": date_reason,
+        "place": place_reason,
+        "actors": actor_reason,
+        "text": round(similarity, 2),
+        "summary": ", ".join(
+            [date_text, place_text, actor_text, f"{similarity:.2f} text similarity", type_text]
+        ),
+    }
+    low, high = sorted((a.id, b.id))
+    return Candidate(low, high, score, reasons)
+
+
+def rank_candidates(
+    report: Report, others: Iterable[Report], settings: FinderSettings
+) -> list[Candidate]:
+    """The candidates for `report` among `others`: scoring at least the threshold, best
+    first (ties by the other report's id)."""
+    found = []
+    for other in others:
+        candidate = pair_score(report, other, settings)
+        if candidate is not None and candidate.score >= settings.threshold:
+            found.append(candidate)
+    found.sort(key=lambda c: (-c.score, c.a + c.b - report.id))
+    return found
