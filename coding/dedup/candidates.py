@@ -105,10 +105,13 @@ class Report:
     place: Place | None = None
     actors: frozenset[int] = frozenset()
     text: str = ""
-    vector: TextVector = field(init=False)
+    # The text's trigrams, made on first use: most pairs are settled without the text.
+    _vector: TextVector | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.vector = text_vector(self.text)
+    def vector(self) -> TextVector:
+        if self._vector is None:
+            self._vector = text_vector(self.text)
+        return self._vector
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,7 @@ def pair_score(a: Report, b: Report, settings: FinderSettings) -> Candidate | No
     # threshold (the pair is no candidate either way).
     if partial + weights["text"] < settings.threshold:
         return None
-    similarity = text_cosine(a.vector, b.vector)
+    similarity = text_cosine(a.vector(), b.vector())
     score = round(min(1.0, partial + weights["text"] * similarity), 4)
     type_text = "same sub-type" if relation == "same_type" else "same parent type"
     reasons = {
