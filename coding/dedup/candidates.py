@@ -25,6 +25,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from coding.text.matching import alias_key
@@ -68,11 +69,16 @@ class FinderSettings:
     near_km: float = 25.0
     threshold: float = 0.6
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    _unknown_pad: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        # Read on every pair: worked out once.
+        object.__setattr__(self, "_unknown_pad", max(self.precision_days.values(), default=0))
 
     def pad_days(self, precision: int | None) -> int:
         if precision is None:
             return 0
-        return self.precision_days.get(precision, max(self.precision_days.values(), default=0))
+        return self.precision_days.get(precision, self._unknown_pad)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,13 @@ class Report:
     text: str = ""
     # The text's trigrams, made on first use: most pairs are settled without the text.
     _vector: TextVector | None = field(default=None, init=False, repr=False, compare=False)
+    # Day numbers of the range (every pair compares them).
+    _first: int = field(default=0, init=False, repr=False, compare=False)
+    _last: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._first = self.date_start.toordinal()
+        self._last = self.date_end.toordinal()
 
     def vector(self) -> TextVector:
         if self._vector is None:
@@ -143,33 +156,30 @@ def type_relation(a: Report, b: Report) -> str | None:
     return None
 
 
-def _dates_overlap(a: Report, b: Report, settings: FinderSettings) -> bool:
-    # Each side widened by its own precision, the pair by the window (once).
-    pad_a = dt.timedelta(days=settings.pad_days(a.date_precision))
-    pad_b = dt.timedelta(days=settings.pad_days(b.date_precision))
-    window = dt.timedelta(days=settings.window_days)
-    return (a.date_start - pad_a) <= (b.date_end + pad_b + window) and (b.date_start - pad_b) <= (
-        a.date_end + pad_a + window
-    )
+def _day_gap(a: Report, b: Report, settings: FinderSettings) -> int:
+    """Days between the two ranges once each is widened by its own precision (0 when they
+    meet): a report dated "that week" is not days apart from one dated on a day of it."""
+    pad_a = settings.pad_days(a.date_precision)
+    pad_b = settings.pad_days(b.date_precision)
+    return max(b._first - pad_b - (a._last + pad_a), a._first - pad_a - (b._last + pad_b), 0)
 
 
-def _date_part(a: Report, b: Report, settings: FinderSettings) -> tuple[float, dict[str, Any], str]:
-    if a.date_start == a.date_end == b.date_start == b.date_end:
-        return 1.0, {"kind": "same_day", "gap_days": 0}, "same day"
-    # Days between the ranges once each is widened by its own precision: a report dated
-    # "that week" is not days apart from one dated on a day of that week.
-    pad_a = dt.timedelta(days=settings.pad_days(a.date_precision))
-    pad_b = dt.timedelta(days=settings.pad_days(b.date_precision))
-    gap = max(
-        ((b.date_start - pad_b) - (a.date_end + pad_a)).days,
-        ((a.date_start - pad_a) - (b.date_end + pad_b)).days,
-        0,
-    )
+def _date_score(a: Report, b: Report, gap: int) -> float:
+    if a._first == a._last == b._first == b._last:
+        return 1.0
     if gap == 0:
-        return 0.8, {"kind": "overlap", "gap_days": 0}, "overlapping dates"
-    day_word = "day" if gap == 1 else "days"
+        return 0.8
     # Outlets often date a night attack a day apart; three days apart is rarely one event.
-    return max(0.0, 0.8 - 0.3 * gap), {"kind": "apart", "gap_days": gap}, f"{gap} {day_word} apart"
+    return max(0.0, 0.8 - 0.3 * gap)
+
+
+def _date_reason(score: float, gap: int) -> tuple[dict[str, Any], str]:
+    if score == 1.0:
+        return {"kind": "same_day", "gap_days": 0}, "same day"
+    if gap == 0:
+        return {"kind": "overlap", "gap_days": 0}, "overlapping dates"
+    day_word = "day" if gap == 1 else "days"
+    return {"kind": "apart", "gap_days": gap}, f"{gap} {day_word} apart"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -206,9 +216,12 @@ def _within(inner: Place, outer: Place) -> str | None:
 _WITHIN_SCORE = {"admin2": 0.75, "admin1": 0.5, "country": 0.2}
 
 
+@lru_cache(maxsize=200_000)
 def _place_part(
-    a: Place | None, b: Place | None, settings: FinderSettings
+    a: Place | None, b: Place | None, near_km: float
 ) -> tuple[float, dict[str, Any], str]:
+    """Cached: a project has a few hundred places, met again and again in pairs. The reason
+    dict is shared between calls; `pair_score` copies it."""
     if a is None or b is None:
         return UNKNOWN_PART, {"kind": "unknown"}, "place unknown"
     if a.id == b.id:
@@ -222,9 +235,9 @@ def _place_part(
         # Two points: only the distance counts (two towns of one district can be 80 km
         # apart, and the same day there is common).
         km = haversine_km(a.lat, a.lon, b.lat, b.lon)
-        reason = {"kind": "near" if km <= settings.near_km else "far", "km": round(km, 1)}
-        if km <= settings.near_km:
-            return 0.9 - 0.4 * km / settings.near_km, reason, f"{km:.0f} km apart"
+        reason = {"kind": "near" if km <= near_km else "far", "km": round(km, 1)}
+        if km <= near_km:
+            return 0.9 - 0.4 * km / near_km, reason, f"{km:.0f} km apart"
         return 0.0, reason, f"{km:.0f} km apart"
     same_country = not (a.country and b.country and a.country != b.country)
     if same_country and _same_name(a.admin2, b.admin2):
@@ -234,55 +247,63 @@ def _place_part(
     return 0.0, {"kind": "different"}, "different places"
 
 
-def _actor_part(a: frozenset[int], b: frozenset[int]) -> tuple[float, dict[str, Any], str]:
+def _actor_score(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
-        return UNKNOWN_PART, {"shared": 0, "of": len(a | b), "known": False}, "actors unknown"
+        return UNKNOWN_PART
+    return len(a & b) / len(a | b)
+
+
+def _actor_reason(a: frozenset[int], b: frozenset[int]) -> tuple[dict[str, Any], str]:
+    if not a or not b:
+        return {"shared": 0, "of": len(a | b), "known": False}, "actors unknown"
     shared, named = len(a & b), len(a | b)
     word = "actor" if named == 1 else "actors"
-    return (
-        shared / named,
-        {"shared": shared, "of": named, "known": True},
-        f"{shared} of {named} {word}",
-    )
+    return {"shared": shared, "of": named, "known": True}, f"{shared} of {named} {word}"
 
 
 def pair_score(a: Report, b: Report, settings: FinderSettings) -> Candidate | None:
-    """The pair's score and reasons, or None when a blocking rule rules it out (or it is
-    one report twice)."""
+    """The pair's score and reasons; None when a blocking rule rules it out, when it is one
+    report twice, or when it cannot reach the threshold (the cheap parts are summed first,
+    and the place and the text are looked at only if they could still lift it)."""
     if a.id == b.id:
         return None
     relation = type_relation(a, b)
-    if relation is None or not _dates_overlap(a, b, settings):
+    if relation is None:
+        return None
+    gap = _day_gap(a, b, settings)
+    if gap > settings.window_days:
         return None
     weights = settings.weights
-    date_score, date_reason, date_text = _date_part(a, b, settings)
-    place_score, place_reason, place_text = _place_part(a.place, b.place, settings)
-    actor_score, actor_reason, actor_text = _actor_part(a.actors, b.actors)
+    date_score = _date_score(a, b, gap)
+    actor_score = _actor_score(a.actors, b.actors)
     type_score = 1.0 if relation == "same_type" else 0.6
     partial = (
         weights["date"] * date_score
-        + weights["place"] * place_score
         + weights["actors"] * actor_score
         + weights["type"] * type_score
     )
-    # The text is the dearest part: skip it when even identical text could not reach the
-    # threshold (the pair is no candidate either way).
+    if partial + weights["place"] + weights["text"] < settings.threshold:
+        return None
+    place_score, place_reason, place_text = _place_part(a.place, b.place, settings.near_km)
+    partial += weights["place"] * place_score
     if partial + weights["text"] < settings.threshold:
         return None
     similarity = text_cosine(a.vector(), b.vector())
     score = round(min(1.0, partial + weights["text"] * similarity), 4)
+    date_reason, date_text = _date_reason(date_score, gap)
+    actor_reason, actor_text = _actor_reason(a.actors, b.actors)
     type_text = "same sub-type" if relation == "same_type" else "same parent type"
     reasons = {
         "type": relation,
         "date": date_reason,
-        "place": place_reason,
+        "place": dict(place_reason),
         "actors": actor_reason,
         "text": round(similarity, 2),
         "summary": ", ".join(
             [date_text, place_text, actor_text, f"{similarity:.2f} text similarity", type_text]
         ),
     }
-    low, high = sorted((a.id, b.id))
+    low, high = (a.id, b.id) if a.id < b.id else (b.id, a.id)
     return Candidate(low, high, score, reasons)
 
 
