@@ -10,6 +10,7 @@ are never candidates (the date is the blocking key; every codebook we ship requi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,10 +18,17 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from coding.codebook_runtime import version_spec
-from coding.dedup.candidates import FinderSettings, Place, Report
+from coding.dedup.candidates import (
+    FinderSettings,
+    Place,
+    Report,
+    link_required,
+    places_related,
+)
 from coding.models import CodedEvent, EventType, EvidenceSpan, Location, Project
 from coding.models.dataset_events import DatasetEventReport, DuplicateCandidate
 
@@ -103,17 +111,42 @@ def project_reports_chunk(
     return _rows(reports.order_by("date_start", "id")[:size])
 
 
-def longest_gold_span_days() -> int | None:
-    """The longest date range (end - start, days) in the gold layer: the last entry of the
-    span index on PostgreSQL. None elsewhere (the demo then scans without the bound)."""
+def longest_gold_spans(codes: Iterable[int]) -> dict[int | None, int] | None:
+    """The longest date range (end - start, days) of the gold layer for each precision code
+    in `codes`, and under None for every other (or no) code: one entry of the span index per
+    code on PostgreSQL. None elsewhere (the demo then reads without the bound)."""
     if connection.vendor != "postgresql":
         return None
+    known = sorted(set(codes))
+    spans: dict[int | None, int] = {}
     with connection.cursor() as cursor:
+        for code in known:
+            cursor.execute(
+                "SELECT max(date_end - date_start) FROM coding_codedevent "
+                "WHERE layer = 'gold' AND date_precision = %s",
+                [code],
+            )
+            spans[code] = int(cursor.fetchone()[0] or 0)
+        # Every other code, as index ranges (an OR of them would scan the whole index).
+        others = ["date_precision IS NULL"]
+        params: list[Any] = []
+        if known:
+            others += ["date_precision < %s", "date_precision > %s"]
+            params += [known[0], known[-1]]
+            gaps = sorted(set(range(known[0], known[-1] + 1)) - set(known))
+            if gaps:
+                others.append("date_precision = ANY(%s)")
+                params.append(gaps)
         cursor.execute(
-            "SELECT max(date_end - date_start) FROM coding_codedevent WHERE layer = 'gold'"
+            " UNION ALL ".join(
+                "SELECT max(date_end - date_start) AS span FROM coding_codedevent "  # noqa: S608
+                f"WHERE layer = 'gold' AND {condition}"
+                for condition in others
+            ).join(["SELECT max(span) FROM (", ") AS spans"]),
+            params,
         )
-        longest = cursor.fetchone()[0]
-    return int(longest or 0)
+        spans[None] = int(cursor.fetchone()[0] or 0)
+    return spans
 
 
 @lru_cache(maxsize=64)
@@ -145,6 +178,73 @@ def compatible_type_ids(version_id: int, event_type_ids: Iterable[int]) -> set[i
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What another report must share with the query for the pair to be able to reach the
+    threshold (see coding.dedup.candidates.link_required): an actor, or a related place."""
+
+    actor_keys: tuple[str, ...]
+    actor_ids: frozenset[int]
+    place_ids: frozenset[int]
+
+
+_FIELD_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def query_link(project: Project, row: ReportRow, settings: FinderSettings) -> Link | None:
+    """The link other reports need with `row`, or None when any report may pair with it
+    (the settings allow unlinked pairs, the report names no actor or has no place, or the
+    database cannot filter JSON by path)."""
+    if connection.vendor != "postgresql" or not link_required(settings):
+        return None
+    if row.location_id is None:
+        return None
+    version = project.codebook_version
+    keys = tuple(f.key for f in version_spec(version).fields if f.kind == "actor")
+    actors = _actor_ids(row.values, keys)
+    if not actors or not all(_FIELD_KEY.match(key) for key in keys):
+        return None
+    place = _places([row.location_id]).get(row.location_id)
+    if place is None:
+        return None
+    nearby = Location.objects.all()
+    if place.country:
+        nearby = nearby.filter(country__in=[place.country, ""])
+    related = {
+        other.id
+        for other in _places_of(nearby)
+        if other.id == place.id or places_related(place, other, settings)
+    }
+    return Link(keys, actors, frozenset(related))
+
+
+def _link_filter(link: Link) -> Q:
+    """Rows linked to the query: no place, a related place, no actor, or a shared actor.
+    The actor tests are jsonpath over the codebook's actor fields (a list value is unwrapped
+    by jsonpath's lax mode); the path text is built from checked field keys and integers and
+    passed as a parameter."""
+    shares = " || ".join(
+        f'@."{key}".id == {actor}' for key in link.actor_keys for actor in sorted(link.actor_ids)
+    )
+    names_any = " || ".join(f'exists(@."{key}".id)' for key in link.actor_keys)
+    shared_actor = RawSQL(
+        "jsonb_path_exists(coding_codedevent.values, %s::jsonpath)",
+        (f"$ ? ({shares})",),
+        output_field=BooleanField(),
+    )
+    no_actor = RawSQL(
+        "NOT jsonb_path_exists(coding_codedevent.values, %s::jsonpath)",
+        (f"$ ? ({names_any})",),
+        output_field=BooleanField(),
+    )
+    return (
+        Q(location_id__isnull=True)
+        | Q(location_id__in=sorted(link.place_ids))
+        | Q(shared_actor)
+        | Q(no_actor)
+    )
+
+
 def blocking_pool(
     *,
     project_id: int,
@@ -152,39 +252,52 @@ def blocking_pool(
     low: dt.date,
     high: dt.date,
     settings: FinderSettings,
-    longest_span: int | None,
+    longest_spans: dict[int | None, int] | None,
     exclude_articles: Sequence[int] = (),
+    link: Link | None = None,
 ) -> list[ReportRow]:
     """Live reports of the project with a type in `type_ids` whose own range, widened by
     its precision, overlaps [low, high] (a query range already widened by its own precision
-    and the window). One index range on (event_type_id, date_start); the precision test is
-    exact here and checked again by the pure blocking rule."""
+    and the window). One index range per event type and precision on (event_type_id,
+    date_precision, date_start), bounded below by `longest_spans` (see
+    `longest_gold_spans`); the precision test is exact here and checked again by the pure
+    blocking rule."""
     pads = dict(settings.precision_days)
-    widest = max(pads.values(), default=0)
+    widest = dt.timedelta(days=max(pads.values(), default=0))
+
+    def starts(pad: dt.timedelta, code: int | None) -> Q:
+        # One index range per precision: a start before low - pad - (the longest range of
+        # that precision) cannot reach the window.
+        if longest_spans is None:
+            return Q(date_start__lte=high + pad)
+        earliest = low - pad - dt.timedelta(days=longest_spans.get(code, 0))
+        return Q(date_start__lte=high + pad, date_start__gte=earliest)
+
     by_precision = Q()
-    for code, pad in pads.items():
-        reach = dt.timedelta(days=pad)
-        by_precision |= Q(
-            date_precision=code, date_start__lte=high + reach, date_end__gte=low - reach
-        )
-    by_precision |= Q(date_precision__isnull=True, date_start__lte=high, date_end__gte=low)
-    unknown = dt.timedelta(days=widest)
-    by_precision |= Q(
-        ~Q(date_precision__in=list(pads)),
-        date_precision__isnull=False,
-        date_start__lte=high + unknown,
-        date_end__gte=low - unknown,
-    )
+    for code, days in pads.items():
+        pad = dt.timedelta(days=days)
+        by_precision |= Q(starts(pad, code), date_precision=code, date_end__gte=low - pad)
+    none = dt.timedelta(0)
+    by_precision |= Q(starts(none, None), date_precision__isnull=True, date_end__gte=low)
+    # Codes the settings do not know widen by the widest pad. Written as ranges of codes
+    # (below, between and above the known ones) so that each is an index range too.
+    if pads:
+        unknown = Q(date_precision__lt=min(pads)) | Q(date_precision__gt=max(pads))
+        gaps = sorted(set(range(min(pads), max(pads) + 1)) - set(pads))
+        if gaps:
+            unknown |= Q(date_precision__in=gaps)
+    else:
+        unknown = Q(date_precision__isnull=False)
+    by_precision |= Q(unknown, starts(widest, None), date_end__gte=low - widest)
     reports = _live_reports().filter(
         by_precision,
         event_type_id__in=sorted(type_ids),
-        date_start__lte=high + unknown,
         dataset_report__dataset_event__project_id=project_id,
     )
-    if longest_span is not None:
-        reports = reports.filter(date_start__gte=low - unknown - dt.timedelta(days=longest_span))
     if exclude_articles:
         reports = reports.exclude(article_id__in=list(exclude_articles))
+    if link is not None:
+        reports = reports.filter(_link_filter(link))
     return _rows(reports)
 
 
@@ -229,6 +342,19 @@ def _actor_ids(values: dict[str, Any], actor_keys: Sequence[str]) -> frozenset[i
     return frozenset(found)
 
 
+def _places_of(locations: Any) -> list[Place]:
+    return [
+        Place(id=pk, name=name, kind=kind, country=country, admin1=a1, admin2=a2, lat=lat, lon=lon)
+        for pk, name, kind, country, a1, a2, lat, lon in locations.values_list(
+            "id", "name", "feature_kind", "country", "admin1", "admin2", "latitude", "longitude"
+        )
+    ]
+
+
+def _places(ids: Iterable[int]) -> dict[int, Place]:
+    return {place.id: place for place in _places_of(Location.objects.filter(pk__in=list(ids)))}
+
+
 def pure_reports(project: Project, rows: Sequence[ReportRow]) -> dict[int, Report]:
     """The pure `Report` of each row (by gold event id): type code and parent code, places
     from the gazetteer, actor ids from the codebook's actor fields, evidence text from the
@@ -236,24 +362,7 @@ def pure_reports(project: Project, rows: Sequence[ReportRow]) -> dict[int, Repor
     version = project.codebook_version
     tree = _type_tree(version.pk)
     actor_keys = [f.key for f in version_spec(version).fields if f.kind == "actor"]
-    location_ids = {row.location_id for row in rows if row.location_id is not None}
-    places = {
-        pk: Place(
-            id=pk,
-            name=name,
-            kind=kind,
-            country=country,
-            admin1=admin1,
-            admin2=admin2,
-            lat=lat,
-            lon=lon,
-        )
-        for pk, name, kind, country, admin1, admin2, lat, lon in Location.objects.filter(
-            pk__in=location_ids
-        ).values_list(
-            "id", "name", "feature_kind", "country", "admin1", "admin2", "latitude", "longitude"
-        )
-    }
+    places = _places({row.location_id for row in rows if row.location_id is not None})
     quotes: dict[int, list[str]] = defaultdict(list)
     for event_id, quote in (
         EvidenceSpan.objects.filter(event_id__in=[row.gold_id for row in rows])

@@ -38,7 +38,9 @@ __all__ = [
     "Place",
     "Report",
     "haversine_km",
+    "link_required",
     "pair_score",
+    "places_related",
     "rank_candidates",
     "type_relation",
     "widened_range",
@@ -216,7 +218,7 @@ def _within(inner: Place, outer: Place) -> str | None:
 _WITHIN_SCORE = {"admin2": 0.75, "admin1": 0.5, "country": 0.2}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def _place_part(
     a: Place | None, b: Place | None, near_km: float
 ) -> tuple[float, dict[str, Any], str]:
@@ -259,6 +261,22 @@ def _actor_reason(a: frozenset[int], b: frozenset[int]) -> tuple[dict[str, Any],
     shared, named = len(a & b), len(a | b)
     word = "actor" if named == 1 else "actors"
     return {"shared": shared, "of": named, "known": True}, f"{shared} of {named} {word}"
+
+
+def link_required(settings: FinderSettings) -> bool:
+    """Whether only linked pairs can be candidates: true when a pair whose reports both name
+    actors but share none, and both have places that are unrelated (place part 0), cannot
+    reach the threshold even on the same day with the same type and identical text. The
+    searches then read only reports that share an actor with the query, have a related
+    place, or lack actors or a place."""
+    weights = settings.weights
+    return weights["date"] + weights["type"] + weights["text"] < settings.threshold
+
+
+def places_related(a: Place, b: Place, settings: FinderSettings) -> bool:
+    """Whether two known places give the place part anything (same, within, near, same
+    admin area)."""
+    return _place_part(a, b, settings.near_km)[0] > 0
 
 
 def pair_score(a: Report, b: Report, settings: FinderSettings) -> Candidate | None:

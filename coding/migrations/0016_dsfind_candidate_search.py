@@ -1,11 +1,12 @@
 """The "same event?" candidate search: two outbox kinds, and on PostgreSQL two partial
 indexes over the gold layer for coding.dedup_selectors.
 
-- (event_type_id, date_start) INCLUDE (date_end, date_precision) WHERE layer = 'gold': the
-  blocking-compatible reports of a new report are one index range per event type (start
-  within the widened window), filtered on the included columns without visiting the table.
-- ((date_end - date_start)) WHERE layer = 'gold': the longest date range of the gold layer is
-  the index's last entry; it bounds how far before the window a start may lie.
+- (event_type_id, date_precision, date_start) INCLUDE (date_end) WHERE layer = 'gold': the
+  blocking-compatible reports of a new report are one index range per event type and
+  precision (each precision widens by its own number of days), so a report dated to the day
+  does not read a month of reports dated to the day.
+- (date_precision, (date_end - date_start)) WHERE layer = 'gold': the longest date range of
+  each precision is one index entry; it bounds how far before the window a start may lie.
 
 The models do not declare these indexes (expression and INCLUDE indexes; as 0006 does), so
 the model state is unchanged. SQLite (the demo) gets neither: its searches scan.
@@ -15,11 +16,11 @@ from django.db import migrations, models
 
 INDEXES = {
     "coding_codedevent_gold_type_start": (
-        "coding_codedevent (event_type_id, date_start) INCLUDE (date_end, date_precision) "
+        "coding_codedevent (event_type_id, date_precision, date_start) INCLUDE (date_end) "
         "WHERE layer = 'gold'"
     ),
     "coding_codedevent_gold_span": (
-        "coding_codedevent ((date_end - date_start)) WHERE layer = 'gold'"
+        "coding_codedevent (date_precision, (date_end - date_start)) WHERE layer = 'gold'"
     ),
 }
 

@@ -33,10 +33,11 @@ from coding.dedup_selectors import (
     blocking_pool,
     compatible_type_ids,
     finder_settings,
-    longest_gold_span_days,
+    longest_gold_spans,
     not_same_dataset_events,
     project_reports_chunk,
     pure_reports,
+    query_link,
 )
 from coding.models import Article, OutboxItem, Project, User
 from coding.services.audit import audit_record
@@ -124,16 +125,15 @@ def duplicate_candidates_find_article(*, article_id: int) -> int:
     """Find and store the candidates of a just-validated article's reports. Returns how
     many pairs were stored (new or refreshed). Nothing when the article has no live report
     (deleted, or reopened since)."""
-    article = Article.objects.select_related("project__codebook_version").filter(pk=article_id)
-    found = article.first()
-    if found is None:
+    project_id = Article.objects.filter(pk=article_id).values_list("project_id", flat=True)
+    project = Project.objects.select_related("codebook_version").filter(pk=project_id[:1]).first()
+    if project is None:
         return 0
-    project = found.project
     queries = article_reports(article_id)
     if not queries:
         return 0
     settings = finder_settings(project)
-    longest = longest_gold_span_days()
+    longest = longest_gold_spans(settings.precision_days)
     pool: dict[int, ReportRow] = {}
     for query in queries:
         widening = _widening(query, settings)
@@ -143,8 +143,9 @@ def duplicate_candidates_find_article(*, article_id: int) -> int:
             low=query.date_start - widening,
             high=query.date_end + widening,
             settings=settings,
-            longest_span=longest,
+            longest_spans=longest,
             exclude_articles=[article_id],
+            link=query_link(project, query, settings),
         ):
             pool[row.gold_id] = row
     return _score(project, queries, list(pool.values()), settings, older_only=False)
@@ -173,7 +174,7 @@ def duplicate_candidates_find_chunk(
         low=min(row.date_start for row in chunk) - widest,
         high=max(row.date_end for row in chunk) + widest,
         settings=settings,
-        longest_span=longest_gold_span_days(),
+        longest_spans=longest_gold_spans(settings.precision_days),
     )
     _score(project, chunk, pool_rows, settings, older_only=True)
     if len(chunk) < size:

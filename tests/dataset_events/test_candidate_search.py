@@ -5,6 +5,7 @@ runs chunk by chunk through the outbox or the management command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from io import StringIO
 
@@ -22,7 +23,7 @@ from coding.services.duplicate_candidates import (
 )
 from coding.services.outbox_drain import outbox_drain
 from tests.dataset_events.scene import reopen, validated_report
-from tests.factories import LocationFactory
+from tests.factories import ActorFactory, LocationFactory
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +43,10 @@ def _report(
     event_type: str = "ATTACK",
     subtype: str | None = "ARMED_ASSAULT",
     location_id: int | None = None,
+    actor_id: int | None = None,
 ) -> CodedEvent:
     values = {
-        "actor1": {"id": world.actor.pk},
+        "actor1": {"id": actor_id or world.actor.pk},
         "location": {"id": location_id or world.location.pk},
         "event_date": {"start": day},
         "time_precision": "1",
@@ -187,3 +189,44 @@ def test_the_management_command_runs_the_pass_here(world: World) -> None:
     assert _pairs() == [(a.pk, b.pk, "open")]
     assert duplicate_candidates_find_project(project_id=world.project.pk) == 1
     assert _pairs() == [(a.pk, b.pk, "open")]
+
+
+def test_the_pool_reads_only_reports_linked_by_an_actor_or_a_related_place(world: World) -> None:
+    from coding.dedup_selectors import (
+        article_reports,
+        blocking_pool,
+        compatible_type_ids,
+        finder_settings,
+        longest_gold_spans,
+        query_link,
+    )
+
+    here = world.location
+    here.latitude, here.longitude = 15.05, -1.58
+    here.save()
+    near = LocationFactory(name="Mondoro", latitude=15.10, longitude=-1.60)
+    far = LocationFactory(name="Kidal", latitude=18.44, longitude=1.41)
+    other_actor = ActorFactory(name="FAMa")
+    query = _report(world, TEXT_AR, "هاجم")
+    same_actor_far = _report(world, TEXT_FR, "JNIM", location_id=far.pk)
+    near_other_actor = _report(world, TEXT_FR, "camp", location_id=near.pk, actor_id=other_actor.pk)
+    unlinked = _report(world, TEXT_FR, "attaqué", location_id=far.pk, actor_id=other_actor.pk)
+    settings = finder_settings(world.project)
+    row = article_reports(query.article_id)[0]
+    link = query_link(world.project, row, settings)
+    assert link is not None
+    assert link.actor_ids == {world.actor.pk}
+    assert {here.pk, near.pk} <= link.place_ids
+    assert far.pk not in link.place_ids
+    pool = blocking_pool(
+        project_id=world.project.pk,
+        type_ids=compatible_type_ids(world.project.codebook_version_id, [row.event_type_id]),
+        low=row.date_start - dt.timedelta(days=2),
+        high=row.date_end + dt.timedelta(days=2),
+        settings=settings,
+        longest_spans=longest_gold_spans(settings.precision_days),
+        exclude_articles=[row.article_id],
+        link=link,
+    )
+    assert sorted(r.gold_id for r in pool) == [same_actor_far.pk, near_other_actor.pk]
+    assert unlinked.pk not in {r.gold_id for r in pool}

@@ -14,7 +14,9 @@ from coding.dedup.candidates import (
     Place,
     Report,
     haversine_km,
+    link_required,
     pair_score,
+    places_related,
     rank_candidates,
     widened_range,
 )
@@ -201,3 +203,18 @@ def test_finder_quality_on_the_labelled_set() -> None:
     }
     # The hard negatives were written to fool it: most must still not be proposed.
     assert len(not_same & set(quality.wrong)) <= len(not_same) // 4
+
+
+def test_links_are_required_only_when_unlinked_pairs_cannot_reach_the_threshold() -> None:
+    assert link_required(SETTINGS)  # 0.2 date + 0.1 type + 0.2 text < 0.6
+    assert not link_required(FinderSettings(threshold=0.5))
+    # A pair with disjoint actors and far places never reaches the default threshold.
+    far = Place(id=40, name="Kidal", kind="town", lat=18.44, lon=1.41)
+    text = "هجوم على معسكر الجيش"
+    found = pair_score(
+        report(1, actors=(1,), text=text), report(2, place=far, actors=(2,), text=text), ALL
+    )
+    assert found is not None
+    assert found.score < SETTINGS.threshold
+    assert places_related(DJIBO, SOUM, SETTINGS)
+    assert not places_related(DJIBO, far, SETTINGS)
