@@ -9,6 +9,7 @@ from .views import (
     dataset_events,
     dictionaries,
     duplicate_candidates,
+    duplicate_candidates_find,
     events,
     exports,
     projects,
@@ -121,6 +122,11 @@ v1 = [
         "projects/<int:project_id>/agreement/",
         agreement.ProjectAgreementView.as_view(),
         name="project-agreement",
+    ),
+    path(
+        "projects/<int:project_id>/duplicate-candidates/find/",
+        duplicate_candidates_find.FindDuplicateCandidatesView.as_view(),
+        name="duplicate-candidates-find",
     ),
     path(
         "projects/<int:project_id>/agreement/recompute/",

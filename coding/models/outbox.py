@@ -21,6 +21,8 @@ class OutboxItem(models.Model):
         PROJECT_RUN = "project_run"  # payload {"project_id", "run_id"} (a queued run)
         CSV_ROWS = "csv_rows"  # payload {"project_id", "article_ids"} (None = all)
         RELEASE_BUILD = "release_build"  # payload {"release_id"}
+        DEDUP_ARTICLE = "dedup_article"  # payload {"article_id"} (candidates after validation)
+        DEDUP_PROJECT = "dedup_project"  # payload {"project_id", "after"} (one chunk of a pass)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80, help_text="Rows with the same kind and key coalesce.")
@@ -40,6 +42,8 @@ class OutboxItem(models.Model):
                         "project_run",
                         "csv_rows",
                         "release_build",
+                        "dedup_article",
+                        "dedup_project",
                     ]
                 ),
                 name="outboxitem_kind_valid",

@@ -25,6 +25,7 @@ from coding.models import (
     Assignment,
     CodedEvent,
     Disagreement,
+    OutboxItem,
     User,
 )
 from coding.services.agreement import article_agreement_compute, latest_article_run
@@ -40,6 +41,7 @@ from coding.services.gold import (
     system_user,
 )
 from coding.services.gold_reopen import adjudication_reopen_locked
+from coding.services.outbox import outbox_record
 
 Kind = AdjudicationDecision.Kind
 
@@ -461,6 +463,12 @@ def _validate(locked: Adjudication, actor: User) -> Adjudication:
     locked.version += 1
     locked.save(update_fields=["status", "validated_at", "validated_by", "version"])
     reports_attach_validated(locked=locked, now=locked.validated_at)
+    # The "same event?" search for its reports runs after the commit (outbox_drain).
+    outbox_record(
+        kind=OutboxItem.Kind.DEDUP_ARTICLE,
+        key=f"article:{locked.article_id}",
+        payload={"article_id": locked.article_id},
+    )
     csv_rows_schedule(project_id=locked.project_id, article_ids=[locked.article_id])
     audit_record(
         action="adjudication.validate",

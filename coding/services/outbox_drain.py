@@ -143,12 +143,43 @@ def _release_hand_over(release: DatasetRelease) -> None:
     _send_after_commit(TASK_BUILD_RELEASE, release.pk)
 
 
+def _dedup_article(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.duplicate_search import duplicate_candidates_find_article
+
+    duplicate_candidates_find_article(article_id=payloads[0]["article_id"])
+
+
+def _dedup_project(payloads: list[dict[str, Any]]) -> None:
+    """One chunk of a whole-project candidate pass; records the next chunk. Of coalesced
+    requests the one furthest behind wins (a new request restarts the pass from the start)."""
+    from coding.services.duplicate_search import duplicate_candidates_find_chunk
+    from coding.services.outbox import outbox_record
+
+    project_id = payloads[0]["project_id"]
+    cursors = [p.get("after") for p in payloads]
+    after = None
+    if all(cursor is not None for cursor in cursors):
+        after = min((dt.date.fromisoformat(c[0]), int(c[1])) for c in cursors if c is not None)
+    following = duplicate_candidates_find_chunk(project_id=project_id, after=after)
+    if following is not None:
+        outbox_record(
+            kind=OutboxItem.Kind.DEDUP_PROJECT,
+            key=f"project:{project_id}",
+            payload={
+                "project_id": project_id,
+                "after": [following[0].isoformat(), following[1]],
+            },
+        )
+
+
 HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.ARTICLE_AGREEMENT: _article_agreement,
     OutboxItem.Kind.PROJECT_AGREEMENT: _project_agreement,
     OutboxItem.Kind.PROJECT_RUN: _project_run,
     OutboxItem.Kind.CSV_ROWS: _csv_rows,
     OutboxItem.Kind.RELEASE_BUILD: _release_build,
+    OutboxItem.Kind.DEDUP_ARTICLE: _dedup_article,
+    OutboxItem.Kind.DEDUP_PROJECT: _dedup_project,
 }
 
 
