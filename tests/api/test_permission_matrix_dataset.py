@@ -77,6 +77,8 @@ DATASET_MATRIX: list[tuple[str, str, str, int]] = [
     ("POST",       "projects/{p}/duplicate-candidates/{cand_q}/link/",    "supervisor", 404),
     *_rows("POST", "projects/{p}/duplicate-candidates/{cand_n}/not-same/", MANAGE),
     ("POST",       "projects/{q}/duplicate-candidates/{cand_q}/not-same/", "supervisor", 404),
+    *_rows("POST", "projects/{p}/duplicate-candidates/find/",             MANAGE, 202),
+    ("POST",       "projects/{q}/duplicate-candidates/find/",             "supervisor", 404),
 ]
 # fmt: on
 
