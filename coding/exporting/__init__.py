@@ -20,6 +20,13 @@ from coding.exporting.datapackage import (
     table_schema,
     write_datapackage,
 )
+from coding.exporting.dataset_events import (
+    CONSERVATIVE,
+    FATALITIES_POLICIES,
+    LOW_BEST_HIGH,
+    DatasetLayout,
+    combine_reports,
+)
 from coding.exporting.errors import ExportDataError, ExportError, ExportLayoutError
 from coding.exporting.geojson_writer import GeoJsonSink, geojson_chunks
 from coding.exporting.jsonl_writer import JsonlSink, event_record, jsonl_chunks
@@ -33,18 +40,23 @@ from coding.exporting.records import (
     ExportEventType,
     ExportLocation,
     ExportProvenance,
+    ExportReport,
     ExportSpan,
 )
 from coding.exporting.rows import RowPlan
 
 __all__ = [
     "CHUNK_CHARS",
+    "CONSERVATIVE",
     "COUNTRIES",
+    "FATALITIES_POLICIES",
+    "LOW_BEST_HIGH",
     "PROVENANCE_COLUMNS",
     "Cell",
     "Country",
     "CsvSink",
     "DataPackageWriter",
+    "DatasetLayout",
     "ExportActor",
     "ExportArticle",
     "ExportCodebook",
@@ -56,6 +68,7 @@ __all__ = [
     "ExportLayoutError",
     "ExportLocation",
     "ExportProvenance",
+    "ExportReport",
     "ExportSpan",
     "GeoJsonSink",
     "JsonlSink",
@@ -63,6 +76,7 @@ __all__ = [
     "PloverSink",
     "RowPlan",
     "TextSink",
+    "combine_reports",
     "country_for",
     "csv_chunks",
     "csv_header",
