@@ -5,7 +5,7 @@ gold event id) unless its ``resolution`` says otherwise (the format is defined o
 ``coding.models.dataset_events.DatasetEvent``):
 
 * ``{"report": g}`` takes report ``g``'s value *and* ``g``'s evidence spans of the field's
-  evidence role (for ``event_type``: type and sub-type, and the ``trigger`` spans);
+  evidence role (for ``event_type``: type and sub-type);
 * ``{"rule": "typed", "value": v}`` is the supervisor's value, with no span of that role;
 * ``{"rule": "intersection" | "union", "value": {"start", "end", "precision"}}`` for ``date``,
   ``{"rule": "conservative", "value": n}`` and
@@ -15,7 +15,9 @@ gold event id) unless its ``resolution`` says otherwise (the format is defined o
 With several reports and no ``fatalities`` entry, the project's fatalities policy applies:
 ``conservative`` (ACLED) takes the lowest reported figure with its report's spans;
 ``low_best_high`` (UCDP) takes the lowest as low, the highest as high and the lower median as
-best. Pure: no Django; the database layer hands in the reports' records.
+best. The ``trigger`` spans of every report are kept (each is the words in which its article
+reports the act), so every report can be traced from the row's evidence alone. Pure: no
+Django; the database layer hands in the reports' records.
 """
 
 from __future__ import annotations
@@ -156,7 +158,6 @@ def _apply(
         draft.used.add(source.event_id)
         if key == "event_type":
             draft.event_type, draft.event_subtype = source.event_type, source.event_subtype
-            draft.span_sources[TRIGGER_ROLE] = (source.event_id,)
             return
         for field_key in _fields_of(key, layout):
             draft.take_field(field_key, source)
@@ -176,7 +177,6 @@ def _apply(
         if rule == "typed" and isinstance(value, Mapping) and value.get("event_type") in types:
             draft.event_type = types[value["event_type"]]
             draft.event_subtype = types.get(value.get("event_subtype") or "")
-            draft.span_sources[TRIGGER_ROLE] = ()
         return
     if key in ("date", layout.date_key) and isinstance(value, Mapping):
         _set_date(draft, value, layout)
@@ -296,6 +296,9 @@ def _record(
         )
         for report in ordered
     }
+    # every report's trigger spans are kept: they are the words in which each article
+    # reports the act, so every report of the row can be traced from its evidence
+    draft.span_sources[TRIGGER_ROLE] = tuple(tagged)
     chosen = set(draft.span_sources)
     evidence = [span for span in tagged[primary.event_id] if span.role not in chosen]
     for role, sources in draft.span_sources.items():
