@@ -30,11 +30,9 @@ from typing import Any
 from django.db.models import F, Q, Subquery
 
 from coding.codebook_spec import CodebookSpec
+from coding.dataset_event_records import fatalities_policy
 from coding.export_queries import EVENT_COLUMNS, AnyOf
 from coding.exporting import (
-    CONSERVATIVE,
-    FATALITIES_POLICIES,
-    LOW_BEST_HIGH,
     DatasetLayout,
     ExportArticle,
     ExportCodebook,
@@ -45,15 +43,6 @@ from coding.exporting import (
 )
 from coding.models import CodedEvent, GoldRetraction, Project
 from coding.models.dataset_events import DatasetEvent, DatasetEventReport
-
-
-def fatalities_policy(project: Project, spec: CodebookSpec) -> str:
-    """The project's ``fatalities_policy`` setting; without one, UCDP's low/best/high for the
-    UCDP preset and ACLED's conservative figure otherwise."""
-    chosen = (project.settings or {}).get("fatalities_policy")
-    if chosen in FATALITIES_POLICIES:
-        return str(chosen)
-    return LOW_BEST_HIGH if spec.preset == "ucdp" else CONSERVATIVE
 
 
 @dataclass(frozen=True)
@@ -106,8 +95,7 @@ class DatasetCombiner:
     def __init__(self, project: Project, spec: CodebookSpec, reader: Any) -> None:
         self.reader = reader
         self.layout = DatasetLayout.of(spec)
-        self.policy = fatalities_policy(project, spec)
-        self.types: dict[str, ExportEventType] = {t.code: t for t in reader.types.values()}
+        self.policy = fatalities_policy(project)
 
     def combined(
         self, dataset_ids: Sequence[int], group: Grouping, as_of: dt.datetime
@@ -135,7 +123,6 @@ class DatasetCombiner:
                 resolution=group.resolution.get(dataset_id, {}),
                 layout=self.layout,
                 fatalities_policy=self.policy,
-                types=self.types,
                 lookup=self.reader.typed_entries,
             )
             for dataset_id, records in by_dataset.items()

@@ -20,13 +20,7 @@ from coding.exporting.datapackage import (
     table_schema,
     write_datapackage,
 )
-from coding.exporting.dataset_events import (
-    CONSERVATIVE,
-    FATALITIES_POLICIES,
-    LOW_BEST_HIGH,
-    DatasetLayout,
-    combine_reports,
-)
+from coding.exporting.dataset_events import DatasetLayout, combine_reports
 from coding.exporting.errors import ExportDataError, ExportError, ExportLayoutError
 from coding.exporting.geojson_writer import GeoJsonSink, geojson_chunks
 from coding.exporting.jsonl_writer import JsonlSink, event_record, jsonl_chunks
@@ -47,10 +41,7 @@ from coding.exporting.rows import RowPlan
 
 __all__ = [
     "CHUNK_CHARS",
-    "CONSERVATIVE",
     "COUNTRIES",
-    "FATALITIES_POLICIES",
-    "LOW_BEST_HIGH",
     "PROVENANCE_COLUMNS",
     "Cell",
     "Country",

@@ -126,8 +126,13 @@ def test_date_rules_and_a_typed_value_replace_the_value_and_its_spans() -> None:
             "fatalities": {"rule": "typed", "value": 6},
         }
     )
-    assert (event.date_start, event.date_end, event.date_precision) == (date(2024, 3, 2), None, 1)
-    assert event.values["event_date"] == {"start": "2024-03-02"}
+    # the intersection of 1–3 March (precision 2) and 2 March (precision 1): one exact day
+    assert (event.date_start, event.date_end, event.date_precision) == (
+        date(2024, 3, 2),
+        date(2024, 3, 2),
+        1,
+    )
+    assert event.values["event_date"] == {"start": "2024-03-02", "end": "2024-03-02"}
     assert event.values["time_precision"] == "1"
     assert event.values["notes"] == "Clash near Gao (two reports)."
     assert event.fatalities == 6
@@ -142,7 +147,7 @@ def test_an_entry_naming_a_report_no_longer_in_the_event_leaves_the_primarys_val
 def test_ucdp_policy_keeps_low_best_high() -> None:
     spec = load_preset("ucdp")
     layout = DatasetLayout.of(spec)
-    assert (layout.fatalities_key, layout.low_key, layout.high_key) == ("best", "low", "high")
+    assert (layout.typed["fatalities"], layout.low_key, layout.high_key) == ("best", "low", "high")
     older, newer = _reports()
     third = replace(acled_event(1400), fatalities=10, article=replace(FRENCH, id=99))
     event = combine_reports(

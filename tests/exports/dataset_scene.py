@@ -1,9 +1,7 @@
 """Reports, links and splits for the dataset-event export tests.
 
-Reports are validated through the adjudication services (tests/dataset_events/scene.py); links
-and splits are written as coding/models/dataset_events.py defines them (the oldest id
-survives, the absorbed one becomes a tombstone with ``merged_into``; a split report gets a
-fresh id), each moving ``changed_at`` of every dataset event it touches."""
+Reports are validated through the adjudication services (tests/dataset_events/scene.py);
+links, splits and resolutions go through the dataset-event services."""
 
 from __future__ import annotations
 
@@ -11,15 +9,17 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from coding.export_selectors import ExportFilters
 from coding.export_streams import export_chunks
 from coding.models import Article, CodedEvent, Project, User
 from coding.models.dataset_events import DatasetEvent, DatasetEventReport
-from coding.services.dataset_reports import dataset_event_fresh_id
+from coding.services.dataset_events import (
+    dataset_event_resolve,
+    dataset_event_split,
+    dataset_events_link,
+)
 from tests.dataset_events.scene import validated_report
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -53,34 +53,40 @@ def report(
     return gold
 
 
-@transaction.atomic
-def link(survivor: int, absorbed: int) -> None:
-    """Move the reports of dataset event ``absorbed`` into ``survivor`` (the older)."""
-    now = timezone.now()
-    DatasetEventReport.objects.filter(dataset_event_id=absorbed).update(dataset_event_id=survivor)
-    DatasetEvent.objects.filter(pk=absorbed).update(
-        merged_into_id=survivor, retired_at=now, changed_at=now, version=F("version") + 1
+def link(survivor: int, absorbed: int, supervisor: User) -> None:
+    """Link two dataset events through the service (the older id survives)."""
+    events = {e.pk: e for e in DatasetEvent.objects.filter(pk__in=[survivor, absorbed])}
+    dataset_events_link(
+        project=events[survivor].project,
+        event_ids=(survivor, absorbed),
+        expected_versions={pk: event.version for pk, event in events.items()},
+        actor=supervisor,
+        reason="same attack",
     )
-    DatasetEvent.objects.filter(pk=survivor).update(changed_at=now, version=F("version") + 1)
 
 
-@transaction.atomic
-def split(gold_id: int) -> int:
-    """Move report ``gold_id`` out into a dataset event of its own with a fresh id."""
-    now = timezone.now()
-    moved = DatasetEventReport.objects.select_related("dataset_event").get(gold_event_id=gold_id)
-    left = moved.dataset_event
-    fresh = DatasetEvent.objects.create(
-        id=dataset_event_fresh_id(), project_id=left.project_id, changed_at=now
+def split(gold_id: int, supervisor: User) -> int:
+    """Split report ``gold_id`` out of its dataset event; the new dataset event's id."""
+    holder = DatasetEventReport.objects.select_related("dataset_event").get(gold_event_id=gold_id)
+    fresh = dataset_event_split(
+        dataset_event=holder.dataset_event,
+        report=gold_id,
+        expected_version=holder.dataset_event.version,
+        actor=supervisor,
+        reason="another attack",
     )
-    DatasetEventReport.objects.filter(pk=moved.pk).update(dataset_event=fresh)
-    DatasetEvent.objects.filter(pk=left.pk).update(changed_at=now, version=F("version") + 1)
     return fresh.pk
 
 
-def resolve(dataset_id: int, resolution: dict[str, Any]) -> None:
-    DatasetEvent.objects.filter(pk=dataset_id).update(
-        resolution=resolution, changed_at=timezone.now(), version=F("version") + 1
+def resolve(dataset_id: int, field: str, choice: dict[str, Any], supervisor: User) -> None:
+    event = DatasetEvent.objects.get(pk=dataset_id)
+    dataset_event_resolve(
+        dataset_event=event,
+        field=field,
+        choice=choice,
+        expected_version=event.version,
+        actor=supervisor,
+        reason="checked",
     )
 
 

@@ -107,7 +107,7 @@ def test_linked_reports_are_one_row_with_every_source_and_evidence(world: World)
     older = _report(world, ARABIC, "هاجم", "Sahel Wire", fatalities=5)
     newer = _report(world, FRENCH, "attaqué", "RFI", fatalities=3)
     alone = _report(world, OTHER, "تظاهر", "Sahel Wire")
-    link(older.pk, newer.pk)
+    link(older.pk, newer.pk, world.supervisor)
 
     rows = list(csv.DictReader(io.StringIO(export_text(world.project, "csv"), newline="")))
     assert [int(row["athar_event_id"]) for row in rows] == [older.pk, alone.pk]
@@ -157,14 +157,9 @@ def _live(world: World) -> list[Any]:
 def test_a_resolution_entry_picks_the_value_and_the_words_of_its_report(world: World) -> None:
     older = _report(world, ARABIC, "هاجم", "Sahel Wire", fatalities=5)
     newer = _report(world, ENGLISH, "attacked", "BBC", fatalities=7)
-    link(older.pk, newer.pk)
-    resolve(
-        older.pk,
-        {
-            "fatalities": {"report": newer.pk, "by": world.supervisor.pk, "reason": "count"},
-            "notes_text": {"rule": "typed", "value": "Two reports", "by": world.supervisor.pk},
-        },
-    )
+    link(older.pk, newer.pk, world.supervisor)
+    resolve(older.pk, "fatalities", {"report": newer.pk}, world.supervisor)
+    resolve(older.pk, "notes_text", {"rule": "typed", "value": "Two reports"}, world.supervisor)
     (record,) = records(export_text(world.project, "jsonl"))
     assert record["fatalities"] == 7
     assert record["values"]["fatalities"] == 7
@@ -175,7 +170,7 @@ def test_a_release_has_one_row_per_dataset_event(world: World) -> None:
     older = _report(world, ARABIC, "هاجم", "Sahel Wire")
     newer = _report(world, FRENCH, "attaqué", "RFI")
     alone = _report(world, OTHER, "تظاهر", "Sahel Wire")
-    link(older.pk, newer.pk)
+    link(older.pk, newer.pk, world.supervisor)
     release = release_request(project=world.project, actor=world.supervisor, tag="r1")
     built = release_build(release_id=release.pk)
     assert built.row_count == 2
@@ -193,13 +188,13 @@ def test_sync_through_link_split_reopen_and_revalidation_ends_equal_to_a_full_ex
     b = _report(world, FRENCH, "attaqué", "RFI", fatalities=3)
     assert _ids(client.sync()) == [(a.pk, False), (b.pk, False)]
 
-    link(a.pk, b.pk)
+    link(a.pk, b.pk, world.supervisor)
     answer = client.sync()
     assert _ids(answer) == [(a.pk, False), (b.pk, True)]
     assert answer[1]["merged_into"] == a.pk
     assert answer[0]["number_of_sources"] == 2
 
-    fresh = split(b.pk)
+    fresh = split(b.pk, world.supervisor)
     answer = client.sync()
     assert _ids(answer) == [(a.pk, False), (fresh, False)]  # b's report comes at b's place
     assert "reports" not in answer[0]  # a is a plain event again
@@ -211,7 +206,7 @@ def test_sync_through_link_split_reopen_and_revalidation_ends_equal_to_a_full_ex
     revalidate(a.article, world.supervisor)  # the same id comes back
     assert _ids(client.sync()) == [(a.pk, False)]
 
-    link(a.pk, fresh)
+    link(a.pk, fresh, world.supervisor)
     assert _ids(client.sync()) == [(a.pk, False), (fresh, True)]
     reopen(b.article, world.supervisor)  # a report of a linked event: the rest is re-sent
     answer = client.sync()
