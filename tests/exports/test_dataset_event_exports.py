@@ -12,11 +12,14 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
 from coding.export_queries import EVENT_COLUMNS
 from coding.export_selectors import EventReader, ExportFilters, gold_events, iter_export_events
+from coding.export_streams import export_chunks
 from coding.exporting import csv_chunks, geojson_chunks, jsonl_chunks
 from coding.models import CodedEvent, GoldRetraction
 from coding.models.dataset_events import DatasetEvent
@@ -225,3 +228,36 @@ def test_sync_through_link_split_reopen_and_revalidation_ends_equal_to_a_full_ex
 
 def _ids(answer: list[dict[str, Any]]) -> list[tuple[int, bool]]:
     return [(record["event_id"], record["retracted"]) for record in answer]
+
+
+def test_a_filter_matching_any_report_exports_the_whole_event_once(world: World) -> None:
+    older = _report(world, ARABIC, "هاجم", "Sahel Wire", fatalities=5)
+    newer = _report(world, FRENCH, "attaqué", "RFI", fatalities=3)
+    link(older.pk, newer.pk, world.supervisor)
+    for source in ("RFI", "Sahel Wire"):
+        answer = records(
+            "".join(
+                export_chunks(world.project, "jsonl", ExportFilters(source=source), timezone.now())
+            )
+        )
+        assert [(r["event_id"], r["number_of_sources"]) for r in answer] == [(older.pk, 2)]
+
+
+def _export_queries(world: World) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        export_text(world.project, "jsonl")
+    return len(queries)
+
+
+def test_linked_events_cost_a_fixed_number_of_queries(world: World) -> None:
+    """Per chunk: the plain rows' queries, and one more set for all its combined rows."""
+    texts = [ARABIC, FRENCH, ENGLISH, OTHER]
+    texts += [text + " (2)" for text in texts]
+    gold = [_report(world, text, text.split()[0], f"S{i}") for i, text in enumerate(texts)]
+    link(gold[0].pk, gold[1].pk, world.supervisor)
+    _export_queries(world)  # warms the per-process caches (codebook, event types)
+    one_link = _export_queries(world)
+    link(gold[2].pk, gold[3].pk, world.supervisor)
+    link(gold[4].pk, gold[5].pk, world.supervisor)
+    assert _export_queries(world) == one_link
+    assert len(records(export_text(world.project, "jsonl"))) == 5
