@@ -106,6 +106,7 @@ class SyncClient:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.rows: dict[int, dict[str, Any]] = {}
+        self.tombstones: dict[int, dict[str, Any]] = {}
         self.since = EPOCH
 
     def sync(self) -> list[dict[str, Any]]:
@@ -116,8 +117,10 @@ class SyncClient:
         assert len(ids) == len(set(ids)), f"an id twice in one sync: {ids}"
         for record in answer:
             if record["retracted"]:
-                assert record["event_id"] in self.rows, "a tombstone for a row never sent"
-                del self.rows[record["event_id"]]
+                # a tombstone comes again when its survivor is linked into an older event
+                # (merged_into then names the new survivor): deleting is idempotent
+                self.rows.pop(record["event_id"], None)
+                self.tombstones[record["event_id"]] = record
             else:
                 self.rows[record["event_id"]] = record
         self.since = as_of

@@ -225,6 +225,23 @@ def test_sync_through_link_split_reopen_and_revalidation_ends_equal_to_a_full_ex
     assert client.rows == full
     assert sorted(full) == [a.pk, newest["event_id"]]
 
+    # a survivor linked into an older event: its earlier tombstones come again, redirected
+    c = _report(world, ENGLISH, "attacked", "BBC")
+    client.sync()
+    link(newest["event_id"], c.pk, world.supervisor)
+    client.sync()
+    link(a.pk, newest["event_id"], world.supervisor)
+    answer = client.sync()
+    assert _ids(answer) == [(a.pk, False), (newest["event_id"], True), (c.pk, True)]
+    assert {r["event_id"]: r.get("merged_into") for r in answer if r["retracted"]} == {
+        newest["event_id"]: a.pk,
+        c.pk: a.pk,
+    }
+    assert answer[0]["number_of_sources"] == 3
+    full = {record["event_id"]: record for record in records(export_text(world.project, "jsonl"))}
+    assert client.rows == full
+    assert sorted(full) == [a.pk]
+
 
 def _ids(answer: list[dict[str, Any]]) -> list[tuple[int, bool]]:
     return [(record["event_id"], record["retracted"]) for record in answer]
