@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, Subquery
 
@@ -43,6 +43,9 @@ from coding.exporting import (
 )
 from coding.models import CodedEvent, GoldRetraction, Project
 from coding.models.dataset_events import DatasetEvent, DatasetEventReport
+
+if TYPE_CHECKING:  # the reader's module imports this one
+    from coding.export_selectors import EventReader
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class DatasetCombiner:
     """Builds the rows of grouped dataset events from an ``EventReader`` (the reader turns
     gold event rows into records; the combiner merges a dataset event's records)."""
 
-    def __init__(self, project: Project, spec: CodebookSpec, reader: Any) -> None:
+    def __init__(self, project: Project, spec: CodebookSpec, reader: EventReader) -> None:
         self.reader = reader
         self.layout = DatasetLayout.of(spec)
         self.policy = fatalities_policy(project)

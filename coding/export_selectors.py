@@ -450,7 +450,7 @@ def _event_chunks(
     emitted: set[int] = set()
     while chunk := list(islice(rows, CHUNK)):
         plan, fresh = plan_chunk([row[0] for row in chunk], group, emitted)
-        if not fresh:
+        if not fresh and len(plan) == len(chunk):  # no report of a grouped event here
             events = reader.events(chunk)
         else:
             plain = iter(reader.events([row for row in chunk if not group.grouped(row[0])]))

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from coding import export_selectors, export_streams
 from coding.codebook_runtime import version_spec
 from coding.export_queries import EVENT_COLUMNS
 from coding.export_selectors import EventReader, ExportFilters, gold_events, iter_export_events
@@ -278,3 +279,20 @@ def test_linked_events_cost_a_fixed_number_of_queries(world: World) -> None:
     link(gold[4].pk, gold[5].pk, world.supervisor)
     assert _export_queries(world) == one_link
     assert len(records(export_text(world.project, "jsonl"))) == 5
+
+
+def test_reports_of_one_event_in_different_chunks_make_one_row(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _report(world, ARABIC, "هاجم", "Sahel Wire", fatalities=5)
+    between = _report(world, OTHER, "تظاهر", "Sahel Wire")
+    last = _report(world, FRENCH, "attaqué", "RFI", fatalities=3)
+    link(first.pk, last.pk, world.supervisor)
+    expected = {fmt: export_text(world.project, fmt) for fmt in ("csv", "jsonl")}
+    monkeypatch.setattr(export_selectors, "CHUNK", 1)
+    monkeypatch.setattr(export_streams, "CHUNK", 1)
+    for fmt in ("csv", "jsonl"):
+        assert export_text(world.project, fmt) == expected[fmt]
+    csv_rows_refresh(project=world.project)
+    assert export_text(world.project, "csv") == expected["csv"]
+    assert [r["event_id"] for r in records(expected["jsonl"])] == [first.pk, between.pk]
