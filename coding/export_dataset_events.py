@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Q
 
 from coding.codebook_spec import CodebookSpec
 from coding.dataset_event_records import fatalities_policy
@@ -63,27 +63,33 @@ class Grouping:
 
 
 def grouping(project: Project) -> Grouping:
-    """Read the project's grouped dataset events (two queries; the first walks the reports
-    whose dataset event has another id, the second the events with a resolution)."""
-    other_id = DatasetEventReport.objects.exclude(dataset_event_id=F("gold_event_id")).values(
-        "dataset_event_id"
+    """Read the project's grouped dataset events: those holding a report of another id
+    (linked or split) and the live ones with a resolution, each found through a partial
+    index that holds only them, then their reports (three queries, however large the
+    project)."""
+    other_id = set(
+        DatasetEventReport.objects.exclude(dataset_event_id=F("gold_event_id"))
+        .order_by()  # in index order: sorting by gold event would walk every report
+        .values_list("dataset_event_id", flat=True)
     )
-    resolved = (
+    resolved = set(
         DatasetEvent.objects.filter(project=project, retired_at__isnull=True)
         .exclude(resolution={})
-        .values("id")
-    )
-    rows = (
-        DatasetEventReport.objects.filter(
-            Q(dataset_event_id__in=Subquery(other_id)) | Q(dataset_event_id__in=Subquery(resolved)),
-            dataset_event__project=project,
-        )
-        .order_by("gold_event_id")
-        .values_list("gold_event_id", "dataset_event_id", "dataset_event__resolution")
+        .order_by()
+        .values_list("id", flat=True)
     )
     dataset_of: dict[int, int] = {}
     reports_of: dict[int, list[int]] = {}
     resolution: dict[int, dict[str, Any]] = {}
+    if not other_id and not resolved:
+        return Grouping(dataset_of, {}, resolution)
+    rows = (
+        DatasetEventReport.objects.filter(
+            AnyOf(F("dataset_event_id"), other_id | resolved), dataset_event__project=project
+        )
+        .order_by("gold_event_id")
+        .values_list("gold_event_id", "dataset_event_id", "dataset_event__resolution")
+    )
     for gold_id, dataset_id, choices in rows:
         dataset_of[gold_id] = dataset_id
         reports_of.setdefault(dataset_id, []).append(gold_id)
