@@ -274,6 +274,70 @@ class GoldRetractionFactory(factory.django.DjangoModelFactory):
     retracted_at = factory.LazyFunction(timezone.now)
 
 
+def validated_gold_event(project: m.Project | None = None) -> m.CodedEvent:
+    """A gold event of an adjudication (of a new article, in `project` or a new one) that is
+    then marked validated (the order PostgreSQL's triggers allow: a validated adjudication's
+    gold events no longer change)."""
+    adjudication = (
+        AdjudicationFactory(article__project=project) if project else AdjudicationFactory()
+    )
+    version = adjudication.project.codebook_version
+    supervisor = UserFactory()
+    gold = m.CodedEvent.objects.create(
+        article=adjudication.article,
+        codebook_version=version,
+        layer=m.CodedEvent.Layer.GOLD,
+        adjudication=adjudication,
+        event_type=EventTypeFactory(version=version),
+        created_by=supervisor,
+    )
+    m.Adjudication.objects.filter(pk=adjudication.pk).update(
+        status="validated", validated_at=timezone.now(), validated_by=supervisor
+    )
+    return gold
+
+
+class DatasetEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DatasetEvent
+
+    # Far above the gold events' ids, which dataset events otherwise share.
+    id = factory.Sequence(lambda n: 10**12 + n)
+    project = factory.SubFactory(ProjectFactory)
+    changed_at = factory.LazyFunction(timezone.now)
+
+
+class DatasetEventReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DatasetEventReport
+
+    gold_event = factory.LazyFunction(validated_gold_event)
+    article = factory.LazyAttribute(lambda o: o.gold_event.article)
+    dataset_event = factory.LazyAttribute(
+        lambda o: DatasetEventFactory(project=o.gold_event.adjudication.project)
+    )
+
+
+def _gold_pair() -> list[m.CodedEvent]:
+    """Two validated gold events of one project, in id order (a candidate's a < b)."""
+    first = validated_gold_event()
+    return [first, validated_gold_event(first.adjudication.project)]
+
+
+class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.DuplicateCandidate
+
+    class Params:
+        pair = factory.LazyFunction(lambda: _gold_pair())
+
+    event_a = factory.LazyAttribute(lambda o: o.pair[0])
+    event_b = factory.LazyAttribute(lambda o: o.pair[1])
+    project = factory.LazyAttribute(lambda o: o.event_a.adjudication.project)
+    score = 0.75
+    reasons = factory.LazyFunction(lambda: {"same_day": True})
+
+
 class ExportEpochFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.ExportEpoch
@@ -341,6 +405,9 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         DatasetReleaseFactory,
         ReleaseFileFactory,
         GoldRetractionFactory,
+        DatasetEventFactory,
+        DatasetEventReportFactory,
+        DuplicateCandidateFactory,
         ExportEpochFactory,
         ExportCsvRowFactory,
         AuditEntryFactory,

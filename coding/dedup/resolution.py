@@ -28,173 +28,42 @@ article, so every span carries the gold event id of its report.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from .records import (
+    DATE,
+    EVENT_TYPE,
+    FATALITIES,
+    ChoiceRefused,
+    FieldInfo,
+    Report,
+    ReportSpan,
+    ResolvedEvent,
+    ResolvedField,
+    Span,
+    date_of,
+    report_value,
+    resolution_key,
+    resolution_keys,
+)
 from .rules import (
     DATE_RULES,
     FATALITIES_POLICIES,
     FATALITIES_RULES,
-    DateRange,
     RuleNotApplicable,
     date_rule,
     fatalities_conservative,
     fatalities_low_best_high,
 )
 
-EVENT_TYPE = "event_type"
-DATE = "date"
-FATALITIES = "fatalities"
-
-
-@dataclass(frozen=True)
-class FieldInfo:
-    """A codebook field as far as resolution needs it."""
-
-    key: str
-    kind: str
-    evidence_role: str | None = None
-    typed_column: str | None = None
-
-
-@dataclass(frozen=True)
-class Span:
-    role: str
-    start: int
-    end: int
-    quote: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """A validated gold event reporting the dataset event, as stored on CodedEvent."""
-
-    gold_event_id: int
-    event_type: str
-    event_subtype: str | None
-    values: Mapping[str, Any]
-    date_start: dt.date | None = None
-    date_end: dt.date | None = None
-    date_precision: int | None = None
-    fatalities: int | None = None
-    spans: Sequence[Span] = ()
-
-
-@dataclass(frozen=True)
-class ReportSpan:
-    """An evidence span and the report (gold event id) whose article its offsets are in."""
-
-    report: int
-    role: str
-    start: int
-    end: int
-    quote: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "report": self.report,
-            "role": self.role,
-            "start": self.start,
-            "end": self.end,
-            "quote": self.quote,
-        }
-
-
-@dataclass(frozen=True)
-class ResolvedField:
-    """One resolution key: its value, where it came from, whether the reports disagree on it,
-    whether a supervisor's entry decided it, and the evidence that follows it."""
-
-    key: str
-    value: Any
-    source: dict[str, Any]
-    differs: bool
-    chosen: bool
-    evidence: tuple[ReportSpan, ...] = ()
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "value": self.value,
-            "source": self.source,
-            "differs": self.differs,
-            "chosen": self.chosen,
-            "evidence": [s.as_json() for s in self.evidence],
-        }
-
-
-@dataclass(frozen=True)
-class ResolvedEvent:
-    primary: int
-    fields: dict[str, ResolvedField]
-    values: dict[str, Any]
-    spans: tuple[ReportSpan, ...]
-    ignored: tuple[str, ...] = field(default=())
-
-    @property
-    def differing(self) -> list[str]:
-        return [key for key, f in self.fields.items() if f.differs]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "primary": self.primary,
-            "fields": [f.as_json() for f in self.fields.values()],
-            "values": self.values,
-            "differing": self.differing,
-            "spans": [s.as_json() for s in self.spans],
-            "ignored": list(self.ignored),
-        }
-
-
-class ChoiceRefused(ValueError):
-    """A resolution choice that cannot be applied to these reports; `code` names why."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def resolution_key(fdef: FieldInfo) -> str:
-    if fdef.typed_column in ("date", "date_precision"):
-        return DATE
-    if fdef.typed_column == "fatalities":
-        return FATALITIES
-    return fdef.key
-
-
-def resolution_keys(fields: Sequence[FieldInfo]) -> list[str]:
-    """`event_type`, then each key once, in codebook order."""
-    return list(dict.fromkeys([EVENT_TYPE, *(resolution_key(f) for f in fields)]))
-
-
-def _date_of(report: Report) -> DateRange | None:
-    if report.date_start is None:
-        return None
-    return DateRange(report.date_start, report.date_end or report.date_start, report.date_precision)
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def report_value(report: Report, key: str) -> Any:
-    """The value a report gives for a resolution key (what `differs` compares)."""
-    if key == EVENT_TYPE:
-        return {"type": report.event_type, "subtype": report.event_subtype}
-    if key == DATE:
-        date = _date_of(report)
-        return None if date is None else date.as_json()
-    if key == FATALITIES:
-        return report.fatalities
-    return report.values.get(key)
-
 
 def _rule_result(key: str, rule: str, reports: Sequence[Report]) -> tuple[Any, list[int]]:
     """A computed rule's value and the reports it came from (whose evidence follows it)."""
     if key == DATE and rule in DATE_RULES:
-        dated = [(r.gold_event_id, d) for r in reports if (d := _date_of(r)) is not None]
+        dated = [(r.gold_event_id, d) for r in reports if (d := date_of(r)) is not None]
         result = date_rule(rule, [d for _, d in dated])
         return result.as_json(), [gid for gid, _ in dated]
     if key == FATALITIES and rule in FATALITIES_RULES:
@@ -275,12 +144,11 @@ def _source_of(
     key: str,
     entry: Any,
     reports: Sequence[Report],
-    primary: Report,
+    by_id: Mapping[int, Report],
     fatalities_policy: str,
 ) -> tuple[Any, dict[str, Any], list[int], bool]:
     """(value, source, origin reports, chosen) for `key`; raises ChoiceRefused or
-    RuleNotApplicable when the entry no longer applies."""
-    by_id = {r.gold_event_id: r for r in reports}
+    RuleNotApplicable when the entry no longer applies. `reports` in id order."""
     if isinstance(entry, Mapping):
         if "report" in entry:
             report = by_id.get(entry["report"])
@@ -304,6 +172,7 @@ def _source_of(
             return value, {"rule": fatalities_policy}, origins, False
         except RuleNotApplicable:
             pass  # no report gives a figure: the primary's (none) it is
+    primary = reports[0]
     primary_id = primary.gold_event_id
     return report_value(primary, key), {"report": primary_id}, [primary_id], False
 
@@ -326,6 +195,38 @@ def _field_value(fdef: FieldInfo, key_value: Any, source: Mapping[str, Any], rep
     return key_value
 
 
+@dataclass(frozen=True)
+class _KeyedFields:
+    keys: tuple[str, ...]
+    pairs: tuple[tuple[FieldInfo, str], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _keyed_fields(fields: tuple[FieldInfo, ...]) -> _KeyedFields:
+    """The resolution keys and each field's key, once per codebook (exports resolve every
+    dataset event with the same fields)."""
+    return _KeyedFields(
+        tuple(resolution_keys(fields)), tuple((f, resolution_key(f)) for f in fields)
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal JSON values of the same types (so 1 and true, or "1" and 1, differ)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return bool(a == b)
+
+
+def _differs(ordered: Sequence[Report], key: str) -> bool:
+    """Whether the reports give different values for `key`."""
+    first = report_value(ordered[0], key)
+    return any(not _same(first, report_value(r, key)) for r in ordered[1:])
+
+
 def resolve(
     reports: Sequence[Report],
     fields: Sequence[FieldInfo],
@@ -344,23 +245,20 @@ def resolve(
     resolved: dict[str, ResolvedField] = {}
     origins: dict[str, list[int]] = {}
     ignored: list[str] = []
-    for key in resolution_keys(fields):
+    keyed = _keyed_fields(tuple(fields))
+    for key in keyed.keys:
         entry = resolution.get(key)
         try:
             value, source, origin, chosen = _source_of(
-                key, entry, ordered, primary, fatalities_policy
+                key, entry, ordered, by_id, fatalities_policy
             )
         except (ChoiceRefused, RuleNotApplicable):
             ignored.append(key)
-            value, source, origin, chosen = _source_of(
-                key, None, ordered, primary, fatalities_policy
-            )
-        seen = {_canonical(report_value(r, key)) for r in ordered}
-        resolved[key] = ResolvedField(key, value, source, len(seen) > 1, chosen)
+            value, source, origin, chosen = _source_of(key, None, ordered, by_id, fatalities_policy)
+        resolved[key] = ResolvedField(key, value, source, _differs(ordered, key), chosen)
         origins[key] = origin
     values: dict[str, Any] = {}
-    for fdef in fields:
-        key = resolution_key(fdef)
+    for fdef, key in keyed.pairs:
         found = _field_value(fdef, resolved[key].value, resolved[key].source, by_id)
         if found is not None:
             values[fdef.key] = found
@@ -388,6 +286,7 @@ def _evidence(
             role_keys.setdefault(fdef.evidence_role, []).append(key)
     unbound_from = set(origins[EVENT_TYPE])
     spans: list[ReportSpan] = []
+    seen: set[ReportSpan] = set()
     evidence: dict[str, list[ReportSpan]] = {}
     for report in reports:
         for span in report.spans:
@@ -397,11 +296,31 @@ def _evidence(
             if not bound and report.gold_event_id not in unbound_from:
                 continue
             found = ReportSpan(report.gold_event_id, span.role, span.start, span.end, span.quote)
-            if found in spans:
+            if found in seen:
                 continue
+            seen.add(found)
             spans.append(found)
             keys = role_keys.get(span.role, [EVENT_TYPE])
             for key in dict.fromkeys(keys):
                 if report.gold_event_id in origins[key]:
                     evidence.setdefault(key, []).append(found)
     return spans, evidence
+
+
+__all__ = [
+    "DATE",
+    "EVENT_TYPE",
+    "FATALITIES",
+    "ChoiceRefused",
+    "FieldInfo",
+    "Report",
+    "ReportSpan",
+    "ResolvedEvent",
+    "ResolvedField",
+    "Span",
+    "choice_entry",
+    "report_value",
+    "resolution_key",
+    "resolution_keys",
+    "resolve",
+]

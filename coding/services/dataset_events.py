@@ -1,9 +1,12 @@
 """Linking, splitting and resolving dataset events (a supervisor's decisions).
 
-Lock order, the same in every writer (so two never wait on each other): the report rows of the
-dataset events concerned, then the dataset events in id order, then candidate pairs. Reopening
-an article (coding.services.dataset_reports.reports_withdraw) also deletes its reports before
-it locks their dataset events.
+Lock order, the same in every writer (so two never wait on each other): the project row (FOR
+KEY SHARE), the report rows of the dataset events concerned, then the dataset events in id
+order, then candidate pairs. Validating and reopening an article hold the project row FOR
+UPDATE (with their adjudication) before they touch reports, so they run wholly before or
+after an action here; without the project lock first, the audit row's foreign key check would
+wait for a reopening that waits for our report locks (a deadlock, see
+tests/dataset_events/test_concurrent_link.py).
 
 Every refusal raises before anything is written: a dataset event that is not in the project
 (NotFound), a retired one (Conflict `retired`, naming the event it was merged into), a stale
@@ -18,7 +21,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
@@ -35,6 +38,7 @@ def lock_dataset_events(*, project: Project, ids: Collection[int]) -> dict[int, 
     """Lock these dataset events of `project` (their reports first, then the events in id
     order). Raises NotFound naming the first id that is not a dataset event of the project."""
     wanted = sorted(set(ids))
+    _share_project(project)
     list(
         DatasetEventReport.objects.select_for_update()
         .filter(dataset_event_id__in=wanted)
@@ -51,6 +55,13 @@ def lock_dataset_events(*, project: Project, ids: Collection[int]) -> dict[int, 
         if pk not in found:
             raise NotFound(f"no dataset event {pk} in this project")
     return found
+
+
+def _share_project(project: Project) -> None:
+    """Wait for (or hold off) a validation or reopening of the project's articles."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM coding_project WHERE id = %s FOR KEY SHARE", [project.pk])
 
 
 def check_current(event: DatasetEvent, expected_version: int) -> None:

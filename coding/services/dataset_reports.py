@@ -91,10 +91,14 @@ def reports_withdraw(*, locked: Adjudication, now: dt.datetime) -> list[int]:
     A resolution entry that took its value from a withdrawn report is dropped (the field
     falls back to the primary report); one typed or computed by the supervisor stays.
     """
+    # Locked before they are read: a link or split moving one of them (they lock reports,
+    # then dataset events, as this does) has committed by then, so the dataset events read
+    # here are the ones they are in.
     reports = list(
-        DatasetEventReport.objects.filter(gold_event__adjudication_id=locked.pk).values_list(
-            "dataset_event_id", "gold_event_id"
-        )
+        DatasetEventReport.objects.select_for_update(of=("self",))
+        .filter(gold_event__adjudication_id=locked.pk)
+        .order_by("id")
+        .values_list("dataset_event_id", "gold_event_id")
     )
     if not reports:
         return []

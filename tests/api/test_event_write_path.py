@@ -455,8 +455,9 @@ def test_delete_query_count_is_pinned(world: World, django_assert_num_queries: A
     created = _created(world)
     client = world.client(world.coder_a)
     # SAVEPOINT, access + lock, the event FOR UPDATE, audit, then Django's delete collector
-    # (comments, spans, decision sources, decisions' gold link, the event), RELEASE.
-    with django_assert_num_queries(10):
+    # (comments, spans, decision sources, decisions' gold link, its dataset-event report,
+    # candidate pairs naming it, the event), RELEASE.
+    with django_assert_num_queries(12):
         response = client.delete(f"/api/v1/events/{created['id']}/?version=1")
     assert response.status_code == 204
     assert not CodedEvent.objects.filter(pk=created["id"]).exists()

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 
 from coding.errors import Conflict, StaleVersion
-from coding.models import AuditEntry, DatasetEvent, DuplicateCandidate
+from coding.models import AuditEntry, CodedEvent, DatasetEvent, DuplicateCandidate
 from coding.services.dataset_events import dataset_event_split, dataset_events_link
 from coding.services.duplicate_candidates import duplicate_candidate_link
 from coding.services.projects import membership_set
-from tests.dataset_events.scene import validated_report
+from tests.dataset_events.scene import reopen, validated_report
 from tests.factories import UserFactory
 from tests.world import World
 
@@ -139,3 +139,34 @@ def test_a_split_and_a_link_at_once_do_not_deadlock(world: World) -> None:
     )
     assert outcomes == ["stale_version", "won"]
     assert DatasetEvent.objects.get(pk=a).version == 3
+
+
+def test_a_link_and_a_reopening_at_once_leave_a_consistent_event(world: World) -> None:
+    a, b = _pair(world)
+    DatasetEvent.objects.filter(pk=a).update(resolution={"actor1": {"report": b}})
+    article_b = CodedEvent.objects.get(pk=b).article
+    outcomes = _race(
+        lambda: dataset_events_link(
+            project=world.project,
+            event_ids=(a, b),
+            expected_versions={a: 1, b: 1},
+            actor=world.supervisor,
+            reason="link",
+        ),
+        lambda: reopen(article_b, world.supervisor),
+    )
+    survivor = DatasetEvent.objects.get(pk=a)
+    other = DatasetEvent.objects.get(pk=b)
+    assert list(survivor.reports.values_list("gold_event_id", flat=True)) == [a]
+    assert survivor.retired_at is None
+    assert other.retired_at is not None
+    if outcomes == ["retired", "won"]:  # the reopening first: nothing to link
+        assert other.merged_into_id is None
+        assert survivor.version == 1
+        assert survivor.resolution == {"actor1": {"report": b}}
+    else:  # the link first: the reopening then took b out of the linked event
+        assert outcomes == ["won", "won"]
+        assert other.merged_into_id == a
+        assert survivor.version == 3
+        assert survivor.resolution == {}  # the choice naming b fell back with it
+        assert other.version == 2

@@ -309,3 +309,87 @@ def test_fatalities_rules_stay_within_the_reported_figures(figures: list[int]) -
     assert low == min(figures) == lbh["low"]
     assert lbh["low"] <= lbh["best"] <= lbh["high"] == max(figures)
     assert lbh["best"] in figures
+
+
+def test_values_differ_by_json_type_not_only_by_python_equality() -> None:
+    a = Report(1, "t", None, {"notes": 1, "actor1": {"id": 4}})
+    b = Report(2, "t", None, {"notes": True, "actor1": {"id": 4}})
+    c = Report(3, "t", None, {"notes": "1", "actor1": {"id": 4}})
+    event = resolve([a, b], FIELDS, {})
+    assert event.fields["notes"].differs is True
+    assert event.fields["actor1"].differs is False
+    assert resolve([a, c], FIELDS, {}).fields["notes"].differs is True
+    assert resolve([a, Report(4, "t", None, {"notes": 1})], FIELDS, {}).differing == ["actor1"]
+
+
+@st.composite
+def events_and_choices(draw: st.DrawFn) -> tuple[list[Report], dict]:  # type: ignore[type-arg]
+    count = draw(st.integers(min_value=1, max_value=4))
+    ids = sorted(
+        draw(st.sets(st.integers(min_value=1, max_value=10_000), min_size=count, max_size=count))
+    )
+    reports = []
+    for n, gold_id in enumerate(ids):
+        start = D(2024, 3, 1) + dt.timedelta(days=draw(st.integers(0, 5)))
+        end = start + dt.timedelta(days=draw(st.integers(0, 3)))
+        dead = draw(st.none() | st.integers(0, 50))
+        reports.append(
+            Report(
+                gold_id,
+                draw(st.sampled_from(["battles", "protests"])),
+                None,
+                {"actor1": {"id": draw(st.integers(1, 3))}, "notes": f"r{n}"},
+                start,
+                end,
+                draw(st.sampled_from([None, 1, 2, 3])),
+                dead,
+                tuple(
+                    Span(role, 5 * i, 5 * i + 3, "abc")
+                    for i, role in enumerate(["trigger", "actor1", "date", "fatalities"])
+                ),
+            )
+        )
+    keys = ["event_type", "date", "actor1", "fatalities", "notes"]
+    choices = {}
+    for key in draw(st.lists(st.sampled_from(keys), unique=True, max_size=5)):
+        options = [{"report": r.gold_event_id} for r in reports] + [{"report": 99_999}]
+        if key == "date":
+            options += [{"rule": "intersection"}, {"rule": "union"}]
+        if key == "fatalities":
+            options += [{"rule": "conservative"}, {"rule": "low_best_high"}]
+        if key == "notes":
+            options.append({"rule": "typed", "value": "typed"})
+        choices[key] = draw(st.sampled_from(options))
+    return reports, choices
+
+
+@settings(max_examples=300, deadline=None)
+@given(events_and_choices(), st.sampled_from(["conservative", "low_best_high"]))
+def test_evidence_always_comes_from_the_reports_the_values_came_from(
+    case: tuple[list[Report], dict],
+    policy: str,  # type: ignore[type-arg]
+) -> None:
+    reports, choices = case
+    event = resolve(reports, FIELDS, choices, fatalities_policy=policy)
+    by_id = {r.gold_event_id: r for r in reports}
+    assert event.primary == min(by_id)
+    for key, resolved in event.fields.items():
+        if "report" in resolved.source:
+            assert resolved.source["report"] in by_id
+        if resolved.source.get("rule") == "typed":
+            assert resolved.evidence == ()
+        for span in resolved.evidence:
+            assert span.report in by_id
+            assert span in event.spans
+        if key == "actor1" and "report" in resolved.source:
+            chosen = by_id[resolved.source["report"]]
+            assert event.values["actor1"] == chosen.values["actor1"]
+            assert {s.report for s in resolved.evidence} == {chosen.gold_event_id}
+    for key in event.ignored:  # a report that left, disjoint ranges, or no figure at all
+        no_figures = all(r.fatalities is None for r in reports)
+        assert choices[key] == {"report": 99_999} or key == "date" or no_figures
+    roles_per_report: dict[str, set[int]] = {}
+    for span in event.spans:
+        roles_per_report.setdefault(span.role, set()).add(span.report)
+    trigger_from = event.fields["event_type"].source.get("report", event.primary)
+    assert roles_per_report.get("trigger") == {trigger_from}

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0015_dataset_events_backfill_guard"),
+        ("coding", "0016_dsapi_fatalities_policy"),
     ]
 
     operations = [
