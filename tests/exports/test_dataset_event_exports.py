@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from coding import export_selectors, export_streams
 from coding.codebook_runtime import version_spec
+from coding.dataset_event_selectors import dataset_event_detail
 from coding.export_queries import EVENT_COLUMNS
 from coding.export_selectors import EventReader, ExportFilters, gold_events, iter_export_events
 from coding.export_streams import export_chunks
 from coding.exporting import csv_chunks, geojson_chunks, jsonl_chunks
-from coding.models import CodedEvent, GoldRetraction
+from coding.models import CodedEvent, GoldRetraction, Project
 from coding.models.dataset_events import DatasetEvent
 from coding.services.export_rows import csv_rows_refresh
 from coding.services.releases import release_build, release_request
@@ -296,3 +297,31 @@ def test_reports_of_one_event_in_different_chunks_make_one_row(
     csv_rows_refresh(project=world.project)
     assert export_text(world.project, "csv") == expected["csv"]
     assert [r["event_id"] for r in records(expected["jsonl"])] == [first.pk, between.pk]
+
+
+def test_a_low_best_high_project_exports_what_the_dataset_event_api_shows(world: World) -> None:
+    Project.objects.filter(pk=world.project.pk).update(
+        settings={"fatalities_policy": "low_best_high"}
+    )
+    world.project.refresh_from_db()
+    first = _report(world, ARABIC, "هاجم", "Sahel Wire", fatalities=7)
+    second = _report(world, FRENCH, "attaqué", "RFI", fatalities=3)
+    third = _report(world, ENGLISH, "attacked", "BBC", fatalities=12)
+    link(first.pk, second.pk, world.supervisor)
+    link(first.pk, third.pk, world.supervisor)
+    resolve(first.pk, "actor1", {"report": third.pk}, world.supervisor)
+
+    (record,) = records(export_text(world.project, "jsonl"))
+    shown = dataset_event_detail(world.project, first.pk)["resolved"]
+    assert record["values"] == shown["values"]
+    assert record["fatalities"] == 7  # best: the lower median of 3, 7, 12
+    assert record["number_of_sources"] == 3
+    exported = {(e["report"], e["role"], e["start"], e["end"]) for e in record["evidence"]}
+    api = {(s["report"], s["role"], s["start"], s["end"]) for s in shown["spans"]}
+    assert api <= exported  # the export adds every report's trigger words
+    assert {(report, role) for report, role, _, _ in exported - api} <= {
+        (second.pk, "trigger"),
+        (third.pk, "trigger"),
+    }
+    (row,) = csv.DictReader(io.StringIO(export_text(world.project, "csv"), newline=""))
+    assert row["fatalities"] == "7"
