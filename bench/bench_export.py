@@ -21,6 +21,10 @@ per article. Generating 1,000,000 events takes about 4 minutes.
     .venv/bin/python bench/bench_export.py                  # the full benchmark
     .venv/bin/python bench/bench_export.py --events 100000  # a quicker look
     .venv/bin/python bench/bench_export.py --keep           # keep the database for --reuse
+    .venv/bin/python bench/bench_export.py --linked 1000    # 1,000 pairs linked (rendered rows)
+
+Every gold event is its own dataset event (as validation makes it); ``--linked`` links pairs
+of reports of neighbouring articles, whose rows are then combined as they are exported.
 """
 
 from __future__ import annotations
@@ -117,6 +121,11 @@ class World:
     supervisor_id: int
     researcher_token: str
     total_events: int
+    rows: int = 0  # dataset events: the export's rows (total_events less the linked pairs)
+
+    @property
+    def dataset_rows(self) -> int:
+        return self.rows or self.total_events
 
 
 # --- Seeding ----------------------------------------------------------------------------------
@@ -126,7 +135,8 @@ class Seeder:
     """The project, users and dictionaries through the services; the bulk through COPY with
     explicit ids (sequences are moved past them at the end)."""
 
-    def __init__(self, total_events: int) -> None:
+    def __init__(self, total_events: int, linked: int = 0) -> None:
+        self.linked = linked
         from django.db import connection
 
         from coding.codebook_spec import load_preset
@@ -384,6 +394,7 @@ class Seeder:
             "WHERE id >= %s AND project_id = %s",
             [adjudication0, self.project.pk],
         )
+        self._dataset_events(gold0)
         decision0 = self.next_id("coding_adjudicationdecision")
         self.copy(
             "coding_adjudicationdecision",
@@ -433,7 +444,47 @@ class Seeder:
         self._agreement(article0)
         self.cursor.execute("VACUUM ANALYZE")  # Django's connection is in autocommit mode
         print(f"  all rows: {time.perf_counter() - started:.0f} s", flush=True)
-        return World(self.project.pk, self.supervisor.pk, token_for(self.researcher), self.total)
+        return World(
+            self.project.pk,
+            self.supervisor.pk,
+            token_for(self.researcher),
+            self.total,
+            self.total - min(self.linked, self.total // (2 * EVENTS_PER_ARTICLE)),
+        )
+
+    def _dataset_events(self, gold0: int) -> None:
+        """Every gold event its own dataset event (as validation makes it); with
+        ``linked`` > 0, that many pairs of reports of neighbouring articles linked into one
+        (the older id survives, the newer is a tombstone merged into it)."""
+        self.cursor.execute(
+            "INSERT INTO coding_datasetevent (id, project_id, resolution, version, created_at, "
+            "changed_at) SELECT e.id, %s, '{}', 1, now(), a.validated_at "
+            "FROM coding_codedevent e JOIN coding_adjudication a ON a.id = e.adjudication_id "
+            "WHERE e.id >= %s",
+            [self.project.pk, gold0],
+        )
+        self.cursor.execute(
+            "INSERT INTO coding_dataseteventreport (dataset_event_id, gold_event_id, article_id, "
+            "added_at) SELECT id, id, article_id, now() FROM coding_codedevent WHERE id >= %s",
+            [gold0],
+        )
+        pairs = [
+            (gold0 + 2 * k * EVENTS_PER_ARTICLE, gold0 + (2 * k + 1) * EVENTS_PER_ARTICLE)
+            for k in range(min(self.linked, self.total // (2 * EVENTS_PER_ARTICLE)))
+        ]
+        for survivor, absorbed in pairs:
+            self.cursor.execute(
+                "UPDATE coding_dataseteventreport SET dataset_event_id = %s "
+                "WHERE dataset_event_id = %s",
+                [survivor, absorbed],
+            )
+        if pairs:
+            self.cursor.execute(
+                "UPDATE coding_datasetevent d SET merged_into_id = p.survivor, "
+                "retired_at = now(), changed_at = now() FROM unnest(%s::bigint[], "
+                "%s::bigint[]) AS p(survivor, absorbed) WHERE d.id = p.absorbed",
+                [[a for a, _ in pairs], [b for _, b in pairs]],
+            )
 
     def _articles(self, article0: int) -> Iterator[tuple[Any, ...]]:
         for a in range(self.articles):
@@ -585,7 +636,7 @@ EVENT_COLUMNS = [
 
 
 def existing_world() -> World:
-    from coding.models import CodedEvent, Project, User
+    from coding.models import CodedEvent, DatasetEvent, Project, User
 
     project = Project.objects.get(slug=SLUG)
     return World(
@@ -593,6 +644,7 @@ def existing_world() -> World:
         User.objects.get(username="bench-supervisor").pk,
         token_for(User.objects.get(username="bench-researcher")),
         CodedEvent.objects.filter(article__project=project, layer="gold").count(),
+        DatasetEvent.objects.filter(project=project, retired_at__isnull=True).count(),
     )
 
 
@@ -777,7 +829,7 @@ def http_runs(world: World, runs: int, timeout: int, *, cold: bool) -> HttpFigur
         if cold:
             _drop_stored_lines()
             figures.cold = stream_csv(server.base_url, world.project_id, world.researcher_token)
-            assert figures.cold.rows == world.total_events
+            assert figures.cold.rows == world.dataset_rows
             print(
                 f"  no stored lines: {figures.cold.rows_per_s:8,.0f} rows/s "
                 f"({figures.cold.seconds:.1f} s)",
@@ -786,7 +838,7 @@ def http_runs(world: World, runs: int, timeout: int, *, cold: bool) -> HttpFigur
             figures.store_seconds, figures.stored = store_lines(world)
             print(f"  stored {figures.stored:,} lines in {figures.store_seconds:.1f} s", flush=True)
         warm = stream_csv(server.base_url, world.project_id, world.researcher_token, parse=True)
-        assert warm.rows == world.total_events, (warm.rows, world.total_events)
+        assert warm.rows == world.dataset_rows, (warm.rows, world.dataset_rows)
         print(f"  warm-up, read with csv.reader: {warm.rows:,} rows, {warm.megabytes:.0f} MB")
         for run in range(runs):
             before, backends = cpu_snapshot(server.process.pid, DB), _backend_cpu()
@@ -795,7 +847,7 @@ def http_runs(world: World, runs: int, timeout: int, *, cold: bool) -> HttpFigur
             result.database_cpu = sum(
                 seconds - backends.get(pid, 0.0) for pid, seconds in _backend_cpu().items()
             )
-            assert result.rows == world.total_events
+            assert result.rows == world.dataset_rows
             copy_rate, copy_rows = copy_rows_per_s(world.project_id)
             assert copy_rows == world.total_events
             figures.runs.append(result)
@@ -848,6 +900,12 @@ def main() -> None:
         action="store_true",
         help="skip the export without stored lines (and storing them: use those there are)",
     )
+    parser.add_argument(
+        "--linked",
+        type=int,
+        default=0,
+        help="link this many pairs of reports into one dataset event (rendered, not stored)",
+    )
     args = parser.parse_args()
 
     if not args.reuse:
@@ -858,7 +916,7 @@ def main() -> None:
             world = existing_world()
         else:
             print(f"Generating {args.events:,} validated events ...", flush=True)
-            world = Seeder(args.events).run()
+            world = Seeder(args.events, args.linked).run()
         loads = [_load()]
         lines: list[str] = []
         if not args.no_http:
@@ -870,7 +928,7 @@ def main() -> None:
         if not args.no_release:
             print("Release (release_build, every format) ...", flush=True)
             seconds, rows, sizes = release_run(world)
-            assert rows == world.total_events, (rows, world.total_events)
+            assert rows == world.dataset_rows, (rows, world.dataset_rows)
             verdict = "met" if seconds <= TARGET_RELEASE_S else "MISSED"
             files = ", ".join(f"{fmt} {size / 1e6:,.0f} MB" for fmt, size in sorted(sizes.items()))
             lines.append(

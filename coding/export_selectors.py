@@ -26,12 +26,19 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Func, Lookup, Max, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, F, Func, Max, Q, QuerySet, Subquery
 
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
+from coding.export_dataset_events import (
+    DatasetCombiner,
+    changed_since,
+    grouping,
+    plan_chunk,
+    tombstones,
+)
+from coding.export_queries import EVENT_COLUMNS, AnyOf, reference_ids, resolved_entries
 from coding.exporting import (
     ExportActor,
     ExportArticle,
@@ -54,7 +61,6 @@ from coding.models import (
     CodedEvent,
     EventType,
     EvidenceSpan,
-    GoldRetraction,
     Location,
     LocationAlias,
     Project,
@@ -88,7 +94,7 @@ def gold_events(
         adjudication__validated_at__lte=as_of,
     )
     if filters.validated_since:
-        queryset = queryset.filter(adjudication__validated_at__gt=filters.validated_since)
+        queryset = queryset.filter(changed_since(filters.validated_since))
     if filters.date_from:
         queryset = queryset.filter(
             Q(date_end__gte=filters.date_from)
@@ -121,20 +127,6 @@ def gold_events(
     return queryset.order_by("id")
 
 
-EVENT_COLUMNS = (
-    "id",
-    "article_id",
-    "adjudication_id",
-    "event_type_id",
-    "event_subtype_id",
-    "values",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "geo_precision",
-    "fatalities",
-    "location_id",
-)
 _ARTICLE_COLUMNS = (
     "id",
     "title",
@@ -145,25 +137,6 @@ _ARTICLE_COLUMNS = (
     "language",
     "metadata",
 )
-
-
-class AnyOf(Lookup):
-    """``column = ANY('{1,2,...}'::bigint[])``: a chunk's thousands of ids as one array
-    literal on PostgreSQL (as ``IN (...)`` they would be thousands of parameters to send and
-    parse, and psycopg adapts a list element by element in Python); ``IN`` on other
-    databases. Used as ``.filter(AnyOf(F("event_id"), ids))``; the ids are integers."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = list(map(int, self.rhs))
-        if not ids:
-            raise EmptyResultSet
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, ids)) + "}")
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
 
 
 def deleted_actor(actor_id: int) -> ExportActor:
@@ -183,50 +156,6 @@ def _event_types(version_id: int) -> dict[int, ExportEventType]:
             "id", "code", "labels"
         )
     }
-
-
-def _reference_ids(keys: tuple[str, ...], rows: list[tuple[Any, ...]]) -> set[int]:
-    """Ids of the ``{"id": n}`` references under ``keys`` in the rows' values."""
-    ids: set[int] = set()
-    for row in rows:
-        values = row[5]
-        for key in keys:
-            value = values.get(key)
-            if value is None:
-                continue
-            if type(value) is dict:  # the usual shape: one reference
-                ref = value.get("id")
-                if ref is not None:
-                    ids.add(int(ref))
-                continue
-            for item in value if isinstance(value, list) else (value,):
-                if isinstance(item, dict) and item.get("id") is not None:
-                    ids.add(int(item["id"]))
-    return ids
-
-
-def _resolved(
-    values: dict[str, Any], keys: tuple[str, ...], table: dict[int, Any]
-) -> dict[str, tuple[Any, ...]]:
-    """The entries each field under ``keys`` refers to (fields without a reference are left
-    out); ``table`` holds every id ``_reference_ids`` found, placeholders included."""
-    out: dict[str, tuple[Any, ...]] = {}
-    for key in keys:
-        value = values.get(key)
-        if value is None:
-            continue
-        if type(value) is dict:  # the usual shape: one reference
-            ref = value.get("id")
-            if ref is not None:
-                out[key] = (table[int(ref)],)
-            continue
-        items = value if isinstance(value, list) else (value,)
-        resolved = tuple(
-            table[int(i["id"])] for i in items if isinstance(i, dict) and i.get("id") is not None
-        )
-        if resolved:
-            out[key] = resolved
-    return out
 
 
 class EventReader:
@@ -252,9 +181,9 @@ class EventReader:
         ids = [row[0] for row in rows]
         articles = self._articles({row[1] for row in rows})
         adjudications = self._adjudications({row[2] for row in rows})
-        actors = self._actors(_reference_ids(self.actor_keys, rows))
+        actors = self._actors(reference_ids(self.actor_keys, rows))
         places = self._places(
-            _reference_ids(self.location_keys, rows) | {row[11] for row in rows if row[11]}
+            reference_ids(self.location_keys, rows) | {row[11] for row in rows if row[11]}
         )
         spans = _spans(ids)
         provenances = _provenances(ids)
@@ -293,8 +222,8 @@ class EventReader:
                     geo_precision=geo_precision,
                     fatalities=fatalities,
                     location=places[location_id] if location_id else None,
-                    actors=_resolved(values, self.actor_keys, actors),
-                    places=_resolved(values, self.location_keys, places),
+                    actors=resolved_entries(values, self.actor_keys, actors),
+                    places=resolved_entries(values, self.location_keys, places),
                     evidence=spans.get(event_id, ()),
                     provenance=provenance,
                     validated_at=validated_at,
@@ -302,6 +231,20 @@ class EventReader:
                 )
             )
         return events
+
+    def typed_entries(
+        self, key: str, value: Any
+    ) -> tuple[tuple[ExportActor, ...], tuple[ExportLocation, ...]]:
+        """The dictionary entries that ``value`` (typed by a supervisor for field ``key`` of
+        a dataset event) refers to, as ``(actors, places)``."""
+        row = (None,) * 5 + ({key: value},)
+        if key in self.actor_keys:
+            actors = self._actors(reference_ids((key,), [row]))
+            return resolved_entries({key: value}, (key,), actors).get(key, ()), ()
+        if key in self.location_keys:
+            places = self._places(reference_ids((key,), [row]))
+            return (), resolved_entries({key: value}, (key,), places).get(key, ())
+        return (), ()
 
     def _articles(
         self, needed: set[int]
@@ -477,47 +420,6 @@ def _datetime(value: int | dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def _tombstones(
-    project: Project,
-    since: dt.datetime,
-    as_of: dt.datetime,
-    exported: set[int],
-    codebook: ExportCodebook,
-) -> Iterator[ExportEvent]:
-    retracted = (
-        GoldRetraction.objects.filter(
-            project=project, retracted_at__gt=since, retracted_at__lte=as_of
-        )
-        .order_by("event_id", "-retracted_at")
-        .values_list("event_id", "article_id", "retracted_at", "revision")
-    )
-    seen: set[int] = set()
-    placeholder = ExportEventType("", {})
-    for event_id, article_id, retracted_at, revision in retracted.iterator(chunk_size=CHUNK):
-        if event_id in exported or event_id in seen:
-            continue
-        seen.add(event_id)
-        yield ExportEvent(
-            event_id=event_id,
-            article=ExportArticle(article_id, "", "", "", None, "", ""),
-            codebook=codebook,
-            event_type=placeholder,
-            event_subtype=None,
-            values={},
-            date_start=None,
-            date_end=None,
-            date_precision=None,
-            geo_precision=None,
-            fatalities=None,
-            location=None,
-            actors={},
-            evidence=(),
-            provenance=ExportProvenance("retracted", (), "", retracted_at, "", revision),
-            validated_at=retracted_at,
-            retracted=True,
-        )
-
-
 def iter_export_events(
     project: Project, filters: ExportFilters, as_of: dt.datetime
 ) -> Iterator[ExportEvent]:
@@ -542,15 +444,25 @@ def _event_chunks(
     project: Project, spec: CodebookSpec, filters: ExportFilters, as_of: dt.datetime
 ) -> Generator[list[ExportEvent]]:
     reader = EventReader(project, spec)
+    group = grouping(project)
+    combiner = DatasetCombiner(project, spec, reader)
     rows = gold_events(project, filters, as_of).values_list(*EVENT_COLUMNS).iterator(CHUNK)
     exported: set[int] = set()
+    emitted: set[int] = set()
     while chunk := list(islice(rows, CHUNK)):
+        plan, fresh = plan_chunk([row[0] for row in chunk], group, emitted)
+        if not fresh and len(plan) == len(chunk):  # no report of a grouped event here
+            events = reader.events(chunk)
+        else:
+            plain = iter(reader.events([row for row in chunk if not group.grouped(row[0])]))
+            combined = combiner.combined(fresh, group, as_of)
+            events = [next(plain) if isinstance(step, int) else combined[step[0]] for step in plan]
         if filters.validated_since:
-            exported.update(row[0] for row in chunk)
-        yield reader.events(chunk)
+            exported.update(event.event_id for event in events)
+        yield events
     if filters.validated_since:
-        tombstones = _tombstones(project, filters.validated_since, as_of, exported, reader.codebook)
-        while batch := list(islice(tombstones, CHUNK)):
+        stones = tombstones(project, filters.validated_since, as_of, exported, reader.codebook)
+        while batch := list(islice(stones, CHUNK)):
             yield batch
 
 

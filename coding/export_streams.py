@@ -23,6 +23,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
+from coding.export_dataset_events import DatasetCombiner, grouping, plan_chunk
 from coding.export_selectors import (
     CHUNK,
     EVENT_COLUMNS,
@@ -135,15 +136,36 @@ def _chunks(
             .values_list("id", "stored")
             .iterator(CHUNK)
         )
+        group = grouping(project)
+        emitted: set[int] = set()
         reader: EventReader | None = None
         try:
             while chunk := list(islice(rows, CHUNK)):
-                missing = [pk for pk, line in chunk if line is None]
-                if not missing:
+                ids = [pk for pk, _ in chunk]
+                plan: list[int | tuple[int]] = list(ids)
+                fresh: list[int] = []
+                if group.dataset_of:  # some dataset events are grouped (see the module)
+                    plan, fresh = plan_chunk(ids, group, emitted)
+                stored_lines = dict(chunk)
+                missing = [pk for pk in plan if isinstance(pk, int) and stored_lines[pk] is None]
+                if not missing and not fresh and len(plan) == len(chunk):
                     yield "".join([line for _, line in chunk])
                     continue
                 reader = reader or EventReader(project, spec)
-                rendered = render_csv_lines(reader, sink, missing)
-                yield "".join([line if line is not None else rendered[pk] for pk, line in chunk])
+                rendered = render_csv_lines(reader, sink, missing) if missing else {}
+                combined = {}
+                for dataset_id, event in (
+                    DatasetCombiner(project, spec, reader).combined(fresh, group, as_of).items()
+                ):
+                    sink.add(event)
+                    combined[dataset_id] = sink.take()
+                yield "".join(
+                    [
+                        stored_lines[step] or rendered[step]
+                        if isinstance(step, int)
+                        else combined[step[0]]
+                        for step in plan
+                    ]
+                )
         finally:
             rows.close()  # type: ignore[attr-defined]  # the cursor goes before the snapshot

@@ -20,6 +20,7 @@ from coding.exporting.datapackage import (
     table_schema,
     write_datapackage,
 )
+from coding.exporting.dataset_events import DatasetLayout, combine_reports
 from coding.exporting.errors import ExportDataError, ExportError, ExportLayoutError
 from coding.exporting.geojson_writer import GeoJsonSink, geojson_chunks
 from coding.exporting.jsonl_writer import JsonlSink, event_record, jsonl_chunks
@@ -33,6 +34,7 @@ from coding.exporting.records import (
     ExportEventType,
     ExportLocation,
     ExportProvenance,
+    ExportReport,
     ExportSpan,
 )
 from coding.exporting.rows import RowPlan
@@ -45,6 +47,7 @@ __all__ = [
     "Country",
     "CsvSink",
     "DataPackageWriter",
+    "DatasetLayout",
     "ExportActor",
     "ExportArticle",
     "ExportCodebook",
@@ -56,6 +59,7 @@ __all__ = [
     "ExportLayoutError",
     "ExportLocation",
     "ExportProvenance",
+    "ExportReport",
     "ExportSpan",
     "GeoJsonSink",
     "JsonlSink",
@@ -63,6 +67,7 @@ __all__ = [
     "PloverSink",
     "RowPlan",
     "TextSink",
+    "combine_reports",
     "country_for",
     "csv_chunks",
     "csv_header",

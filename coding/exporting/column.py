@@ -178,13 +178,31 @@ def _admin1_iso(event: ExportEvent) -> str | None:
     return code.upper() if code and admin1_name(code) is not None else None
 
 
+def number_of_sources_column() -> ExportColumn:
+    """UCDP GED's ``number_of_sources``: how many reports (articles) the event rests on."""
+    return ExportColumn(
+        "number_of_sources",
+        "Number of sources",
+        "Number of reports (articles) of the dataset event the row stands for.",
+        "integer",
+        lambda event: event.number_of_sources,
+        MappingProxyType({"minimum": 1}),
+    )
+
+
 def evidence_text(event: ExportEvent) -> str:
     """The CSV text of ``athar_evidence``: ``compact_json`` of the spans' dicts, written
     directly (spans with the usual types; any other span goes through ``compact_json``)."""
     parts = []
     for span in event.evidence:
         role, start, end, quote = span.role, span.start, span.end, span.quote
-        if type(role) is str and type(quote) is str and type(start) is int and type(end) is int:
+        if (
+            type(role) is str
+            and type(quote) is str
+            and type(start) is int
+            and type(end) is int
+            and span.report is None
+        ):
             parts.append(
                 f'{{"role":{encode_basestring(role)},"start":{start},"end":{end},'
                 f'"quote":{encode_basestring(quote)}}}'

@@ -24,6 +24,7 @@ from .admin_units import admin1_name
 from .cells import Cell, compact_json, label_in, plain, unix_seconds
 from .column import ExportColumn
 from .countries import country_for
+from .dataset_events import source_names, source_scale
 from .errors import ExportLayoutError
 from .records import ExportEvent, ExportLocation
 from .scopes import article_scope, location_scope, types_scope
@@ -228,13 +229,14 @@ _RULES: dict[str, RuleBuilder] = {
     "event_subtype": _subtype_label,
     "interaction": _interaction,
     "sources": _text_rule(
-        "Name of the source (publication) of the article the event was coded from.",
-        lambda event: event.article.source,
+        "Names of the sources (publications) of the articles the event was coded from, "
+        "joined with '; '.",
+        source_names,
     ),
     "source_scales": _text_rule(
-        "Scale of that source (Local partner, Subnational, National, Regional, "
-        "International, Other) when recorded at import.",
-        lambda event: event.article.source_scale,
+        "Scale of those sources (Local partner, Subnational, National, Regional, "
+        "International, Other) when recorded at import; several scales joined with '-'.",
+        source_scale,
     ),
     "timestamp": _timestamp,
 }

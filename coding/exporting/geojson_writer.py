@@ -9,6 +9,7 @@ from coding.codebook_spec import CodebookSpec
 
 from .cells import compact_json
 from .chunks import sink_chunks
+from .jsonl_writer import report_record
 from .layout import export_columns
 from .records import ExportEvent
 from .rows import RowPlan
@@ -56,6 +57,8 @@ class GeoJsonSink:
             "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
             "properties": dict(zip(self.plan.names, self.plan.cells(event), strict=True)),
         }
+        if event.reports:  # a dataset event with several reports: each with its evidence
+            feature["properties"]["athar_reports"] = [report_record(r) for r in event.reports]
         text = ("," if self.features else "") + compact_json(feature)
         self.features += 1
         self._parts.append(text)

@@ -19,6 +19,7 @@ from .records import (
     ExportEvent,
     ExportEventType,
     ExportLocation,
+    ExportReport,
 )
 
 Shared = Callable[[Any, Callable[[Any], Any]], Any]
@@ -79,8 +80,11 @@ class JsonlSink:
                 "event_id": event.event_id,
                 "retracted": True,
                 "retracted_at": iso_utc(event.validated_at),
-                "article": {"id": event.article.id},
+                # a split's fresh id was never a gold event's: its tombstone names no article
+                "article": {"id": event.article.id} if event.article.id else None,
             }
+            if event.merged_into is not None:
+                record["merged_into"] = event.merged_into
             line = _line_json(record) + "\n"
         else:
             line = self._live_line(event)
@@ -153,7 +157,9 @@ class JsonlSink:
                 text(event.validated_at, _utc_text),
                 ',"agreement":',
                 text(event.agreement, _agreement),
-                "}\n",
+                # the report members, spliced in before the closing brace
+                ("," + _line_json(_reports(event))[1:-1] + "}") if event.reports else "}",
+                "\n",
             ]
         )
 
@@ -244,6 +250,25 @@ def _record(event: ExportEvent, shared: Shared) -> dict[str, Any]:
         },
         "validated_at": iso_utc(event.validated_at),
         "agreement": shared(event.agreement, _agreement),
+        **(_reports(event) if event.reports else {}),
+    }
+
+
+def _reports(event: ExportEvent) -> dict[str, Any]:
+    """The members a dataset event with several reports (or a fresh id) adds to its record:
+    how many sources, and every report with its article and its own evidence."""
+    return {
+        "number_of_sources": event.number_of_sources,
+        "reports": [report_record(report) for report in event.reports],
+    }
+
+
+def report_record(report: ExportReport) -> dict[str, Any]:
+    return {
+        "gold_event_id": report.gold_event_id,
+        "article": _article(report.article),
+        "validated_at": iso_utc(report.validated_at),
+        "evidence": [span.as_dict() for span in report.evidence],
     }
 
 

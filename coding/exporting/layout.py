@@ -3,7 +3,8 @@
 * A codebook with an ``export.columns`` layout (the ACLED preset) gets exactly those columns,
   in that order; the ``acled`` preset also gets ACLED's value conventions.
 * Any other codebook gets one column per field (its ``export_column``, in field order), then
-  ``event_type``, ``event_type_label``, ``event_subtype``, ``event_subtype_label``.
+  ``event_type``, ``event_type_label``, ``event_subtype``, ``event_subtype_label``; the
+  ``ucdp`` preset has UCDP GED's ``number_of_sources`` (reports of the dataset event) first.
 * Both are followed by Athar's provenance columns (``athar_event_id`` ... ``athar_validated_at``).
 """
 
@@ -14,11 +15,19 @@ from collections import Counter
 from coding.codebook_spec import CodebookSpec
 
 from .cells import Cell
-from .column import ExportColumn, event_type_columns, field_column, provenance_columns
+from .column import (
+    ExportColumn,
+    event_type_columns,
+    field_column,
+    number_of_sources_column,
+    provenance_columns,
+)
 from .derived import derived_column
 from .errors import ExportLayoutError
 from .records import ExportEvent
 from .values import ACLED_PRESET
+
+UCDP_PRESET = "ucdp"
 
 PROVENANCE_COLUMNS: tuple[str, ...] = (
     "athar_event_id",
@@ -60,7 +69,8 @@ def export_columns(spec: CodebookSpec) -> tuple[ExportColumn, ...]:
             field_column(spec, spec_field, name=spec_field.export_column, acled=False)
             for spec_field in spec.fields
         )
-        columns = (*fields, *event_type_columns(spec), *provenance_columns(spec))
+        sources = (number_of_sources_column(),) if spec.preset == UCDP_PRESET else ()
+        columns = (*fields, *sources, *event_type_columns(spec), *provenance_columns(spec))
     repeated = [name for name, count in Counter(c.name for c in columns).items() if count > 1]
     if repeated:
         raise ExportLayoutError(

@@ -88,15 +88,30 @@ class ExportLocation:
 
 @dataclass(frozen=True, slots=True)
 class ExportSpan:
-    """Evidence: ``quote`` is the article text at code-point offsets ``[start, end)``."""
+    """Evidence: ``quote`` is the article text at code-point offsets ``[start, end)``.
+
+    In a dataset event with several reports (or with an id other than its gold event's) a
+    span also names the report it belongs to: ``report`` (the gold event id) and ``article``
+    (whose text the offsets are into); both are None for a plain one-report event."""
 
     role: str
     start: int
     end: int
     quote: str
+    report: int | None = None
+    article: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"role": self.role, "start": self.start, "end": self.end, "quote": self.quote}
+        if self.report is None:
+            return {"role": self.role, "start": self.start, "end": self.end, "quote": self.quote}
+        return {
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "report": self.report,
+            "article": self.article,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +132,17 @@ class ExportProvenance:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportReport:
+    """One report of a dataset event: a validated gold event, the article it was coded from,
+    and all of its evidence (spans not tagged with ``report``)."""
+
+    gold_event_id: int
+    article: ExportArticle
+    evidence: tuple[ExportSpan, ...]
+    validated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ExportEvent:
     """Everything one export row needs, already resolved by the database layer.
 
@@ -128,8 +154,13 @@ class ExportEvent:
     (``date_start`` ... ``fatalities``) are the database's projections of the values.
 
     ``agreement`` maps field keys to the article's Krippendorff's alpha (None when it could
-    not be computed). ``retracted`` marks a tombstone for incremental sync: the event was
-    exported before and is no longer gold; only ``event_id``, ``article.id`` and
+    not be computed). ``event_id`` is the dataset event's id. ``reports`` is empty for a
+    plain dataset event (one report, the gold event ``event_id`` itself, nothing resolved),
+    which is then exactly the gold event; otherwise it lists every report, oldest first, and
+    the other attributes are the resolved values (``article`` is the primary report's, see
+    ``dataset_events.combine_reports``). ``merged_into`` is set on a tombstone of a dataset
+    event that was linked into another. ``retracted`` marks a tombstone for incremental sync:
+    the event was exported before and is no longer gold; only ``event_id``, ``article.id`` and
     ``validated_at`` (then the time of the retraction) need be real.
     """
 
@@ -152,6 +183,13 @@ class ExportEvent:
     agreement: Mapping[str, float | None] = field(default_factory=dict)
     retracted: bool = False
     places: Mapping[str, tuple[ExportLocation, ...]] = field(default_factory=dict)
+    reports: tuple[ExportReport, ...] = ()
+    merged_into: int | None = None
+
+    @property
+    def number_of_sources(self) -> int:
+        """How many reports (articles) the event was coded from (UCDP's number_of_sources)."""
+        return len(self.reports) or 1
 
     @property
     def most_specific_type(self) -> ExportEventType:

@@ -31,5 +31,6 @@ def types_scope(event: ExportEvent) -> tuple[object, ...]:
 
 def article_scope(event: ExportEvent) -> tuple[object, ...]:
     """Cells computed from the article, its validation time or the codebook version (ids,
-    source, timestamps, ``slug@version``): these change together, from article to article."""
-    return (event.article, event.validated_at, event.codebook)
+    source, timestamps, ``slug@version``): these change together, from article to article.
+    A dataset event with several reports also draws its sources from ``reports``."""
+    return (event.article, event.validated_at, event.codebook, event.reports)

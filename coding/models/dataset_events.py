@@ -61,7 +61,15 @@ class DatasetEvent(models.Model):
                 condition=Q(version__gte=1), name="datasetevent_version_positive"
             ),
         ]
-        indexes = [models.Index(fields=["project", "changed_at"])]
+        indexes = [
+            models.Index(fields=["project", "changed_at"]),
+            # the few live events with a resolution: every export reads them first
+            models.Index(
+                fields=["project"],
+                condition=Q(retired_at__isnull=True) & ~Q(resolution={}),
+                name="datasetevent_resolved_live",
+            ),
+        ]
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -91,6 +99,15 @@ class DatasetEventReport(models.Model):
             models.UniqueConstraint(
                 fields=["dataset_event", "article"], name="datasetreport_one_per_article"
             ),
+        ]
+        indexes = [
+            # the few reports of linked or split events (every other report's dataset event
+            # has its gold event's id): every export reads them first
+            models.Index(
+                fields=["dataset_event"],
+                condition=~Q(dataset_event=F("gold_event")),
+                name="datasetreport_other_id",
+            )
         ]
         ordering = ["gold_event_id"]
 
