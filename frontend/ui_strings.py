@@ -138,6 +138,9 @@ def ui_strings() -> dict[str, str]:
         "Nothing selected. Drag or double-click in the text, or press J for the first word.": _(
             "Nothing selected. Drag or double-click in the text, or press J for the first word."
         ),
+        "Nothing was created: tick the box to create an empty release.": _(
+            "Nothing was created: tick the box to create an empty release."
+        ),
         "Open": _("Open"),
         "P(α < .667)": _("P(α < .667)"),
         "P(α < .800)": _("P(α < .800)"),

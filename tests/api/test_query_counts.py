@@ -173,7 +173,9 @@ def _adjudicate(world: World, article: Any, coded: Any, *, validate: bool) -> in
 def _release(world: World, tag: str) -> None:
     from coding.services.releases import release_build, release_request
 
-    release = release_request(project=world.project, actor=world.supervisor, tag=tag)
+    release = release_request(
+        project=world.project, actor=world.supervisor, tag=tag, confirm_empty=True
+    )
     release_build(release_id=release.pk)
 
 

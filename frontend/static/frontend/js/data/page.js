@@ -194,11 +194,21 @@ function renderReleases(releases) {
 async function createRelease(e) {
   e.preventDefault();
   const status = $("release-status");
-  const answer = await apiFetch(`${base}/releases/`, { method: "POST", body: { tag: $("release-tag").value.trim(), notes: $("release-notes").value } });
+  const warning = $("release-empty-warning");
+  const confirmEmpty = !warning.hidden && $("release-confirm-empty").checked;
+  const body = { tag: $("release-tag").value.trim(), notes: $("release-notes").value, confirm_empty: confirmEmpty };
+  const answer = await apiFetch(`${base}/releases/`, { method: "POST", body });
   if (!answer.ok) {
+    // The server refuses an empty release unless it is confirmed: show why and the box to tick.
+    if (answer.data && answer.data.code === "empty_release") {
+      warning.hidden = false;
+      status.textContent = t("Nothing was created: tick the box to create an empty release.");
+      return;
+    }
     status.textContent = (answer.data && answer.data.detail) || t("Could not create the release.");
     return;
   }
+  warning.hidden = true;
   let release = answer.data;
   status.textContent = t("Release {tag}: {status}", { tag: release.tag, status: statusWords(release.status) });
   while (release.status !== "ready" && release.status !== "failed") {
