@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Page
 
 from coding.models import DatasetRelease
-from tests.browser.conftest import sign_in
-from tests.world import World
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
+from tests.world import ARTICLE_TEXT, World, code_and_submit, complete_event, span
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,3 +37,82 @@ def test_an_empty_release_is_refused_until_the_supervisor_confirms_it(
     release = DatasetRelease.objects.get(project=world.project)
     assert (release.tag, release.row_count) == ("v0", 0)
     assert page.is_hidden("#release-empty-warning")
+
+
+@pytest.fixture
+def differing(world: World, django_capture_on_commit_callbacks) -> World:  # type: ignore[no-untyped-def]
+    """Two coders on one attack: different time precision (choice codes 1 and 2), remarks
+    typed with capitals and accents, different date evidence; coder A also found a truce."""
+    first = complete_event(world)
+    first["values"] = dict(first["values"]) | {"notes_text": "Témoin À Ménaka"}  # type: ignore[arg-type]
+    second = complete_event(world)
+    second["values"] = dict(second["values"]) | {  # type: ignore[arg-type]
+        "time_precision": "2",
+        "notes_text": "Source: ÉCOLE",
+    }
+    second["spans"] = [s for s in second["spans"] if s["role"] != "date"] + [  # type: ignore[attr-defined]
+        span(ARTICLE_TEXT, "2022", "date")
+    ]
+    truce = {
+        "event_type": "TRUCE",
+        "values": {
+            k: v
+            for k, v in first["values"].items()  # type: ignore[attr-defined]
+            if k != "fatalities"
+        },
+        "spans": [span(ARTICLE_TEXT, "أعلنت", "trigger")],
+    }
+    code_and_submit(
+        world, world.assignment_a, world.coder_a, [first, truce], django_capture_on_commit_callbacks
+    )
+    code_and_submit(
+        world, world.assignment_b, world.coder_b, [second], django_capture_on_commit_callbacks
+    )
+    return world
+
+
+def _disagreement_rows(page: Page) -> dict[str, list[str]]:
+    """What the list says, by its "what" column: the coders' lines."""
+    rows: dict[str, list[str]] = {}
+    for row in page.locator("#dis-body tr").all():
+        what = row.locator("td").nth(2).inner_text()
+        rows[what] = row.locator("td").nth(3).locator("li").all_inner_texts()
+    return rows
+
+
+def test_the_disagreement_list_reads_as_coded(page: Page, live_server, differing: World) -> None:
+    """Labels instead of choice codes, quotes instead of offsets, role labels, and the
+    remarks as typed (not folded for matching)."""
+    world = differing
+    sign_in(page, live_server.url, world.supervisor.username)
+    page.click(f"a[href='/projects/{world.project.pk}/agreement/']")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#dis-body tr")
+    rows = _disagreement_rows(page)
+    assert rows["another field: Time precision"] == ["coder_a: Day", "coder_b: Week"]
+    assert rows["another field: Remarks"] == ["coder_a: Témoin À Ménaka", "coder_b: Source: ÉCOLE"]
+    assert rows["evidence spans: Date"] == [
+        "coder_a: ١٢ يونيو/ حزيران 2022",
+        "coder_b: 2022",
+    ]
+    assert rows["event found by some coders only"] == [
+        "coder_a: found it أعلنت",
+        "coder_b: did not find it",
+    ]
+    quotes = page.locator("#dis-body q.quote")
+    assert quotes.all_inner_texts() == ["أعلنت", "١٢ يونيو/ حزيران 2022", "2022"]
+    assert quotes.first.get_attribute("dir") == "rtl"  # the article's own direction
+    assert "[[" not in page.inner_text("#dis-body")
+    page.select_option("#dis-kind", "other_field")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#dis-body tr td:nth-child(3)')]"
+        ".every((td) => td.textContent.startsWith('another field'))"
+    )
+    screenshot(page, "agreement-disagreements-en.png", full_page=True)
+    page.locator("#dis-table").screenshot(path=str(SCREENSHOTS / "agreement-list-en.png"))
+    with page.expect_navigation():
+        page.select_option("#lang-select", "ar")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#dis-body tr")
+    screenshot(page, "agreement-disagreements-ar.png", full_page=True)
+    page.locator("#dis-table").screenshot(path=str(SCREENSHOTS / "agreement-list-ar.png"))
