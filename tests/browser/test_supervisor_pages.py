@@ -116,3 +116,47 @@ def test_the_disagreement_list_reads_as_coded(page: Page, live_server, differing
     page.wait_for_selector("#dis-body tr")
     screenshot(page, "agreement-disagreements-ar.png", full_page=True)
     page.locator("#dis-table").screenshot(path=str(SCREENSHOTS / "agreement-list-ar.png"))
+
+
+# The side-by-side fills the window exactly: the panes scroll, the page does not (it was
+# taller than the window, with a blank band, and scrolling the window cut the panes off).
+_FILLS_THE_WINDOW = """() => {
+  const layout = document.querySelector('.adj-layout').getBoundingClientRect();
+  const page = document.scrollingElement;
+  return {
+    scrollable: page.scrollHeight - window.innerHeight,
+    gapBelow: Math.round(window.innerHeight - layout.bottom),
+    height: Math.round(layout.height),
+    scrollY: window.scrollY,
+    body: Math.round(document.body.getBoundingClientRect().height),
+  };
+}"""
+
+
+def test_the_side_by_side_fits_the_window_and_its_panes_scroll(
+    page: Page, live_server, disputed: World
+) -> None:
+    world = disputed
+    sign_in(page, live_server.url, world.supervisor.username)
+    page.click(f"a[href='/projects/{world.project.pk}/adjudication/']")
+    page.wait_for_selector(f"#queue-body tr[data-article='{world.article.pk}'] a")
+    page.click(f"#queue-body tr[data-article='{world.article.pk}'] a")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#btn-open")
+    page.wait_for_selector("#adj-status:has-text('open')")
+    fit = page.evaluate(_FILLS_THE_WINDOW)
+    assert fit["scrollable"] <= 0, str(fit)
+    assert 0 <= fit["gapBelow"] <= 16, fit  # the main padding, not a blank band
+    assert fit["height"] > 400, fit
+    # Validating too early lists the problems above the panes: the panes give way, the page
+    # still fits, and scrolling with the wheel moves a pane, never the page.
+    page.click("#btn-validate")
+    page.wait_for_selector("#problems", state="visible")
+    fit = page.evaluate(_FILLS_THE_WINDOW)
+    assert fit["scrollable"] <= 0, str(fit)
+    assert 0 <= fit["gapBelow"] <= 16, fit  # the main padding, not a blank band
+    page.hover("#rows")
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.scrollY") == 0
+    screenshot(page, "side-by-side-fits-en.png")
