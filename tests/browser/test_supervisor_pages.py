@@ -160,3 +160,23 @@ def test_the_side_by_side_fits_the_window_and_its_panes_scroll(
     page.wait_for_timeout(200)
     assert page.evaluate("() => window.scrollY") == 0
     screenshot(page, "side-by-side-fits-en.png")
+
+
+def test_an_unknown_address_shows_the_friendly_page_even_with_debug_on(
+    page: Page, live_server, world: World, settings
+) -> None:
+    """`make run` has DEBUG on: a mistyped address showed Django's technical page."""
+    settings.DEBUG = True
+    sign_in(page, live_server.url, world.supervisor.username)
+    response = page.goto(f"{live_server.url}/projects/{world.project.pk}/no-such-page/")
+    assert response is not None
+    assert response.status == 404
+    assert page.inner_text("h1") == "Not found"
+    assert "There is no page at this address" in page.inner_text("main")
+    assert "URLconf" not in page.content()
+    page.click("main a")  # back to the projects, as the page offers
+    page.wait_for_url(f"{live_server.url}/")
+    response = page.goto(f"{live_server.url}/queue")  # the slash is still added
+    assert response is not None
+    assert response.status == 200
+    assert page.url == f"{live_server.url}/queue/"
