@@ -3,10 +3,12 @@ Chromium with real clicks and keys."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Page
 
-from coding.models import DatasetRelease
+from coding.models import Article, DatasetRelease
 from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 from tests.world import ARTICLE_TEXT, World, code_and_submit, complete_event, span
 
@@ -180,3 +182,23 @@ def test_an_unknown_address_shows_the_friendly_page_even_with_debug_on(
     assert response is not None
     assert response.status == 200
     assert page.url == f"{live_server.url}/queue/"
+
+
+def test_the_queue_shows_each_articles_source_and_date(page: Page, live_server, web_world) -> None:
+    """A coder choosing what to code next sees where and when each article appeared."""
+    Article.objects.filter(pk=web_world.arabic.pk).update(
+        published_at=dt.datetime(2022, 6, 13, 9, 30, tzinfo=dt.UTC)
+    )
+    sign_in(page, live_server.url, web_world.coder.username)
+    page.click("a[href='/queue/']")
+    page.wait_for_selector("body[data-ready=true]")
+    heads = page.locator("#queue-table thead th").all_inner_texts()
+    assert heads[:3] == ["Article", "Source", "Published"]
+    cells = {
+        row.locator("td").nth(0).inner_text(): row.locator("td").all_inner_texts()[1:3]
+        for row in page.locator("#queue-body tr").all()
+    }
+    assert cells[web_world.arabic.title] == ["Sahel Wire", "Jun 13, 2022"]
+    assert cells[web_world.french.title] == ["Sahel Wire", "—"]
+    stamp = page.locator("#queue-body time").get_attribute("datetime")
+    assert stamp == "2022-06-13T09:30:00+00:00"

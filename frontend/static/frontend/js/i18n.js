@@ -18,6 +18,12 @@ export function t(key, params) {
 
 export const uiLang = () => document.documentElement.lang || "en";
 
+/** The day of a date-time in the UI language, or "" for null. */
+export function formatDate(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(uiLang(), { dateStyle: "medium" }).format(new Date(iso));
+}
+
 /** A date-time in the UI language, or "" for null. */
 export function formatDateTime(iso) {
   if (!iso) return "";
