@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page
 
-from coding.models import Article, DatasetRelease
-from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
+from coding.models import Article, CodedEvent, DatasetRelease
+from tests.browser.conftest import SCREENSHOTS, open_coding, screenshot, sign_in
+from tests.browser.helpers import double_click_word
 from tests.world import ARTICLE_TEXT, World, code_and_submit, complete_event, span
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -202,3 +203,18 @@ def test_the_queue_shows_each_articles_source_and_date(page: Page, live_server, 
     assert cells[web_world.french.title] == ["Sahel Wire", "—"]
     stamp = page.locator("#queue-body time").get_attribute("datetime")
     assert stamp == "2022-06-13T09:30:00+00:00"
+
+
+def test_one_escape_closes_the_type_picker_after_typing(page: Page, live_server, web_world) -> None:
+    """Esc cleared the search box first (a search input's own habit): a second Esc was needed."""
+    sign_in(page, live_server.url, web_world.coder.username)
+    open_coding(page, live_server.url, web_world.assignment.pk)
+    double_click_word(page, "هاجم")
+    page.keyboard.press("n")
+    page.wait_for_selector("#type-picker[open]")
+    page.keyboard.type("atta")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#type-picker:not([open])", state="attached")
+    page.wait_for_timeout(300)  # a cancelled picker creates nothing, even a moment later
+    assert page.evaluate("() => window.athar.store.list().length") == 0
+    assert CodedEvent.objects.filter(assignment=web_world.assignment).count() == 0

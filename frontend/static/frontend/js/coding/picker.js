@@ -16,6 +16,12 @@ export class TypePicker {
     this.keys = new Map(codebook.types.map((item) => [item.code, codebook.searchKey(item)]));
     this.input.addEventListener("input", () => this.filter());
     this.input.addEventListener("keydown", (e) => this.onKey(e));
+    // A search input spends the first Esc on clearing itself; one Esc must cancel the picker.
+    this.input.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      this.dialog.close();
+    });
     this.list.addEventListener("click", (e) => {
       const option = e.target.closest("[role=option]");
       if (option) this.choose(option.dataset.code);
