@@ -186,7 +186,6 @@ def ui_strings() -> dict[str, str]:
         "Status": _("Status"),
         "Sub-type": _("Sub-type"),
         "Submitted": _("Submitted"),
-        "Submitted. Thank you!": _("Submitted. Thank you!"),
         "The article is open again (revision {n}).": _("The article is open again (revision {n})."),
         "The article is validated: its gold events are now in the exports.": _(
             "The article is validated: its gold events are now in the exports."

@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import Page
+from rest_framework.test import APIClient
 
-from coding.models import Article, CodedEvent, DatasetRelease
+from coding.models import Article, Assignment, CodedEvent, DatasetRelease
 from tests.browser.conftest import SCREENSHOTS, open_coding, screenshot, sign_in
 from tests.browser.helpers import double_click_word
 from tests.world import ARTICLE_TEXT, World, code_and_submit, complete_event, span
@@ -218,3 +219,27 @@ def test_one_escape_closes_the_type_picker_after_typing(page: Page, live_server,
     page.wait_for_timeout(300)  # a cancelled picker creates nothing, even a moment later
     assert page.evaluate("() => window.athar.store.list().length") == 0
     assert CodedEvent.objects.filter(assignment=web_world.assignment).count() == 0
+
+
+def test_submitting_says_so_once(page: Page, live_server, web_world) -> None:
+    """A status line "Submitted. Thank you!" and a banner "Submitted." said it twice."""
+    client = APIClient()
+    client.force_authenticate(web_world.coder)
+    created = client.post(
+        f"/api/v1/assignments/{web_world.assignment.pk}/events/",
+        complete_event(web_world),  # type: ignore[arg-type]
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    sign_in(page, live_server.url, web_world.coder.username)
+    open_coding(page, live_server.url, web_world.assignment.pk)
+    page.click("#btn-submit")
+    page.wait_for_selector("#submitted:not([hidden])")
+    assert Assignment.objects.get(pk=web_world.assignment.pk).status == "submitted"
+    said = [
+        text
+        for text in page.locator("#announce, #submitted, #text-problem").all_inner_texts()
+        if "Submitted" in text
+    ]
+    assert said == ["Submitted. Back to my queue"]
+    assert page.evaluate("() => document.activeElement.id") == "submitted"

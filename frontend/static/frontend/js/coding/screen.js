@@ -422,7 +422,7 @@ export class CodingScreen {
         this.applyReadOnly();
         this.form.render(this.store.get(this.selectedKey));
         this.$("status-text").textContent = t("Submitted");
-        this.announce(t("Submitted. Thank you!"));
+        this.announce("");  // the banner below says it, once (it takes the focus, so it is read)
         const done = this.$("submitted");
         done.hidden = false;
         done.focus();
