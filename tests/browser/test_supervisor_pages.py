@@ -10,8 +10,9 @@ from playwright.sync_api import Page
 from rest_framework.test import APIClient
 
 from coding.models import Article, Assignment, CodedEvent, DatasetRelease
-from tests.browser.conftest import SCREENSHOTS, open_coding, screenshot, sign_in
-from tests.browser.helpers import double_click_word
+from coding.services.events import EventInput, SpanInput, event_create
+from tests.browser.conftest import ARABIC_TEXT, SCREENSHOTS, open_coding, screenshot, sign_in
+from tests.browser.helpers import double_click_word, wait_all_saved
 from tests.world import ARTICLE_TEXT, World, code_and_submit, complete_event, span
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -243,3 +244,37 @@ def test_submitting_says_so_once(page: Page, live_server, web_world) -> None:
     ]
     assert said == ["Submitted. Back to my queue"]
     assert page.evaluate("() => document.activeElement.id") == "submitted"
+
+
+def test_the_conflict_dialog_marks_the_fields_that_differ(
+    page: Page, live_server, web_world
+) -> None:
+    """Of the many rows of both versions, only the ones that differ are marked."""
+    start = ARABIC_TEXT.index("هاجم")
+    event = event_create(
+        assignment=web_world.assignment,
+        actor=web_world.coder,
+        data=EventInput(
+            event_type="ATTACK",
+            event_subtype="ARMED_ASSAULT",
+            values={"fatalities": 1},
+            spans=[SpanInput(role="trigger", start=start, end=start + 4, quote="هاجم")],
+        ),
+    )
+    sign_in(page, live_server.url, web_world.coder.username)
+    open_coding(page, live_server.url, web_world.assignment.pk)
+    second = page.context.new_page()
+    open_coding(second, live_server.url, web_world.assignment.pk)
+    second.fill("#field-fatalities", "3")
+    wait_all_saved(second)
+    page.fill("#field-fatalities", "7")
+    page.wait_for_selector("#conflict-dialog[open]")
+    for side, value in (("mine", "7"), ("theirs", "3")):
+        marked = page.locator(f"[data-conflict-{side}] dt.differs")
+        assert marked.all_inner_texts() == ["Fatalities"]
+        assert marked.get_attribute("data-mark") == "≠ differs"  # drawn after the label
+        assert page.locator(f"[data-conflict-{side}] dd.differs").all_inner_texts() == [value]
+        assert page.locator(f"[data-conflict-{side}] dt").count() > 5  # the others: unmarked
+    event.refresh_from_db()
+    assert event.values["fatalities"] == 3  # nothing overwritten
+    screenshot(page, "conflict-dialog-marked.png")
