@@ -278,3 +278,61 @@ def test_the_conflict_dialog_marks_the_fields_that_differ(
     event.refresh_from_db()
     assert event.values["fatalities"] == 3  # nothing overwritten
     screenshot(page, "conflict-dialog-marked.png")
+
+
+def _picker_count(page: Page, search: str) -> str:
+    page.keyboard.type(search)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#picker-list [role=option]').length > 0"
+    )
+    text = page.inner_text("[data-picker-count]")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#type-picker:not([open])", state="attached")
+    return text
+
+
+def _switch_language(page: Page, lang: str) -> None:
+    with page.expect_navigation():
+        page.select_option("#lang-select", lang)
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def test_counts_use_each_languages_plural_forms(page: Page, live_server, web_world) -> None:
+    """ "1 types shown" in English; Arabic has six forms, French says "Bilan des codeurs" and
+    puts a space before its colons."""
+    sign_in(page, live_server.url, web_world.coder.username)
+    open_coding(page, live_server.url, web_world.assignment.pk)
+    counts = {}
+    for lang in ("en", "fr", "ar"):
+        if lang != "en":
+            _switch_language(page, lang)
+        double_click_word(page, "هاجم")
+        page.keyboard.press("n")
+        page.wait_for_selector("#type-picker[open]")
+        counts[lang] = _picker_count(page, "ARMED_ASSAULT")
+        page.keyboard.press("n")
+        page.wait_for_selector("#type-picker[open]")
+        counts[f"{lang} all"] = _picker_count(page, "")
+        counts[f"{lang} meta"] = page.inner_text("header.article-head .meta span:first-child")
+    total = len(web_world.project.codebook_version.event_types.all())
+    assert 3 <= total <= 10  # Arabic's "few" form
+    assert counts == {
+        "en": "1 type shown",
+        "en all": f"{total} types shown",
+        "fr": "1 type affiché",
+        "fr all": f"{total} types affichés",
+        "ar": "نوع واحد معروض",
+        "ar all": f"{total} أنواع معروضة",
+        "en meta": "Language: ar",
+        "fr meta": "Langue : ar",
+        "ar meta": "اللغة: ar",
+    }
+
+    page.click("header form button[type=submit]")
+    sign_in(page, live_server.url, web_world.supervisor.username)
+    page.goto(f"{live_server.url}/projects/{web_world.project.pk}/adjudication/")
+    page.wait_for_selector("body[data-ready=true]")
+    _switch_language(page, "fr")
+    tabs = page.locator("nav.project-tabs a").all_inner_texts()
+    assert "Bilan des codeurs" in tabs
+    assert "Retour aux codeurs" not in tabs

@@ -2,18 +2,36 @@
 // in the page. The key is the English text, so a missing entry still reads correctly.
 
 let strings = null;
+let plurals = {};
 
 function load() {
   const node = document.getElementById("ui-strings");
   strings = node ? JSON.parse(node.textContent) : {};
+  plurals = strings.__plurals__ || {};
+}
+
+function fill(text, params) {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
 /** The translation of `key`, with {name} placeholders replaced from `params`. */
 export function t(key, params) {
   if (strings === null) load();
-  const text = strings[key] || key;
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return fill(strings[key] || key, params);
+}
+
+/**
+ * The form of a counted string for `n` in the UI language (frontend/ui_plurals.py hands over
+ * one form per CLDR plural category; Intl.PluralRules says which category `n` is in).
+ * {n} shows `n` unless `params.n` gives it formatted.
+ */
+export function tn(singular, plural, n, params = {}) {
+  if (strings === null) load();
+  const forms = plurals[singular];
+  const category = new Intl.PluralRules(uiLang()).select(n);
+  const text = forms ? forms[category] || forms.other : n === 1 ? singular : plural;
+  return fill(text, { n, ...params });
 }
 
 export const uiLang = () => document.documentElement.lang || "en";

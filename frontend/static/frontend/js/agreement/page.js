@@ -6,7 +6,7 @@ import { learnNames, showValue } from "../adjudication/values.js";
 import { apiFetch } from "../api.js";
 import { Codebook } from "../coding/codebook.js";
 import { $, el, formatInteger, formatNumber, formatPercent, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, tn, uiLang } from "../i18n.js";
 import { KINDS, SEVERITY_ICON, band, kindText, severityText, statusText } from "./bands.js";
 import { drawAlphaPlot } from "./plot.js";
 
@@ -137,7 +137,7 @@ function showProgress(run) {
   bar.max = Math.max(run.progress_total, 1);
   bar.value = run.progress_done;
   const state = run.status === "failed" ? t("failed") : run.status === "done" ? t("done") : t("running");
-  $("recompute-text").textContent = t("{done} of {total} articles ({state})", { done: run.progress_done, total: run.progress_total, state });
+  $("recompute-text").textContent = tn("{done} of {n} article ({state})", "{done} of {n} articles ({state})", run.progress_total, { done: run.progress_done, state });
 }
 
 async function follow(run) {

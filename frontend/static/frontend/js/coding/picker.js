@@ -3,7 +3,7 @@
 // ArrowUp/ArrowDown to move, Enter to choose, Alt+1…9 for the first nine shown, Escape to
 // cancel. Choosing a sub-type also chooses its top-level type.
 
-import { t } from "../i18n.js";
+import { t, tn } from "../i18n.js";
 import { fold } from "./codebook.js";
 
 export class TypePicker {
@@ -71,7 +71,7 @@ export class TypePicker {
       this.list.append(li);
     });
     const status = this.dialog.querySelector("[data-picker-count]");
-    status.textContent = t("{n} types shown", { n: this.shown.length });
+    status.textContent = tn("{n} type shown", "{n} types shown", this.shown.length);
     this.move(0, true);
   }
 

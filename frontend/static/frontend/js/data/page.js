@@ -6,7 +6,7 @@ import { apiFetch } from "../api.js";
 import { Codebook } from "../coding/codebook.js";
 import { DictionaryCombobox } from "../coding/combobox.js";
 import { $, el, formatInteger, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, tn, uiLang } from "../i18n.js";
 import { drawMap } from "./map.js";
 import { readJsonLines } from "./stream.js";
 import { drawTimeline } from "./timeline.js";
@@ -89,9 +89,10 @@ async function load() {
   }
   $("preview-body").replaceChildren(...rows.map(previewRow));
   $("preview-table").hidden = !rows.length;
-  $("preview-caption").textContent = t("The first {n} of {total} events", { n: rows.length, total: answer.count });
+  $("preview-caption").textContent = tn("The first {shown} of {n} event", "The first {shown} of {n} events", answer.count, { shown: rows.length });
   $("data-status").textContent = answer.count
-    ? t("{total} validated events match; the table shows the first {n}.", { total: formatInteger(answer.count), n: rows.length })
+    ? tn("{n} validated event matches; the table shows it.", "{n} validated events match; the table shows the first {shown}.", answer.count,
+      { n: formatInteger(answer.count), shown: rows.length })
     : t("No validated event matches these filters.");
   drawTimeline($("timeline"), $("timeline-table"), months, undated);
   const geo = await apiFetch(exportUrl("geojson", params));
@@ -161,7 +162,7 @@ function statusWords(status) {
 }
 
 function sizeText(bytes) {
-  if (bytes < 1024) return t("{n} bytes", { n: bytes });
+  if (bytes < 1024) return tn("{n} byte", "{n} bytes", bytes);
   return t("{n} KB", { n: formatInteger(Math.round(bytes / 1024)) });
 }
 
