@@ -43,6 +43,18 @@ PLURALS: dict[str, Callable[[int], str]] = {
     ),
     "{month}: {n} event": lambda n: ngettext("{month}: {n} event", "{month}: {n} events", n),
     "{place}: {n} event": lambda n: ngettext("{place}: {n} event", "{place}: {n} events", n),
+    "{n} event is not on the map: its place has no coordinates in the dictionary ({places}).": (
+        lambda n: ngettext(
+            "{n} event is not on the map: its place has no coordinates in the dictionary "
+            "({places}).",
+            "{n} events are not on the map: their places have no coordinates in the "
+            "dictionary ({places}).",
+            n,
+        )
+    ),
+    "{n} event has no place coded.": lambda n: ngettext(
+        "{n} event has no place coded.", "{n} events have no place coded.", n
+    ),
     "{n} event here: click again for the next one.": lambda n: ngettext(
         "{n} event here: click again for the next one.",
         "{n} events here: click again for the next one.",

@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import Page
 from rest_framework.test import APIClient
 
-from coding.models import Article, Assignment, CodedEvent, DatasetRelease
+from coding.models import Article, Assignment, CodedEvent, DatasetRelease, Location
 from coding.services.events import EventInput, SpanInput, event_create
 from tests.browser.conftest import ARABIC_TEXT, SCREENSHOTS, open_coding, screenshot, sign_in
 from tests.browser.helpers import double_click_word, wait_all_saved
+from tests.browser.test_project_pages import _adjudicate as adjudicate_and_validate
 from tests.world import ARTICLE_TEXT, World, code_and_submit, complete_event, span
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -336,3 +337,23 @@ def test_counts_use_each_languages_plural_forms(page: Page, live_server, web_wor
     tabs = page.locator("nav.project-tabs a").all_inner_texts()
     assert "Bilan des codeurs" in tabs
     assert "Retour aux codeurs" not in tabs
+
+
+def test_events_off_the_map_are_counted_and_explained_beside_it(
+    page: Page, live_server, disputed: World
+) -> None:
+    """The place of the validated event has no coordinates: the map has no dot, and the page
+    says so next to it instead of inside the folded list of places."""
+    world = disputed
+    Location.objects.filter(pk=world.location.pk).update(latitude=None, longitude=None)
+    adjudicate_and_validate(world)
+    sign_in(page, live_server.url, world.researcher.username)
+    page.click(f"a[href='/projects/{world.project.pk}/data/']")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#map svg circle.dot").count() == 0
+    note = page.locator("#map-unmapped")
+    assert note.is_visible()
+    assert note.inner_text() == (
+        "1 event is not on the map: its place has no coordinates in the dictionary (Boulkessi)."
+    )
+    assert page.evaluate("() => document.getElementById('map-unmapped').closest('details')") is None

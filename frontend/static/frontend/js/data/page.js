@@ -67,6 +67,20 @@ function previewRow(record) {
     evidence);
 }
 
+/** Next to the map, not folded away: how many events it cannot show, and why. */
+function explainUnmapped({ noPlace, noCoordinates, places }) {
+  const box = $("map-unmapped");
+  const lines = [];
+  if (noCoordinates) {
+    lines.push(tn("{n} event is not on the map: its place has no coordinates in the dictionary ({places}).",
+      "{n} events are not on the map: their places have no coordinates in the dictionary ({places}).", noCoordinates,
+      { places: [...places].slice(0, 5).join(uiLang() === "ar" ? "، " : ", ") }));
+  }
+  if (noPlace) lines.push(tn("{n} event has no place coded.", "{n} events have no place coded.", noPlace));
+  box.replaceChildren(...lines.map((line) => el("span", { dir: "auto", text: line })));
+  box.hidden = !lines.length;
+}
+
 async function load() {
   const mine = ++generation;
   const params = filterParams();
@@ -76,8 +90,14 @@ async function load() {
   const rows = [];
   const months = new Map();
   let undated = 0;
+  const unmapped = { noPlace: 0, noCoordinates: 0, places: new Set() };
   const answer = await readJsonLines(exportUrl("jsonl", params), (record) => {
     if (rows.length < PREVIEW_ROWS) rows.push(record);
+    if (!record.location) unmapped.noPlace += 1;
+    else if (record.location.latitude === null || record.location.longitude === null) {
+      unmapped.noCoordinates += 1;
+      unmapped.places.add(record.location.name);
+    }
     const month = record.date && record.date.start ? record.date.start.slice(0, 7) : null;
     if (month) months.set(month, (months.get(month) || 0) + 1);
     else undated += 1;
@@ -98,6 +118,7 @@ async function load() {
   const geo = await apiFetch(exportUrl("geojson", params));
   if (mine !== generation) return;
   await drawMap($("map"), $("map-places"), geo.ok ? geo.data : { features: [] });
+  explainUnmapped(unmapped);
   document.body.dataset.ready = "true";
 }
 
