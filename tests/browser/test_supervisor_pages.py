@@ -323,7 +323,7 @@ def test_counts_use_each_languages_plural_forms(page: Page, live_server, web_wor
         "fr": "1 type affiché",
         "fr all": f"{total} types affichés",
         "ar": "نوع واحد معروض",
-        "ar all": f"{total} أنواع معروضة",
+        "ar all": f"\u2068{total}\u2069 أنواع معروضة",  # the number is isolated
         "en meta": "Language: ar",
         "fr meta": "Langue : ar",
         "ar meta": "اللغة: ar",
@@ -357,3 +357,60 @@ def test_events_off_the_map_are_counted_and_explained_beside_it(
         "1 event is not on the map: its place has no coordinates in the dictionary (Boulkessi)."
     )
     assert page.evaluate("() => document.getElementById('map-unmapped').closest('details')") is None
+
+
+# Where the two pieces of one text node under `selector` are drawn (their left edges, px).
+_LEFT_OF = """([selector, first, second]) => {
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  let node = walker.nextNode();
+  while (node && !node.textContent.includes(first)) node = walker.nextNode();
+  const left = (needle) => {
+    const range = document.createRange();
+    const i = node.textContent.indexOf(needle);
+    range.setStart(node, i);
+    range.setEnd(node, i + needle.length);
+    return range.getBoundingClientRect().left;
+  };
+  return [left(first), left(second)];
+}"""
+
+
+def test_latin_dates_read_left_to_right_in_the_arabic_ui(
+    page: Page, live_server, web_world
+) -> None:
+    """After an Arabic label a Latin date took Arabic number order: 2022-06-13 read 13-06-2022."""
+    Article.objects.filter(pk=web_world.arabic.pk).update(
+        published_at=dt.datetime(2022, 6, 13, 9, 30, tzinfo=dt.UTC)
+    )
+    sign_in(page, live_server.url, web_world.coder.username)
+    open_coding(page, live_server.url, web_world.assignment.pk)
+    _switch_language(page, "ar")
+    meta = "header.article-head .meta"
+    assert "تاريخ النشر:" in page.inner_text(meta)
+    year, day = page.evaluate(_LEFT_OF, [meta, "2022", "-13"])
+    assert year < day  # 2022 on the left, as written
+
+
+def test_mixed_script_values_of_one_column_align_alike_in_arabic(
+    page: Page, live_server, disputed: World
+) -> None:
+    world = disputed
+    adjudicate_and_validate(world)
+    sign_in(page, live_server.url, world.researcher.username)
+    page.goto(f"{live_server.url}/projects/{world.project.pk}/data/")
+    page.wait_for_selector("body[data-ready=true]")
+    _switch_language(page, "ar")
+    gaps = page.evaluate(
+        """() => [...document.querySelectorAll('#preview-body td')].map((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          const text = range.getBoundingClientRect();
+          const cell = td.getBoundingClientRect();
+          return [td.textContent, Math.round(cell.right - text.right)];
+        })"""
+    )
+    latin = [gap for text, gap in gaps if text in ("JNIM", "Boulkessi")]
+    assert len(latin) == 2
+    assert all(gap <= 12 for gap in latin), gaps  # against the right edge, like the Arabic ones
+    # Values put into sentences are isolated (first-strong isolate … pop directional isolate).
+    assert "\u20681\u2069" in (page.text_content("#preview-caption") or "")

@@ -10,9 +10,19 @@ function load() {
   plurals = strings.__plurals__ || {};
 }
 
+// In a right-to-left page every value put into a sentence is a first-strong isolate (FSI …
+// PDI): a Latin date after Arabic words would otherwise take the Arabic number rules and read
+// backwards (2023-09-18 shown as 18-09-2023), and a Latin name would swallow the punctuation.
+const FSI = "\u2068";
+const PDI = "\u2069";
+
 function fill(text, params) {
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  const rtl = document.documentElement.dir === "rtl";
+  return text.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in params)) return whole;
+    return rtl ? `${FSI}${params[name]}${PDI}` : String(params[name]);
+  });
 }
 
 /** The translation of `key`, with {name} placeholders replaced from `params`. */
