@@ -15,7 +15,6 @@ def ui_strings() -> dict[str, str]:
         "% agreement": _("% agreement"),
         "(does not apply)": _("(does not apply)"),
         "(untitled)": _("(untitled)"),
-        "({n} characters)": _("({n} characters)"),
         "95% interval": _("95% interval"),
         "A change was refused: see the event": _("A change was refused: see the event"),
         "A filter is not valid: {detail}": _("A filter is not valid: {detail}"),
@@ -100,8 +99,8 @@ def ui_strings() -> dict[str, str]:
         ),
         "In progress": _("In progress"),
         "Loading…": _("Loading…"),
-        "Map: {n} events at {places} places (listed below the map)": _(
-            "Map: {n} events at {places} places (listed below the map)"
+        "Map: {events} at {places} (listed below the map)": _(
+            "Map: {events} at {places} (listed below the map)"
         ),
         "Memo": _("Memo"),
         "Merge field by field": _("Merge field by field"),
@@ -137,6 +136,9 @@ def ui_strings() -> dict[str, str]:
         "Not yet decided: {n}": _("Not yet decided: {n}"),
         "Nothing selected. Drag or double-click in the text, or press J for the first word.": _(
             "Nothing selected. Drag or double-click in the text, or press J for the first word."
+        ),
+        "Nothing was created: tick the box to create an empty release.": _(
+            "Nothing was created: tick the box to create an empty release."
         ),
         "Open": _("Open"),
         "P(α < .667)": _("P(α < .667)"),
@@ -184,7 +186,6 @@ def ui_strings() -> dict[str, str]:
         "Status": _("Status"),
         "Sub-type": _("Sub-type"),
         "Submitted": _("Submitted"),
-        "Submitted. Thank you!": _("Submitted. Thank you!"),
         "The article is open again (revision {n}).": _("The article is open again (revision {n})."),
         "The article is validated: its gold events are now in the exports.": _(
             "The article is validated: its gold events are now in the exports."
@@ -195,7 +196,6 @@ def ui_strings() -> dict[str, str]:
         "The coders' versions of this event, field by field": _(
             "The coders' versions of this event, field by field"
         ),
-        "The first {n} of {total} events": _("The first {n} of {total} events"),
         "The new value of {field} is not valid.": _("The new value of {field} is not valid."),
         "The same figures are in the table below.": _("The same figures are in the table below."),
         "The server refused this.": _("The server refused this."),
@@ -279,22 +279,10 @@ def ui_strings() -> dict[str, str]:
         "unreliable": _("unreliable"),
         "unsaved": _("unsaved"),
         "validated (revision {n})": _("validated (revision {n})"),
-        "{count} articles": _("{count} articles"),
-        "{done} of {total} articles ({state})": _("{done} of {total} articles ({state})"),
         "{done} of {total} submitted": _("{done} of {total} submitted"),
-        "{month}: {n} events": _("{month}: {n} events"),
         "{name} (proposed)": _("{name} (proposed)"),
         "{n} KB": _("{n} KB"),
-        "{n} bytes": _("{n} bytes"),
         "{n} coded by two coders or more": _("{n} coded by two coders or more"),
-        "{n} events here: click again for the next one.": _(
-            "{n} events here: click again for the next one."
-        ),
-        "{n} types shown": _("{n} types shown"),
-        "{place}: {n} events": _("{place}: {n} events"),
-        "{total} validated events match; the table shows the first {n}.": _(
-            "{total} validated events match; the table shows the first {n}."
-        ),
         "{value} is above the maximum {max}": _("{value} is above the maximum {max}"),
         "{value} is below the minimum {min}": _("{value} is below the minimum {min}"),
         "α": _("α"),

@@ -183,6 +183,8 @@ class AssignmentArticleSerializer(serializers.Serializer):
     title = serializers.CharField()
     language = serializers.CharField()
     direction = serializers.CharField()
+    source = serializers.CharField(help_text="Who published it, or empty.")
+    published_at = serializers.DateTimeField(allow_null=True)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -216,6 +218,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "title": article.title,
             "language": article.language,
             "direction": article.direction,
+            "source": article.source,
+            "published_at": article.published_at.isoformat() if article.published_at else None,
         }
 
     def get_coder(self, assignment: Assignment) -> dict[str, Any]:

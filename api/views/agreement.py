@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from api.serializers.workflow import error_responses
 from coding import access, selectors
 from coding.agreement import interpret_alpha
+from coding.disagreement_selectors import disagreements_as_coded
 from coding.errors import NotFound, ValidationFailed
 from coding.models import AgreementResult, AgreementRun, Article, Disagreement
 from coding.services.agreement import (
@@ -214,12 +215,17 @@ class ArticleAgreementView(APIView):
             {
                 "run": _run(run),
                 "results": [_row(r) for r in run.results.order_by("field_key")],
-                "disagreements": [_disagreement(d) for d in run.disagreements.all()],
+                "disagreements": _disagreements(list(run.disagreements.all())),
             }
         )
 
 
-def _disagreement(d: Disagreement) -> dict[str, Any]:
+def _disagreements(rows: list[Disagreement]) -> list[dict[str, Any]]:
+    as_coded = disagreements_as_coded(rows)
+    return [_disagreement(d, **as_coded[d.pk]) for d in rows]
+
+
+def _disagreement(d: Disagreement, *, direction: str, coders: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": d.pk,
         "article": d.article_id,
@@ -228,6 +234,8 @@ def _disagreement(d: Disagreement) -> dict[str, Any]:
         "cluster": d.cluster_key,
         "field": d.field_key,
         "details": d.details,
+        "as_coded": coders,
+        "text_direction": direction,
         "link": f"/api/v1/projects/{d.run.project_id}/articles/{d.article_id}/agreement/",
     }
 
@@ -239,7 +247,14 @@ class DisagreementSerializer(serializers.Serializer):
     severity = serializers.IntegerField(help_text="5 = an event found by one coder only")
     cluster = serializers.CharField()
     field = serializers.CharField(allow_blank=True)
-    details = serializers.DictField()
+    details = serializers.DictField(
+        help_text="The compared forms (folded text, codes, offsets), as agreement saw them."
+    )
+    as_coded = serializers.DictField(
+        help_text='Per coder id: {"value": the stored value (for an event-type disagreement '
+        '{"type", "subtype"} codes), "quotes": [{"role", "quote"}]}, the text as coded.'
+    )
+    text_direction = serializers.CharField(help_text="The article's direction (ltr, rtl).")
     link = serializers.CharField()
 
 
@@ -289,7 +304,7 @@ class DisagreementListView(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([_disagreement(d) for d in page or []])
+        return self.get_paginated_response(_disagreements(list(page or [])))
 
 
 def _positive(raw: str | None, name: str) -> int | None:

@@ -200,6 +200,13 @@ class ReleaseRequestSerializer(serializers.Serializer):
         help_text="Guard formula-like text cells in the CSV files (default: the project's "
         "csv_formula_guard setting, on unless set to false).",
     )
+    confirm_empty = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Create the release even though the project has no validated event yet "
+        "(its files would be empty); without it such a request is refused with 422 "
+        "(code empty_release) and nothing is created.",
+    )
 
 
 def _release(release: DatasetRelease) -> dict[str, Any]:
@@ -264,6 +271,7 @@ class ReleaseListView(APIView):
             tag=serializer.validated_data["tag"],
             notes=serializer.validated_data["notes"],
             formula_guard=serializer.validated_data["formula_guard"],
+            confirm_empty=serializer.validated_data["confirm_empty"],
         )
         release.refresh_from_db()
         return Response(_release(release), status=status.HTTP_202_ACCEPTED)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec, dump_codebook
 from coding.errors import Conflict, ValidationFailed
-from coding.export_selectors import ExportFilters, iter_export_events
+from coding.export_selectors import ExportFilters, gold_events, iter_export_events
 from coding.exporting import (
     CsvSink,
     DataPackageWriter,
@@ -94,6 +94,7 @@ def release_request(
     tag: str,
     notes: str = "",
     formula_guard: bool | None = None,
+    confirm_empty: bool = False,
 ) -> DatasetRelease:
     """A release in status "building", recorded with its outbox row: once this commits, a
     worker builds it (coding.services.outbox_drain), even if the broker is down right now.
@@ -101,7 +102,11 @@ def release_request(
 
     ``formula_guard`` says whether its CSV files (and the Data Package's ``events.csv``)
     guard formula-like text cells; None takes the project's ``csv_formula_guard`` setting
-    (default on). It is recorded on the release, so a rebuild writes the same bytes."""
+    (default on). It is recorded on the release, so a rebuild writes the same bytes.
+
+    A project with no validated event yet would get a release of empty files, which is
+    almost always a mistake (adjudication not finished, wrong project): it is refused unless
+    ``confirm_empty`` says the caller means it, and the audit row records the confirmation."""
     if formula_guard is None:
         formula_guard = csv_formula_guard(project)
     if not TAG.match(tag):
@@ -109,6 +114,14 @@ def release_request(
             "the tag must be 1–60 letters, digits, dots, dashes or "
             "underscores, starting with a letter or digit",
             errors=[{"field": "tag", "code": "invalid", "message": tag}],
+        )
+    empty = not gold_events(project, ExportFilters(), timezone.now()).exists()
+    if empty and not confirm_empty:
+        raise ValidationFailed(
+            "the project has no validated event yet: the release would hold empty files; "
+            "send confirm_empty=true to create it anyway",
+            code="empty_release",
+            errors=[{"field": "confirm_empty", "code": "empty_release", "message": tag}],
         )
     try:
         with transaction.atomic():
@@ -130,7 +143,7 @@ def release_request(
         actor=actor,
         project=project,
         target=release,
-        data={"tag": tag, "formula_guard": formula_guard},
+        data={"tag": tag, "formula_guard": formula_guard, "empty": empty},
     )
     outbox_record(
         kind="release_build", key=f"release:{release.pk}", payload={"release_id": release.pk}

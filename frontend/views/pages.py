@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from frontend.ui_strings import ui_strings
+from frontend.ui_plurals import ui_catalog
 
 from .api_bridge import api_get
 from .shell import Navigation, navigation_for, project_links, render_page
@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The coder's queue; the list itself is fetched from /api/v1/me/assignments/."""
-    return render_page(request, "frontend/queue.html", {"ui_strings": ui_strings()})
+    return render_page(request, "frontend/queue.html", {"ui_strings": ui_catalog()})
 
 
 def article_paragraphs(text: str, paragraphs: list[list[Any]]) -> list[dict[str, str]]:
@@ -108,6 +108,6 @@ def code_screen(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "article": article,
         "paragraphs": paragraphs,
         "boot": boot,
-        "ui_strings": ui_strings(),
+        "ui_strings": ui_catalog(),
     }
     return render_page(request, "frontend/code.html", context, nav=nav)

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from frontend.ui_strings import ui_strings
+from frontend.ui_plurals import ui_catalog
 
 from .api_bridge import ApiResult, api_get, api_results
 from .pages import article_paragraphs, codebook_version, project_of
@@ -75,7 +75,7 @@ def _page(
             "user_id": request.user.pk,
             **boot,
         },
-        "ui_strings": ui_strings(),
+        "ui_strings": ui_catalog(),
     }
     return render_page(request, template, full, nav=nav)
 

@@ -265,7 +265,7 @@ def build_review_scene() -> ReviewScene:
     run = project_agreement_compute(project_id=project.pk)
     release = release_request(project=project, actor=supervisor, tag="v1.0.0")
     release_build(release_id=release.pk)
-    release_q = release_request(project=other, actor=superuser, tag="v1.0.0")
+    release_q = release_request(project=other, actor=superuser, tag="v1.0.0", confirm_empty=True)
     release_build(release_id=release_q.pk)
     release.refresh_from_db()
     release_q.refresh_from_db()

@@ -455,7 +455,9 @@ REQUESTS: dict[tuple[str, str], Callable[[ReviewScene], dict[str, Any]]] = {
         "data": {"reason": "A second source"}
     },
     ("POST", "projects/#/articles/#/comments/"): lambda s: {"data": {"body": "Thanks"}},
-    ("POST", "projects/#/releases/"): lambda s: {"data": {"tag": "v2.0.0", "notes": "Second"}},
+    ("POST", "projects/#/releases/"): lambda s: {
+        "data": {"tag": "v2.0.0", "notes": "Second", "confirm_empty": True}
+    },
 }
 
 

@@ -122,8 +122,8 @@ REVIEW_EXPECTED: list[tuple[str, str, int]] = [
     # the newest done run, the one in progress, its rows
     ("projects/{p}/agreement/",                    "supervisor", 5),
     ("projects/{p}/agreement/?by=coder_pair",      "researcher", 5),
-    # COUNT, the page (run joined)
-    ("projects/{p}/disagreements/",                "supervisor", 4),
+    # COUNT, the page (run joined), the coders' events, the articles' texts
+    ("projects/{p}/disagreements/",                "supervisor", 6),
     # COUNT, the page (severity, count, status and title as subqueries)
     ("projects/{p}/adjudication/queue/",           "supervisor", 4),
     # article, its run, coders' names, coder events, their spans, disagreements,
@@ -173,7 +173,9 @@ def _adjudicate(world: World, article: Any, coded: Any, *, validate: bool) -> in
 def _release(world: World, tag: str) -> None:
     from coding.services.releases import release_build, release_request
 
-    release = release_request(project=world.project, actor=world.supervisor, tag=tag)
+    release = release_request(
+        project=world.project, actor=world.supervisor, tag=tag, confirm_empty=True
+    )
     release_build(release_id=release.pk)
 
 

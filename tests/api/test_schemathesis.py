@@ -555,7 +555,7 @@ def _review_hints(scene: ReviewScene, method: str, path: str) -> st.SearchStrate
         ),
         "POST /api/v1/projects/{project_id}/releases/": lambda: st.fixed_dictionaries(
             {"tag": st.sampled_from(["v2", "v1.0.0", "../etc", "x" * 61]) | text},
-            optional={"notes": text},
+            optional={"notes": text, "confirm_empty": st.booleans()},
         ),
         "POST /api/v1/codebook-versions/": lambda: (
             st.fixed_dictionaries(

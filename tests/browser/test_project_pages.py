@@ -78,7 +78,7 @@ def test_agreement_page_shows_figures_recomputes_and_links_disagreements(
 
     page.click("#btn-recompute")
     page.wait_for_selector("body[data-recomputed=true]")
-    assert page.inner_text("#recompute-text") == "1 of 1 articles (done)"
+    assert page.inner_text("#recompute-text") == "1 of 1 article (done)"
 
     dis = page.locator("#dis-body tr")
     assert (
@@ -110,9 +110,7 @@ def test_data_page_filters_maps_downloads_and_releases(
     assert page.locator(f"a[href='/projects/{project}/adjudication/']").count() == 0
     page.click(f"a[href='/projects/{project}/data/']")
     page.wait_for_selector("body[data-ready=true]")
-    assert page.inner_text("#data-status") == (
-        "1 validated events match; the table shows the first 1."
-    )
+    assert page.inner_text("#data-status") == ("1 validated event matches; the table shows it.")
     cells = page.locator("#preview-body tr td").all_inner_texts()
     assert cells[:5] == ["2022-06-12", "Attack › Armed assault", "JNIM", "Boulkessi", "7"]
     assert cells[5] == "Attack"

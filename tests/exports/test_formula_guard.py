@@ -132,8 +132,10 @@ def test_a_release_records_its_guard_and_writes_both_csv_files_with_it(
 def test_the_release_api_takes_and_shows_the_guard(world: World) -> None:
     client = world.client(world.supervisor)
     url = f"/api/v1/projects/{world.project.pk}/releases/"
-    default = client.post(url, {"tag": "v1"}, format="json")
-    exact = client.post(url, {"tag": "v2", "formula_guard": False}, format="json")
+    default = client.post(url, {"tag": "v1", "confirm_empty": True}, format="json")
+    exact = client.post(
+        url, {"tag": "v2", "formula_guard": False, "confirm_empty": True}, format="json"
+    )
     assert (default.status_code, default.json()["formula_guard"]) == (202, True)
     assert (exact.status_code, exact.json()["formula_guard"]) == (202, False)
     bad = client.post(url, {"tag": "v3", "formula_guard": "perhaps"}, format="json")

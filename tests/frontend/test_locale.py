@@ -60,3 +60,74 @@ def test_placeholders_survive_translation(lang: str) -> None:
         assert sorted(re.findall(r"\{\w+\}", msgid)) == sorted(re.findall(r"\{\w+\}", msgstr)), (
             msgid
         )
+
+
+TN_CALL = re.compile(r'\btn\(\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"')
+NPLURALS = {"ar": 6, "fr": 2}
+
+
+def plural_entries(lang: str) -> dict[tuple[str, str], list[str]]:
+    """(msgid, msgid_plural) → the msgstr[i] forms, of a .po written with --no-wrap."""
+    text = (ROOT / "locale" / lang / "LC_MESSAGES" / "django.po").read_text("utf-8")
+    found = {}
+    for block in re.findall(
+        r'^msgid ".*"\nmsgid_plural ".*"\n(?:msgstr\[\d\] ".*"\n?)+', text, re.M
+    ):
+        lines = block.strip().split("\n")
+        key = (json.loads(lines[0][6:]), json.loads(lines[1][13:]))
+        found[key] = [json.loads(line.split(" ", 1)[1]) for line in lines[2:]]
+    return found
+
+
+def test_every_counted_string_of_the_modules_is_listed() -> None:
+    from frontend.ui_plurals import PLURALS
+
+    used = set()
+    for path in JS.rglob("*.js"):
+        used |= {json.loads(f'"{s}"') for s, _p in TN_CALL.findall(path.read_text("utf-8"))}
+    assert len(used) >= 10
+    assert used == set(PLURALS)
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_every_counted_string_has_all_its_plural_forms(lang: str) -> None:
+    used = set()
+    for path in JS.rglob("*.js"):
+        used |= {
+            (json.loads(f'"{s}"'), json.loads(f'"{p}"'))
+            for s, p in TN_CALL.findall(path.read_text("utf-8"))
+        }
+    entries = plural_entries(lang)
+    assert sorted(used - set(entries)) == []
+    for key in used:
+        forms = entries[key]
+        assert len(forms) == NPLURALS[lang], key
+        assert all(forms), key
+        # The general form keeps every placeholder (the zero/one/two forms may spell it out).
+        assert sorted(re.findall(r"\{\w+\}", key[1])) == sorted(re.findall(r"\{\w+\}", forms[-1]))
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "expected"),
+    [
+        ("en", 1, "{n} type shown"),
+        ("en", 0, "{n} types shown"),
+        ("fr", 0, "{n} type affiché"),
+        ("fr", 2, "{n} types affichés"),
+        ("ar", 0, "لا أنواع معروضة"),
+        ("ar", 1, "نوع واحد معروض"),
+        ("ar", 2, "نوعان معروضان"),
+        ("ar", 3, "{n} أنواع معروضة"),
+        ("ar", 11, "{n} نوعًا معروضًا"),
+        ("ar", 100, "{n} نوع معروض"),
+    ],
+)
+def test_the_pages_get_each_plural_category_from_gettext(lang: str, n: int, expected: str) -> None:
+    from django.utils import translation
+
+    from frontend.ui_plurals import CATEGORY_SAMPLES, ui_catalog
+
+    with translation.override(lang):
+        forms = ui_catalog()["__plurals__"]["{n} type shown"]
+    category = {v: k for k, v in CATEGORY_SAMPLES.items()}[n]
+    assert forms[category] == expected

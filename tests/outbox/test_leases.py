@@ -97,7 +97,9 @@ def test_a_run_out_of_attempts_is_failed_not_shown_in_progress_and_can_be_retrie
 
 
 def test_a_release_out_of_attempts_is_failed(world: World, settings) -> None:  # type: ignore[no-untyped-def]
-    release = release_request(project=world.project, actor=world.supervisor, tag="r1")
+    release = release_request(
+        project=world.project, actor=world.supervisor, tag="r1", confirm_empty=True
+    )
     DatasetRelease.objects.filter(pk=release.pk).update(
         attempts=settings.ATHAR_WORK_MAX_ATTEMPTS, lease_until=timezone.now() + PAST
     )

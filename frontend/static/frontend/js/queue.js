@@ -3,7 +3,7 @@
 // which the API lists first).
 
 import { apiFetch } from "./api.js";
-import { formatDateTime, t } from "./i18n.js";
+import { formatDate, formatDateTime, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const STATUS = () => ({ assigned: t("Not started"), in_progress: t("In progress"), submitted: t("Submitted") });
@@ -25,6 +25,17 @@ function row(item) {
   link.dir = "auto";
   link.textContent = item.article.title || t("(untitled)");
   title.append(link);
+  const source = document.createElement("td");
+  const sourceName = document.createElement("bdi");
+  sourceName.textContent = item.article.source || "—";
+  source.append(sourceName);
+  const published = document.createElement("td");
+  if (item.article.published_at) {
+    const time = document.createElement("time");
+    time.dateTime = item.article.published_at;
+    time.textContent = formatDate(item.article.published_at);
+    published.append(time);
+  } else published.textContent = "—";
   const lang = document.createElement("td");
   lang.textContent = item.article.language || "—";
   const status = document.createElement("td");
@@ -44,7 +55,7 @@ function row(item) {
   open.textContent = item.status === "submitted" ? t("View") : item.status === "in_progress" ? t("Continue") : t("Start");
   open.setAttribute("aria-label", `${open.textContent}: ${item.article.title}`);
   action.append(open);
-  tr.append(title, lang, status, events, last, action);
+  tr.append(title, source, published, lang, status, events, last, action);
   return tr;
 }
 

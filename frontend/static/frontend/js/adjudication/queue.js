@@ -6,7 +6,7 @@ import { apiFetch } from "../api.js";
 import { SEVERITY_ICON, severityText } from "../agreement/bands.js";
 import { Codebook } from "../coding/codebook.js";
 import { $, el, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, tn, uiLang } from "../i18n.js";
 
 const PAGE_SIZE = 25;
 const boot = readBoot();
@@ -59,7 +59,7 @@ async function load() {
   $("page-next").disabled = page >= pages;
   $("queue-caption").textContent = unanimous ? t("Articles on which the coders agree") : t("Articles with disagreements, most severe first");
   $("queue-status").textContent = count
-    ? t("{count} articles", { count })
+    ? tn("{n} article", "{n} articles", count)
     : unanimous ? t("No unanimous articles.") : t("No articles with disagreements match.");
   document.body.dataset.ready = "true";
 }

@@ -35,7 +35,8 @@ export function eventSummary(event, codebook) {
   const parts = [codebook.typeLabel(event.event_type, event.event_subtype)];
   for (const field of codebook.applicableFields(event.event_type, event.event_subtype)) {
     const value = event.values[field.key];
-    if (value !== undefined && value !== null && value !== "") parts.push(`${codebook.label(field)}: ${showValue(field, value, codebook)}`);
+    // The value is isolated (FSI … PDI): a Latin date after an Arabic label reads backwards otherwise.
+    if (value !== undefined && value !== null && value !== "") parts.push(`${codebook.label(field)}: \u2068${showValue(field, value, codebook)}\u2069`);
   }
   return parts.join(" · ");
 }

@@ -2,10 +2,11 @@
 // counts (table and plot), the drill-downs per event type and per pair of coders, the
 // disagreement list (supervisors) and "Recompute" with its progress (supervisors).
 
+import { learnNames, showValue } from "../adjudication/values.js";
 import { apiFetch } from "../api.js";
 import { Codebook } from "../coding/codebook.js";
 import { $, el, formatInteger, formatNumber, formatPercent, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, tn, uiLang } from "../i18n.js";
 import { KINDS, SEVERITY_ICON, band, kindText, severityText, statusText } from "./bands.js";
 import { drawAlphaPlot } from "./plot.js";
 
@@ -136,7 +137,7 @@ function showProgress(run) {
   bar.max = Math.max(run.progress_total, 1);
   bar.value = run.progress_done;
   const state = run.status === "failed" ? t("failed") : run.status === "done" ? t("done") : t("running");
-  $("recompute-text").textContent = t("{done} of {total} articles ({state})", { done: run.progress_done, total: run.progress_total, state });
+  $("recompute-text").textContent = tn("{done} of {n} article ({state})", "{done} of {n} articles ({state})", run.progress_total, { done: run.progress_done, state });
 }
 
 async function follow(run) {
@@ -176,27 +177,55 @@ let disNext = null;
 // so a slow unfiltered list can never overwrite the list the filters ask for.
 let disTicket = 0;
 
-function valuesText(d) {
-  const values = (d.details && d.details.values) || {};
-  return Object.entries(values).map(([coder, value]) => {
-    let shown;
-    if (d.kind === "unmatched_event") shown = value ? t("found it") : t("did not find it");
-    else if (value === null || value === undefined) shown = "—";
-    else shown = typeof value === "object" ? JSON.stringify(value) : String(value);
-    return `${coderName(Number(coder))}: ${shown}`;
-  }).join(" · ");
+function roleLabel(key) {
+  const role = codebook.roles.find((r) => r.key === key);
+  return role ? codebook.label(role) : fieldLabel(key);
+}
+
+/** What the coder stored, as the coding screen shows it (labels, names, the text as typed). */
+function storedText(d, coded) {
+  if (!coded || coded.value === null || coded.value === undefined) return null;
+  if (d.kind === "event_type") return codebook.typeLabel(coded.value.type, coded.value.subtype);
+  const field = codebook.fields.find((f) => f.key === d.field);
+  return field ? showValue(field, coded.value, codebook) : String(coded.value);
+}
+
+/** One line per coder: their value and the words they marked (in the article's direction). */
+function codedList(d) {
+  const list = el("ul", { class: "plain-list as-coded" });
+  const found = (d.details && d.details.values) || {};
+  for (const coder of d.details.coders || Object.keys(found)) {
+    const coded = (d.as_coded || {})[String(coder)];
+    const item = el("li", { "data-coder": String(coder) }, el("bdi", { class: "coder", text: coderName(Number(coder)) }), ": ");
+    if (d.kind === "unmatched_event") item.append(found[coder] ? t("found it") : t("did not find it"));
+    const value = storedText(d, coded);
+    if (value !== null) item.append(el("bdi", { class: "value", text: value }));
+    else if (d.kind !== "unmatched_event" && d.kind !== "span") item.append("—");
+    for (const q of (coded && coded.quotes) || []) {
+      item.append(" ", el("q", { class: "quote", dir: d.text_direction, title: roleLabel(q.role), text: q.quote }));
+    }
+    list.append(item);
+  }
+  return list;
 }
 
 function disagreementRow(d) {
   const link = el("a", { href: `/projects/${projectId}/adjudication/${d.article}/#row-${d.cluster}`, dir: "auto",
     text: titles.get(d.article) || t("Article #{id}", { id: d.article }) });
-  const what = d.field && d.kind !== "unmatched_event" ? `${kindText(d.kind)}: ${fieldLabel(d.field)}` : kindText(d.kind);
+  const name = d.kind === "span" ? roleLabel(d.field) : fieldLabel(d.field);
+  const what = d.field && d.kind !== "unmatched_event" ? `${kindText(d.kind)}: ${name}` : kindText(d.kind);
   return el("tr", { "data-severity": String(d.severity) },
     el("td", { class: `severity severity-${d.severity}` }, el("span", { "aria-hidden": "true", text: `${SEVERITY_ICON[d.severity] || ""} ` }),
       `${d.severity} — ${severityText(d.severity)}`),
     el("td", {}, link),
     el("td", { text: what }),
-    el("td", { dir: "auto", text: valuesText(d) }));
+    el("td", {}, codedList(d)));
+}
+
+// Pseudo-events holding the coders' stored values, so that the actor and place names behind
+// their ids are looked up in one request per dictionary, as on the side-by-side.
+function codedValues(d) {
+  return Object.values(d.as_coded || {}).filter((c) => d.field && c.value !== null).map((c) => ({ values: { [d.field]: c.value } }));
 }
 
 async function loadDisagreements(append = false) {
@@ -210,6 +239,8 @@ async function loadDisagreements(append = false) {
     $("dis-status").textContent = t("Could not load the disagreements.");
     return;
   }
+  await learnNames(answer.data.results.flatMap(codedValues), codebook);
+  if (ticket !== disTicket) return;
   const body = $("dis-body");
   if (!append) body.replaceChildren();
   for (const d of answer.data.results) body.append(disagreementRow(d));

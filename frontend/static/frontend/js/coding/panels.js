@@ -139,15 +139,36 @@ function versionList(payload, { codebook, names, directionAt, lang }) {
   return dl;
 }
 
+/** Mark, in both versions, the rows whose shown value differs (a row only one has differs). */
+function markDifferences(mine, theirs) {
+  if (mine.tagName !== "DL" || theirs.tagName !== "DL") return;
+  const rows = (dl) => new Map([...dl.querySelectorAll("dt")].map((dt) => [dt.textContent, dt]));
+  const [a, b] = [rows(mine), rows(theirs)];
+  for (const [own, other] of [[a, b], [b, a]]) {
+    for (const [label, dt] of own) {
+      const twin = other.get(label);
+      if (twin && twin.nextElementSibling.textContent === dt.nextElementSibling.textContent) continue;
+      dt.classList.add("differs");
+      dt.nextElementSibling.classList.add("differs");
+      dt.dataset.mark = `≠ ${t("differs")}`;  // drawn (and read out) by CSS after the label
+    }
+  }
+}
+
 /** Fill and open the conflict dialog for `event`; the buttons call store.resolve(). */
 export function showConflict(dialog, event, { codebook, names, store, eventNumber, directionAt, lang }) {
   dialog.querySelector("[data-conflict-title]").textContent = t("Event {n} was changed elsewhere", { n: eventNumber(event.key) });
   const mine = dialog.querySelector("[data-conflict-mine]");
   const theirs = dialog.querySelector("[data-conflict-theirs]");
-  mine.replaceChildren(el("h3", { text: t("Your version (not saved)") }), versionList(event.mine, { codebook, names, directionAt, lang }));
+  const [mineList, theirsList] = [
+    versionList(event.mine, { codebook, names, directionAt, lang }),
+    versionList(event.theirs, { codebook, names, directionAt, lang }),
+  ];
+  markDifferences(mineList, theirsList);
+  mine.replaceChildren(el("h3", { text: t("Your version (not saved)") }), mineList);
   theirs.replaceChildren(
     el("h3", { text: event.theirsVersion ? t("Saved version {v}", { v: event.theirsVersion }) : t("Saved version") }),
-    versionList(event.theirs, { codebook, names, directionAt, lang }));
+    theirsList);
   const keep = dialog.querySelector("[data-conflict-keep]");
   const take = dialog.querySelector("[data-conflict-take]");
   keep.disabled = !event.theirs;

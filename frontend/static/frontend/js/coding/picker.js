@@ -3,7 +3,7 @@
 // ArrowUp/ArrowDown to move, Enter to choose, Alt+1…9 for the first nine shown, Escape to
 // cancel. Choosing a sub-type also chooses its top-level type.
 
-import { t } from "../i18n.js";
+import { t, tn } from "../i18n.js";
 import { fold } from "./codebook.js";
 
 export class TypePicker {
@@ -17,6 +17,12 @@ export class TypePicker {
     this.names = new Map(codebook.types.map((item) => [item.code, codebook.nameKeys(item)]));
     this.input.addEventListener("input", () => this.filter());
     this.input.addEventListener("keydown", (e) => this.onKey(e));
+    // A search input spends the first Esc on clearing itself; one Esc must cancel the picker.
+    this.input.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      this.dialog.close();
+    });
     this.list.addEventListener("click", (e) => {
       const option = e.target.closest("[role=option]");
       if (option) this.choose(option.dataset.code);
@@ -70,7 +76,7 @@ export class TypePicker {
       this.list.append(li);
     });
     const status = this.dialog.querySelector("[data-picker-count]");
-    status.textContent = t("{n} types shown", { n: this.shown.length });
+    status.textContent = tn("{n} type shown", "{n} types shown", this.shown.length);
     this.move(0, true);
   }
 

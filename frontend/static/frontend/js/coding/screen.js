@@ -3,7 +3,7 @@
 // or writes goes through /api/v1/; the first data comes in the page (the same API answers).
 
 import { apiFetch } from "../api.js";
-import { t } from "../i18n.js";
+import { t, tn } from "../i18n.js";
 import { Codebook } from "./codebook.js";
 import { EventForm, NameBook } from "./form.js";
 import { HighlightLayer, supported as highlightsSupported } from "./highlights.js";
@@ -133,7 +133,7 @@ export class CodingScreen {
       }
       const at = keys.indexOf(this.selectedKey);
       this.select(keys[(at + 1) % keys.length], { focus: false });
-      if (keys.length > 1) this.announce(t("{n} events here: click again for the next one.", { n: keys.length }));
+      if (keys.length > 1) this.announce(tn("{n} event here: click again for the next one.", "{n} events here: click again for the next one.", keys.length));
     });
     this.selection.addEventListener("change", () => this.showSelection());
     this.showSelection();
@@ -149,7 +149,7 @@ export class CodingScreen {
       quote.textContent = this.selection.quote;
       quote.className = "quote";
       status.replaceChildren(t("Selected:"), " ", quote, " ", this.doc.createElement("small"));
-      status.lastChild.textContent = t("({n} characters)", { n: [...this.selection.quote].length });
+      status.lastChild.textContent = tn("({n} character)", "({n} characters)", [...this.selection.quote].length);
     } else {
       status.textContent = t("Nothing selected. Drag or double-click in the text, or press J for the first word.");
     }
@@ -449,7 +449,7 @@ export class CodingScreen {
         this.applyReadOnly();
         this.form.render(this.store.get(this.selectedKey));
         this.$("status-text").textContent = t("Submitted");
-        this.announce(t("Submitted. Thank you!"));
+        this.announce("");  // the banner below says it, once (it takes the focus, so it is read)
         const done = this.$("submitted");
         done.hidden = false;
         done.focus();

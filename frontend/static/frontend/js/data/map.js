@@ -3,7 +3,7 @@
 // place, sized by its number of events. The places are also listed as text.
 
 import { el, formatInteger, svg } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, tn } from "../i18n.js";
 
 const WIDTH = 640;
 const WORLD = [-26, -2, 34, 38];
@@ -62,7 +62,8 @@ export async function drawMap(container, list, collection) {
   const total = points.reduce((n, p) => n + p.count, 0);
   const root = svg("svg", {
     viewBox: `0 0 ${WIDTH} ${height}`, width: "100%", class: "map-svg", role: "img", direction: "ltr",
-    "aria-label": t("Map: {n} events at {places} places (listed below the map)", { n: total, places: points.length }),
+    "aria-label": t("Map: {events} at {places} (listed below the map)", {
+      events: tn("{n} event", "{n} events", total), places: tn("{n} place", "{n} places", points.length) }),
   });
   const land = svg("g", { class: "land" });
   for (const feature of world.features) {
@@ -76,7 +77,7 @@ export async function drawMap(container, list, collection) {
   for (const p of points.sort((a, b) => b.count - a.count)) {
     const [x, y] = project(p.lon, p.lat);
     dots.append(svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: (3 + Math.sqrt(p.count) * 2).toFixed(1), class: "dot" },
-      svg("title", { text: t("{place}: {n} events", { place: p.name, n: p.count }) })));
+      svg("title", { text: tn("{place}: {n} event", "{place}: {n} events", p.count, { place: p.name }) })));
   }
   root.append(dots);
   container.replaceChildren(root);

@@ -6,7 +6,7 @@ import { apiFetch } from "../api.js";
 import { Codebook } from "../coding/codebook.js";
 import { DictionaryCombobox } from "../coding/combobox.js";
 import { $, el, formatInteger, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, tn, uiLang } from "../i18n.js";
 import { drawMap } from "./map.js";
 import { readJsonLines } from "./stream.js";
 import { drawTimeline } from "./timeline.js";
@@ -67,6 +67,20 @@ function previewRow(record) {
     evidence);
 }
 
+/** Next to the map, not folded away: how many events it cannot show, and why. */
+function explainUnmapped({ noPlace, noCoordinates, places }) {
+  const box = $("map-unmapped");
+  const lines = [];
+  if (noCoordinates) {
+    lines.push(tn("{n} event is not on the map: its place has no coordinates in the dictionary ({places}).",
+      "{n} events are not on the map: their places have no coordinates in the dictionary ({places}).", noCoordinates,
+      { places: [...places].slice(0, 5).join(uiLang() === "ar" ? "، " : ", ") }));
+  }
+  if (noPlace) lines.push(tn("{n} event has no place coded.", "{n} events have no place coded.", noPlace));
+  box.replaceChildren(...lines.map((line) => el("span", { dir: "auto", text: line })));
+  box.hidden = !lines.length;
+}
+
 async function load() {
   const mine = ++generation;
   const params = filterParams();
@@ -76,8 +90,14 @@ async function load() {
   const rows = [];
   const months = new Map();
   let undated = 0;
+  const unmapped = { noPlace: 0, noCoordinates: 0, places: new Set() };
   const answer = await readJsonLines(exportUrl("jsonl", params), (record) => {
     if (rows.length < PREVIEW_ROWS) rows.push(record);
+    if (!record.location) unmapped.noPlace += 1;
+    else if (record.location.latitude === null || record.location.longitude === null) {
+      unmapped.noCoordinates += 1;
+      unmapped.places.add(record.location.name);
+    }
     const month = record.date && record.date.start ? record.date.start.slice(0, 7) : null;
     if (month) months.set(month, (months.get(month) || 0) + 1);
     else undated += 1;
@@ -89,14 +109,16 @@ async function load() {
   }
   $("preview-body").replaceChildren(...rows.map(previewRow));
   $("preview-table").hidden = !rows.length;
-  $("preview-caption").textContent = t("The first {n} of {total} events", { n: rows.length, total: answer.count });
+  $("preview-caption").textContent = tn("The first {shown} of {n} event", "The first {shown} of {n} events", answer.count, { shown: rows.length });
   $("data-status").textContent = answer.count
-    ? t("{total} validated events match; the table shows the first {n}.", { total: formatInteger(answer.count), n: rows.length })
+    ? tn("{n} validated event matches; the table shows it.", "{n} validated events match; the table shows the first {shown}.", answer.count,
+      { n: formatInteger(answer.count), shown: rows.length })
     : t("No validated event matches these filters.");
   drawTimeline($("timeline"), $("timeline-table"), months, undated);
   const geo = await apiFetch(exportUrl("geojson", params));
   if (mine !== generation) return;
   await drawMap($("map"), $("map-places"), geo.ok ? geo.data : { features: [] });
+  explainUnmapped(unmapped);
   document.body.dataset.ready = "true";
 }
 
@@ -161,7 +183,7 @@ function statusWords(status) {
 }
 
 function sizeText(bytes) {
-  if (bytes < 1024) return t("{n} bytes", { n: bytes });
+  if (bytes < 1024) return tn("{n} byte", "{n} bytes", bytes);
   return t("{n} KB", { n: formatInteger(Math.round(bytes / 1024)) });
 }
 
@@ -194,11 +216,21 @@ function renderReleases(releases) {
 async function createRelease(e) {
   e.preventDefault();
   const status = $("release-status");
-  const answer = await apiFetch(`${base}/releases/`, { method: "POST", body: { tag: $("release-tag").value.trim(), notes: $("release-notes").value } });
+  const warning = $("release-empty-warning");
+  const confirmEmpty = !warning.hidden && $("release-confirm-empty").checked;
+  const body = { tag: $("release-tag").value.trim(), notes: $("release-notes").value, confirm_empty: confirmEmpty };
+  const answer = await apiFetch(`${base}/releases/`, { method: "POST", body });
   if (!answer.ok) {
+    // The server refuses an empty release unless it is confirmed: show why and the box to tick.
+    if (answer.data && answer.data.code === "empty_release") {
+      warning.hidden = false;
+      status.textContent = t("Nothing was created: tick the box to create an empty release.");
+      return;
+    }
     status.textContent = (answer.data && answer.data.detail) || t("Could not create the release.");
     return;
   }
+  warning.hidden = true;
   let release = answer.data;
   status.textContent = t("Release {tag}: {status}", { tag: release.tag, status: statusWords(release.status) });
   while (release.status !== "ready" && release.status !== "failed") {

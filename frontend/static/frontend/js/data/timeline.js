@@ -2,7 +2,7 @@
 // same counts in a table for reading without the picture.
 
 import { el, formatInteger, svg } from "../dom.js";
-import { t, uiLang } from "../i18n.js";
+import { t, tn, uiLang } from "../i18n.js";
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -55,7 +55,7 @@ export function drawTimeline(container, table, counts, undated) {
     const h = (n / max) * plotH;
     const x = LEFT + i * bar;
     root.append(svg("rect", { x: (x + bar * 0.1).toFixed(1), y: (10 + plotH - h).toFixed(1), width: Math.max(bar * 0.8, 1).toFixed(1), height: h.toFixed(1), class: "bar" },
-      svg("title", { text: t("{month}: {n} events", { month: monthName(month), n }) })));
+      svg("title", { text: tn("{month}: {n} event", "{month}: {n} events", n, { month: monthName(month) }) })));
     if (i % every === 0) root.append(svg("text", { x: (x + bar / 2).toFixed(1), y: HEIGHT - BOTTOM + 18, "text-anchor": "middle", class: "month", text: monthName(month) }));
   });
   container.append(root);
