@@ -4,6 +4,7 @@ pytest-django's live server on PostgreSQL. Never downloads a browser."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,10 +112,35 @@ def watch_csp(context: BrowserContext) -> list[str]:
     return violations
 
 
+def _wait_for_server_transactions(timeout: float = 5.0) -> None:
+    """Wait until no other connection is working in the test database: a request the closed
+    page had sent (an autosave) may still run in the live server's thread, and emptying the
+    database under it deadlocks."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+                " AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, transactional_db: None) -> Iterator[Page]:
     """A page in a fresh context; after the test, no JavaScript error and no CSP violation
     may have happened in it (the site's Content-Security-Policy is on in these tests).
+
+    It depends on the database so that it is closed before the database is emptied (the
+    page's timers, such as the autosave, would otherwise write into a database being
+    flushed), and it waits for the requests the page had sent to finish.
 
     Give ``page.wait_for_function`` a function (``"() => ..."``), not a bare expression:
     Playwright evaluates an expression from a string, which the policy refuses (no
@@ -127,6 +153,7 @@ def page(browser: Browser) -> Iterator[Page]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
+    _wait_for_server_transactions()
     assert errors == [], f"JavaScript errors on the page: {errors}"
     assert violations == [], f"Content-Security-Policy violations: {violations}"
 

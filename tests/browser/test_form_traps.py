@@ -118,6 +118,9 @@ def test_type_picker_ranks_exact_code_and_label_first(
     assert first.locator("code").inner_text() == "ATTACK"
     page.keyboard.press("Enter")
     page.wait_for_selector("#type-picker:not([open])", state="attached")
+    # T changes the type of the selected event: wait until the new one is listed and selected.
+    page.wait_for_function("() => window.athar.store.list().length === 1")
+    page.wait_for_selector("#event-form [aria-keyshortcuts=T]:not([disabled])")
 
     page.keyboard.press("t")
     page.wait_for_selector("#type-picker[open]")
