@@ -30,8 +30,10 @@ def validated_report(
     event_type: str = "ATTACK",
     event_subtype: str | None = "ARMED_ASSAULT",
     title: str = "Report",
+    evidence: tuple[tuple[str, str], ...] = (),
 ) -> CodedEvent:
-    """A new article with no coders, one gold event added by the supervisor, validated."""
+    """A new article with no coders, one gold event added by the supervisor, validated; its
+    spans are the trigger and each (words, role) of `evidence`."""
     article = articles_create(project=project, items=[Item(title, text)], actor=None).created[0]
     adjudication = adjudication_open(article_id=article.pk)
     decision_add(
@@ -41,7 +43,8 @@ def validated_report(
             event_type=event_type,
             event_subtype=event_subtype,
             values=values,
-            spans=[_span(text, trigger, "trigger")],
+            spans=[_span(text, trigger, "trigger")]
+            + [_span(text, words, role) for words, role in evidence],
         ),
     )
     adjudication.refresh_from_db()
