@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 def same_event_strings() -> dict[str, str]:
     """Every UI string of the same-event modules, in the active language."""
     return {
+        "A report of this pair is no longer validated: its article was reopened.": _(
+            "A report of this pair is no longer validated: its article was reopened."
+        ),
         "Both reports become one dataset event; the differing fields take the values chosen "
         "in the table.": _(
             "Both reports become one dataset event; the differing fields take the values "

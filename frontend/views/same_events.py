@@ -41,21 +41,28 @@ def queue(request: HttpRequest, project_id: int) -> HttpResponse:
     return _page(request, "frontend/same_events_queue.html", nav, context, boot)
 
 
+def _without_text(article: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    article = dict(article)
+    return article, str(article.pop("text", ""))
+
+
 def _side(side: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """One side of the pair without its article text (it goes in the page, not the boot
-    data), and that text's paragraphs. An article the API gives without paragraphs is one
-    block per line, in the article's own direction."""
+    """One side of the pair with its article text taken out (it goes in the page, not in the
+    boot data), and that text's paragraphs. The text comes with the side's report (or its
+    article); an article given without paragraph directions is one block per line, each
+    with `dir="auto"` (the browser takes the direction of its first strong letter)."""
     side = dict(side)
-    article = dict(side.pop("article"))
-    text = str(article.pop("text", ""))
+    article, text = _without_text(side["article"])
+    if side.get("report"):
+        report = dict(side["report"])
+        report["article"], report_text = _without_text(report["article"])
+        text = text or report_text
+        side["report"] = report
+    side["article"] = article
     paragraphs = article.get("paragraphs")
-    if not paragraphs:
-        direction = "rtl" if article.get("direction") == "rtl" else "ltr"
-        paragraphs, at = [], 0
-        for line in text.split("\n"):
-            paragraphs.append([at, at + len(line), direction])
-            at += len(line) + 1
-    return side | {"article": article}, article_paragraphs(text, paragraphs)
+    if paragraphs:
+        return side, article_paragraphs(text, paragraphs)
+    return side, [{"text": line, "dir": "auto"} for line in text.split("\n")]
 
 
 @login_required

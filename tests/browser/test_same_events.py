@@ -147,6 +147,11 @@ def test_a_shortcut_and_a_click_link_the_pair_with_the_chosen_values(
     a, b, candidate = _pair(world)
     sign_in(page, live_server.url, world.supervisor.username)
     _open_pair(page, live_server, world, candidate)
+    page.keyboard.press("Shift+Slash")
+    page.wait_for_selector("#help-dialog[open]")
+    assert "Link the two reports" in page.locator("#help-dialog").inner_text()
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#help-dialog:not([open])", state="attached")
     page.keyboard.press("j")  # the first (only) differing field: fatalities
     page.wait_for_selector("#field-fatalities[aria-current=true]")
     page.keyboard.press("Shift+Digit2")  # take B's figure
@@ -165,6 +170,7 @@ def test_a_shortcut_and_a_click_link_the_pair_with_the_chosen_values(
     assert page.locator("#pair-status").inner_text() == "linked (same event)"
     assert page.locator("#report-list li").count() == 2
     assert page.is_disabled("#btn-link")
+    screenshot(page, "same-event-linked-en.png", full_page=True)
 
 
 def test_split_takes_a_report_back_out_of_the_linked_event(
@@ -245,4 +251,4 @@ def test_arabic_comparison_is_mirrored_with_the_highlights_on_the_same_words(
     assert page.locator("#btn-not-same").inner_text().startswith("ليس الحدث نفسه")
     assert page.evaluate(DRAWN, "a") == _stored(a)
     assert page.evaluate(DRAWN, "b") == _stored(b)
-    screenshot(page, "same-event-compare-ar.png")
+    screenshot(page, "same-event-compare-ar.png", full_page=True)

@@ -19,13 +19,21 @@ import { articleLine, formatDay, reasonsLine, statusWords } from "./words.js";
 const EDITABLE = "input, textarea, select";
 const SIDES = ["a", "b"];
 
-/** A side's report as the page uses it, whatever nesting the API gives it in. */
+/** A side's report as the page uses it ({event_type, event_subtype, values, spans}); the API
+ * nests it under `report` (null once the report's article was reopened). */
 function reportOf(side) {
-  const event = side.event || side;
+  const event = side.report || side.event || side;
   return {
     event_type: event.event_type, event_subtype: event.event_subtype || null,
-    values: event.values || {}, spans: side.spans || event.spans || [],
+    values: event.values || {}, spans: event.spans || side.spans || [],
   };
+}
+
+/** {id, version} of the dataset event a side's report belongs to (null: not validated). */
+function datasetEventOf(side) {
+  const found = side.dataset_event;
+  if (found === null || found === undefined) return null;
+  return typeof found === "object" ? found : { id: found, version: side.dataset_event_version };
 }
 
 class Comparison {
@@ -69,8 +77,11 @@ class Comparison {
     $("pair-score").textContent = formatNumber(view.score, 2);
     $("pair-reasons").textContent = reasonsLine(view.reasons);
     $("pair-status").textContent = statusWords(view.status);
-    $("btn-link").disabled = this.decided;
+    // A report whose article was reopened is no longer validated: nothing to link.
+    const withdrawn = SIDES.some((key) => view[key].report === null);
+    $("btn-link").disabled = this.decided || withdrawn;
     $("btn-not-same").disabled = this.decided;
+    if (withdrawn) this.announce(t("A report of this pair is no longer validated: its article was reopened."), true);
     this.drawEvidence();
     this.rows = fieldRows(this.codebook, this.reports.a, this.reports.b);
     for (const row of this.rows) if (row.differs && !this.choice[row.key]) this.choice[row.key] = "a";
@@ -113,11 +124,12 @@ class Comparison {
 
   /** The dataset event both reports belong to once linked: its reports, each can be split out. */
   async renderReports() {
-    const a = this.view.a.dataset_event;
-    const linked = a && a === this.view.b.dataset_event;
+    const a = datasetEventOf(this.view.a);
+    const b = datasetEventOf(this.view.b);
+    const linked = a && b && a.id === b.id;
     $("reports").hidden = !linked;
     if (!linked) return;
-    const answer = await apiFetch(`${this.base}/dataset-events/${a}/`);
+    const answer = await apiFetch(`${this.base}/dataset-events/${a.id}/`);
     const list = $("report-list");
     if (!answer.ok) {
       list.replaceChildren(el("li", { class: "muted", text: (answer.data && answer.data.detail) || t("Could not load the dataset event.") }));
@@ -187,10 +199,14 @@ class Comparison {
     if (this.decided) return;
     const reason = await this.askReason(t("Link: the same event"), t("Both reports become one dataset event; the differing fields take the values chosen in the table."), t("Link"));
     if (reason === null) return;
-    const { a, b } = this.view;
+    const [a, b] = [datasetEventOf(this.view.a), datasetEventOf(this.view.b)];
+    if (!a || !b) {
+      this.announce(t("A report of this pair is no longer validated: its article was reopened."), true);
+      return;
+    }
     const body = {
-      versions: { [a.dataset_event]: a.dataset_event_version, [b.dataset_event]: b.dataset_event_version },
-      resolution: resolutionOf(this.rows, this.choice, a.gold_event, b.gold_event),
+      versions: { [a.id]: a.version, [b.id]: b.version },
+      resolution: resolutionOf(this.rows, this.choice, this.view.a.gold_event, this.view.b.gold_event),
       reason,
     };
     await this.act(`${this.base}/duplicate-candidates/${this.view.id}/link/`, body, t("Linked: the two reports are one dataset event."));
