@@ -6,7 +6,9 @@ from .views import (
     agreement,
     assignments,
     codebooks,
+    dataset_events,
     dictionaries,
+    duplicate_candidates,
     events,
     exports,
     projects,
@@ -165,6 +167,51 @@ v1 = [
         "projects/<int:project_id>/articles/<int:article_id>/adjudication/reopen/",
         adjudication.ReopenAdjudicationView.as_view(),
         name="adjudication-reopen",
+    ),
+    path(
+        "projects/<int:project_id>/dataset-events/",
+        dataset_events.DatasetEventListView.as_view(),
+        name="dataset-events",
+    ),
+    path(
+        "projects/<int:project_id>/dataset-events/<int:dataset_event_id>/",
+        dataset_events.DatasetEventDetailView.as_view(),
+        name="dataset-event",
+    ),
+    path(
+        "projects/<int:project_id>/dataset-events/<int:dataset_event_id>/split/",
+        dataset_events.DatasetEventSplitView.as_view(),
+        name="dataset-event-split",
+    ),
+    path(
+        "projects/<int:project_id>/dataset-events/<int:dataset_event_id>/resolve/",
+        dataset_events.DatasetEventResolveView.as_view(),
+        name="dataset-event-resolve",
+    ),
+    path(
+        "projects/<int:project_id>/dataset-events/<int:dataset_event_id>/link/",
+        dataset_events.DatasetEventLinkView.as_view(),
+        name="dataset-event-link",
+    ),
+    path(
+        "projects/<int:project_id>/duplicate-candidates/",
+        duplicate_candidates.CandidateListView.as_view(),
+        name="duplicate-candidates",
+    ),
+    path(
+        "projects/<int:project_id>/duplicate-candidates/<int:candidate_id>/",
+        duplicate_candidates.CandidateDetailView.as_view(),
+        name="duplicate-candidate",
+    ),
+    path(
+        "projects/<int:project_id>/duplicate-candidates/<int:candidate_id>/link/",
+        duplicate_candidates.CandidateLinkView.as_view(),
+        name="duplicate-candidate-link",
+    ),
+    path(
+        "projects/<int:project_id>/duplicate-candidates/<int:candidate_id>/not-same/",
+        duplicate_candidates.CandidateNotSameView.as_view(),
+        name="duplicate-candidate-not-same",
     ),
     path(
         "assignments/<int:assignment_id>/adjudicated/",

@@ -179,7 +179,7 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _report_value(report: Report, key: str) -> Any:
+def report_value(report: Report, key: str) -> Any:
     """The value a report gives for a resolution key (what `differs` compares)."""
     if key == EVENT_TYPE:
         return {"type": report.event_type, "subtype": report.event_subtype}
@@ -287,7 +287,7 @@ def _source_of(
             if report is None:
                 raise ChoiceRefused("the report left", code="not_a_report")
             return (
-                _report_value(report, key),
+                report_value(report, key),
                 {"report": report.gold_event_id},
                 [report.gold_event_id],
                 True,
@@ -305,7 +305,7 @@ def _source_of(
         except RuleNotApplicable:
             pass  # no report gives a figure: the primary's (none) it is
     primary_id = primary.gold_event_id
-    return _report_value(primary, key), {"report": primary_id}, [primary_id], False
+    return report_value(primary, key), {"report": primary_id}, [primary_id], False
 
 
 def _field_value(fdef: FieldInfo, key_value: Any, source: Mapping[str, Any], reports: Any) -> Any:
@@ -355,7 +355,7 @@ def resolve(
             value, source, origin, chosen = _source_of(
                 key, None, ordered, primary, fatalities_policy
             )
-        seen = {_canonical(_report_value(r, key)) for r in ordered}
+        seen = {_canonical(report_value(r, key)) for r in ordered}
         resolved[key] = ResolvedField(key, value, source, len(seen) > 1, chosen)
         origins[key] = origin
     values: dict[str, Any] = {}
