@@ -46,11 +46,15 @@ def _without_text(article: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return article, str(article.pop("text", ""))
 
 
-def _side(side: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+def _side(
+    request: HttpRequest, project_id: int, side: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """One side of the pair with its article text taken out (it goes in the page, not in the
-    boot data), and that text's paragraphs. The text comes with the side's report (or its
-    article); an article given without paragraph directions is one block per line, each
-    with `dir="auto"` (the browser takes the direction of its first strong letter)."""
+    boot data), and that text's paragraphs with the directions the server computed at import.
+
+    The pair's answer carries the text but not the paragraphs' directions, so they are read
+    from the article endpoint; a direction guessed by the browser (`dir="auto"`, the first
+    strong letter) would be wrong for a line that opens with a Latin name or a flag."""
     side = dict(side)
     article, text = _without_text(side["article"])
     if side.get("report"):
@@ -60,6 +64,10 @@ def _side(side: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
         side["report"] = report
     side["article"] = article
     paragraphs = article.get("paragraphs")
+    if not paragraphs:
+        stored = api_get(request, f"/api/v1/projects/{project_id}/articles/{article['id']}/")
+        if stored.ok and stored.data["text"] == text:
+            paragraphs = stored.data["paragraphs"]
     if paragraphs:
         return side, article_paragraphs(text, paragraphs)
     return side, [{"text": line, "dir": "auto"} for line in text.split("\n")]
@@ -75,8 +83,8 @@ def compare(request: HttpRequest, project_id: int, candidate_id: int) -> HttpRes
     if context is None:
         return refused(request, nav, answer)
     view = dict(answer.data)
-    view["a"], paragraphs_a = _side(view["a"])
-    view["b"], paragraphs_b = _side(view["b"])
+    view["a"], paragraphs_a = _side(request, project_id, view["a"])
+    view["b"], paragraphs_b = _side(request, project_id, view["b"])
     context["sides"] = [
         {"key": "a", "letter": "A", "article": view["a"]["article"], "paragraphs": paragraphs_a},
         {"key": "b", "letter": "B", "article": view["b"]["article"], "paragraphs": paragraphs_b},

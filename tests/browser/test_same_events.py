@@ -135,6 +135,10 @@ def test_queue_lists_the_pair_and_the_comparison_highlights_both_reports_evidenc
         assert drawn == _stored(event)
         for _role, start, end, quote in drawn:
             assert stored_text[start:end] == quote
+    # The direction computed at import (the line opens with a flag, whose letters are "L"
+    # to the bidi algorithm, so the browser's own guess would make it left-to-right).
+    assert page.get_attribute("#text-a p", "dir") == "rtl"
+    assert page.get_attribute("#text-b p", "dir") == "ltr"
     assert page.locator("#side-a h2").inner_text().endswith(TITLE_AR)
     differing = page.locator("#fields tr.differs th").all_inner_texts()
     assert [t.split(" (")[0].lstrip("≠ ") for t in differing] == ["Fatalities"]
