@@ -59,6 +59,7 @@ def same_event_strings() -> dict[str, str]:
         "Union of the ranges": _("Union of the ranges"),
         "User #{id}": _("User #{id}"),
         "Value of {field}": _("Value of {field}"),
+        "a typed value": _("a typed value"),
         "gold event #{id}": _("gold event #{id}"),
         "linked (same event)": _("linked (same event)"),
         "no evidence spans": _("no evidence spans"),

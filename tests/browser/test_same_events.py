@@ -173,6 +173,8 @@ def test_a_shortcut_and_a_click_link_the_pair_with_the_chosen_values(
     assert resolution["fatalities"]["report"] == b.pk
     assert page.locator("#pair-status").inner_text() == "linked (same event)"
     assert page.locator("#report-list li").count() == 2
+    # The table now says where the linked event's differing field comes from.
+    assert page.locator("#field-fatalities td").nth(2).inner_text() == "Report B"
     assert page.is_disabled("#btn-link")
     screenshot(page, "same-event-linked-en.png", full_page=True)
 

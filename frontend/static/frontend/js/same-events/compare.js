@@ -13,7 +13,7 @@ import { HighlightLayer } from "../coding/highlights.js";
 import { TextIndex } from "../coding/text-index.js";
 import { $, el, focusOn, formatNumber, readBoot } from "../dom.js";
 import { formatDateTime, t, uiLang } from "../i18n.js";
-import { fieldRows, fieldsTable, resolutionOf, rowChoices } from "./fields.js";
+import { fieldRows, fieldsTable, resolutionOf, rowChoices, sourceWords } from "./fields.js";
 import { articleLine, formatDay, reasonsLine, statusWords } from "./words.js";
 
 const EDITABLE = "input, textarea, select";
@@ -83,11 +83,13 @@ class Comparison {
     $("btn-not-same").disabled = this.decided;
     if (withdrawn) this.announce(t("A report of this pair is no longer validated: its article was reopened."), true);
     this.drawEvidence();
+    await this.renderReports();
     this.rows = fieldRows(this.codebook, this.reports.a, this.reports.b);
     for (const row of this.rows) if (row.differs && !this.choice[row.key]) this.choice[row.key] = "a";
-    $("fields").replaceChildren(fieldsTable(this.rows, this.choice, { editable: !this.decided, onFocusRow: (key) => this.setCurrent(key, false) }));
+    $("fields").replaceChildren(fieldsTable(this.rows, this.choice, {
+      editable: !this.decided, onFocusRow: (key) => this.setCurrent(key, false), taken: this.taken(),
+    }));
     if (this.current) this.setCurrent(this.current, false);
-    await this.renderReports();
   }
 
   /** Each side's evidence spans, one highlight per role (roles in codebook order, so a role
@@ -122,8 +124,18 @@ class Comparison {
     if (rect.top < box.top + 20 || rect.bottom > box.bottom - 20) pane.scrollBy({ top: rect.top - box.top - box.height / 3 });
   }
 
+  /** Where each field of the linked dataset event comes from, in words ({} unless linked). */
+  taken() {
+    const resolved = this.datasetEvent && this.datasetEvent.resolved;
+    if (!resolved) return {};
+    const words = {};
+    for (const field of resolved.fields || []) words[field.key] = sourceWords(field.key, field.source, this.view.a.gold_event, this.view.b.gold_event);
+    return words;
+  }
+
   /** The dataset event both reports belong to once linked: its reports, each can be split out. */
   async renderReports() {
+    this.datasetEvent = null;
     const a = datasetEventOf(this.view.a);
     const b = datasetEventOf(this.view.b);
     const linked = a && b && a.id === b.id;

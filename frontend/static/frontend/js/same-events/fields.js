@@ -56,9 +56,10 @@ export function fieldRows(codebook, a, b) {
 
 /**
  * The table. `choice` maps a row key to the chosen value and is updated in place;
- * `editable` is false once the pair is decided (the choices are then not shown).
+ * `editable` is false once the pair is decided: the choices are then not shown, and a
+ * differing row shows what the linked event took (`taken`: key → words), if it was linked.
  */
-export function fieldsTable(rows, choice, { editable, onFocusRow }) {
+export function fieldsTable(rows, choice, { editable, onFocusRow, taken = {} }) {
   const body = el("tbody");
   for (const row of rows) {
     const tr = el("tr", { id: `field-${row.key}`, "data-key": row.key, class: row.differs ? "differs" : null, tabindex: "-1" });
@@ -75,7 +76,7 @@ export function fieldsTable(rows, choice, { editable, onFocusRow }) {
         group.append(el("label", { for: id, class: "pick" }, radio, " ", label));
       }
       pick.append(group);
-    } else if (row.differs) pick.append(el("span", { class: "muted", text: "—" }));
+    } else if (row.differs) pick.append(el("span", { class: taken[row.key] ? null : "muted", text: taken[row.key] || "—" }));
     tr.append(pick);
     tr.addEventListener("focusin", () => onFocusRow(row.key));
     tr.addEventListener("click", () => onFocusRow(row.key));
@@ -98,4 +99,15 @@ export function resolutionOf(rows, choice, goldA, goldB) {
     else resolution[row.key] = { rule: picked };
   }
   return resolution;
+}
+
+/** Words for where a linked event's field comes from (its resolved `source`). */
+export function sourceWords(key, source, goldA, goldB) {
+  if (!source) return "";
+  if (source.report === goldA) return t("Report A");
+  if (source.report === goldB) return t("Report B");
+  if (source.report !== undefined) return t("gold event #{id}", { id: source.report });
+  if (source.rule === "typed") return t("a typed value");
+  const rule = rowChoices(key).find(([value]) => value === source.rule);
+  return rule ? rule[1] : source.rule || "";
 }
