@@ -58,7 +58,7 @@ def _values(world: World, **changes: Any) -> dict[str, Any]:
 
 
 def _pair(
-    world: World, score: float = 0.83, tag: str = ""
+    world: World, score: float = 0.83, tag: str = "", date_b: dict[str, str] | None = None
 ) -> tuple[CodedEvent, CodedEvent, DuplicateCandidate]:
     """Two validated reports and their candidate pair; `tag` makes the articles differ from
     another pair's (articles are deduplicated on their text)."""
@@ -76,7 +76,7 @@ def _pair(
         supervisor=world.supervisor,
         text=TEXT_FR + tag,
         trigger="attaqué",
-        values=_values(world, fatalities=7),
+        values=_values(world, fatalities=7, **({"event_date": date_b} if date_b else {})),
         title=TITLE_FR,
         evidence=(("Boulkessi", "location"), ("7 morts", "fatalities")),
     )
@@ -179,6 +179,35 @@ def test_a_shortcut_and_a_click_link_the_pair_with_the_chosen_values(
     screenshot(page, "same-event-linked-en.png", full_page=True)
 
 
+def test_rules_for_the_date_and_the_fatalities_are_chosen_with_the_keyboard(
+    page: Page, live_server: Any, world: World
+) -> None:
+    a, _, candidate = _pair(world, date_b={"start": "2022-06-11", "end": "2022-06-13"})
+    sign_in(page, live_server.url, world.supervisor.username)
+    _open_pair(page, live_server, world, candidate)
+    page.keyboard.press("j")
+    page.wait_for_selector("#field-date[aria-current=true]")
+    page.keyboard.press("Shift+Digit4")  # the union of the two ranges
+    page.keyboard.press("j")
+    page.wait_for_selector("#field-fatalities[aria-current=true]")
+    page.keyboard.press("Shift+Digit3")  # the conservative (lowest) figure
+    assert page.is_checked("#choice-date-union")
+    assert page.is_checked("#choice-fatalities-conservative")
+    page.click("#btn-link")
+    _confirm(page, "Same attack, reported over three days")
+    page.wait_for_selector("#reports:not([hidden])")
+    resolution = DatasetEventReport.objects.get(gold_event=a).dataset_event.resolution
+    assert resolution["date"]["rule"] == "union"
+    assert resolution["date"]["value"]["start"] == "2022-06-11"
+    assert resolution["date"]["value"]["end"] == "2022-06-13"
+    assert (resolution["fatalities"]["rule"], resolution["fatalities"]["value"]) == (
+        "conservative",
+        5,
+    )
+    assert resolution["fatalities"]["by"] == world.supervisor.pk
+    assert page.locator("#field-date td").nth(2).inner_text() == "Union of the ranges"
+
+
 def test_split_takes_a_report_back_out_of_the_linked_event(
     page: Page, live_server: Any, world: World
 ) -> None:
@@ -217,6 +246,9 @@ def test_not_the_same_takes_the_pair_out_of_the_queue(
     assert [rows.nth(i).get_attribute("data-candidate") for i in range(rows.count())] == [
         str(second.pk)
     ]
+    page.select_option("#f-status", "not_same")
+    page.wait_for_selector(f"#queue-body tr[data-candidate='{first.pk}']")
+    assert page.locator("#queue-body tr").count() == 1
 
 
 def test_the_second_supervisor_is_told_who_acted_first(
