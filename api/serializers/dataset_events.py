@@ -4,9 +4,23 @@ values, resolution entries, a candidate's reasons) are JSON objects as stored.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
+from api.serializers.events import json_storage_problems
+from coding.codebook_spec import MAX_REF_ID
+
 REASON_MAX = 5000
+MAX_VERSION = 2**31 - 1  # a PositiveIntegerField
+
+
+def _storable(value: Any) -> Any:
+    """Refuse what PostgreSQL's jsonb cannot keep (NUL characters, non-finite numbers)."""
+    problems = json_storage_problems(value)
+    if problems:
+        raise serializers.ValidationError(problems)
+    return value
 
 
 class ArticleRefSerializer(serializers.Serializer):
@@ -163,8 +177,10 @@ class CandidateLinkOutSerializer(serializers.Serializer):
 
 
 class SplitInSerializer(serializers.Serializer):
-    report = serializers.IntegerField(min_value=1, help_text="The gold event id to split out")
-    version = serializers.IntegerField(min_value=1)
+    report = serializers.IntegerField(
+        min_value=1, max_value=MAX_REF_ID, help_text="The gold event id to split out"
+    )
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION)
     reason = serializers.CharField(max_length=REASON_MAX)
 
 
@@ -175,29 +191,40 @@ class ResolveInSerializer(serializers.Serializer):
         help_text='{"report": id} | {"rule": "intersection"|"union"|"conservative"|'
         '"low_best_high"} | {"rule": "typed", "value": v}; null: back to the default',
     )
-    version = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION)
     reason = serializers.CharField(max_length=REASON_MAX, allow_blank=True, default="")
+
+    def validate_choice(self, value: Any) -> Any:
+        return _storable(value)
 
 
 class LinkInSerializer(serializers.Serializer):
-    other = serializers.IntegerField(min_value=1, help_text="The dataset event to link with")
-    version = serializers.IntegerField(min_value=1)
-    other_version = serializers.IntegerField(min_value=1)
+    other = serializers.IntegerField(
+        min_value=1, max_value=MAX_REF_ID, help_text="The dataset event to link with"
+    )
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION)
+    other_version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION)
     resolution = serializers.DictField(
         child=serializers.DictField(), required=False, default=dict, help_text="key → choice"
     )
     reason = serializers.CharField(max_length=REASON_MAX, allow_blank=True, default="")
 
+    def validate_resolution(self, value: Any) -> Any:
+        return _storable(value)
+
 
 class CandidateLinkInSerializer(serializers.Serializer):
     versions = serializers.DictField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_VERSION),
         help_text='{"<dataset event id>": version} for both dataset events',
     )
     resolution = serializers.DictField(
         child=serializers.DictField(), required=False, default=dict, help_text="key → choice"
     )
     reason = serializers.CharField(max_length=REASON_MAX, allow_blank=True, default="")
+
+    def validate_resolution(self, value: Any) -> Any:
+        return _storable(value)
 
 
 class NotSameInSerializer(serializers.Serializer):

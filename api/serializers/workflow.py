@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from api.serializers.events import json_storage_problems
+from coding.dedup.rules import FATALITIES_POLICIES
 from coding.models import Article, Assignment, Membership, Project, User
 
 
@@ -102,6 +103,10 @@ class ProjectCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(problems)
         if not isinstance(settings.get("csv_formula_guard", True), bool):
             raise serializers.ValidationError("csv_formula_guard must be true or false")
+        if settings.get("fatalities_policy", "conservative") not in FATALITIES_POLICIES:
+            raise serializers.ValidationError(
+                "fatalities_policy must be conservative or low_best_high"
+            )
         return settings
 
 

@@ -39,6 +39,14 @@ class Project(models.Model):
                 | Q(settings__csv_formula_guard=False),
                 name="project_csv_formula_guard_boolean",
             ),
+            # The default fatalities rule of multi-report dataset events
+            # (coding.dataset_event_records.fatalities_policy).
+            models.CheckConstraint(
+                condition=~Q(settings__has_key="fatalities_policy")
+                | Q(settings__fatalities_policy="conservative")
+                | Q(settings__fatalities_policy="low_best_high"),
+                name="project_fatalities_policy_valid",
+            ),
         ]
         ordering = ["slug"]
 

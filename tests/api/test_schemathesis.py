@@ -18,7 +18,9 @@ tests/api/review_scene.py (built once for them: submitted coding, an open and a 
 adjudication, agreement runs, releases), each as the one actor who gets furthest into it
 (supervisors for the review views, the coder for their own views, the site superuser for
 codebook management), with fewer examples. Whether every status the two permission tables
-expect is documented is checked for every row, without fuzzing.
+expect is documented is checked for every row, without fuzzing. The dataset-event and
+candidate operations are fuzzed as a supervisor on the scene of
+tests/api/test_permission_matrix_dataset.py (linked reports, open candidate pairs).
 
 Examples are few and derandomized, so the file is bounded and reproducible.
 """
@@ -42,6 +44,11 @@ from api.urls import v1
 from coding.services.events import EventInput, SpanInput, event_create
 from tests.api.review_scene import ReviewScene, clusters, scene_in_transaction
 from tests.api.test_permission_matrix import MATRIX, reset_login_throttle, route_key, snapshot
+from tests.api.test_permission_matrix_dataset import (
+    DATASET_MATRIX,
+    DatasetScene,
+    build_dataset_scene,
+)
 from tests.api.test_permission_matrix_review import REVIEW_MATRIX
 from tests.factories import UserFactory
 from tests.world import DATA, World, complete_event
@@ -350,16 +357,21 @@ def test_every_covered_operation_is_in_the_schema(api_schema: Any) -> None:
         for method in item
         if method in ("get", "post", "put", "patch", "delete")
     }
-    for operations, table in [(OPERATIONS, MATRIX), (REVIEW_OPERATIONS, REVIEW_MATRIX)]:
+    tables = [
+        (OPERATIONS, MATRIX),
+        (REVIEW_OPERATIONS, REVIEW_MATRIX),
+        (_operations(DATASET_MATRIX), DATASET_MATRIX),
+    ]
+    for operations, table in tables:
         assert set(operations) <= documented
         assert len(operations) == len({(method, route_key(e)) for method, e, _, _ in table})
 
 
 def test_every_status_the_permission_tables_expect_is_documented(api_schema: Any) -> None:
-    """Each (operation, status) of both tables is in the schema, but for the known gaps."""
+    """Each (operation, status) of the tables is in the schema, but for the known gaps."""
     paths = {route_key(str(pattern.pattern)): openapi_path(str(pattern.pattern)) for pattern in v1}
     undocumented: dict[tuple[str, str], set[int]] = {}
-    for method, endpoint, _, expected in MATRIX + REVIEW_MATRIX:
+    for method, endpoint, _, expected in MATRIX + REVIEW_MATRIX + DATASET_MATRIX:
         operation = (method, paths[route_key(endpoint)])
         responses = api_schema.raw_schema["paths"][operation[1]][method.lower()]["responses"]
         if str(expected) not in responses:
@@ -653,3 +665,117 @@ class TestAfterCoding:
         if field is not None:
             assert [e["field"] for e in response.json()["errors"]] == [field]
         assert snapshot() == before
+
+
+DATASET_OPERATIONS = _operations(DATASET_MATRIX)
+RESOLUTION_KEYS = ["event_type", "date", "fatalities", "actor1", "location", "notes_text"]
+
+
+def _dataset_pins(scene: DatasetScene, path: str) -> dict[str, Any]:
+    ids = scene.ids()
+    pins = {"project_id": ids["p"], "dataset_event_id": ids["de"], "candidate_id": ids["cand"]}
+    if path.endswith("/link/") and "dataset-events" in path:
+        pins["dataset_event_id"] = ids["de_c"]
+    return {name: value for name, value in pins.items() if "{" + name + "}" in path}
+
+
+def _dataset_hints(scene: DatasetScene, method: str, path: str) -> st.SearchStrategy[Any]:
+    """Real report and dataset event ids, resolution keys and rules, so requests get to the
+    services; arbitrary JSON in the choices."""
+    ids = scene.ids()
+    gold = st.sampled_from([*scene.gold, 2**63 - 1])
+    rules = st.sampled_from(["intersection", "union", "conservative", "low_best_high", "x"])
+    choice = (
+        st.fixed_dictionaries({"report": gold | JSON})
+        | st.fixed_dictionaries({"rule": rules})
+        | st.fixed_dictionaries({"rule": st.just("typed"), "value": JSON})
+        | st.none()
+        | JSON
+    )
+    resolution = st.dictionaries(st.sampled_from(RESOLUTION_KEYS), choice, max_size=3)
+    version = st.integers(min_value=1, max_value=3)
+    text = st.text(max_size=30) | EDGES
+    by_operation: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+        "POST /api/v1/projects/{project_id}/dataset-events/{dataset_event_id}/split/": lambda: (
+            st.fixed_dictionaries({"report": gold, "version": version, "reason": text})
+        ),
+        "POST /api/v1/projects/{project_id}/dataset-events/{dataset_event_id}/resolve/": lambda: (
+            st.fixed_dictionaries(
+                {"field": st.sampled_from(RESOLUTION_KEYS) | text, "choice": choice},
+                optional={"version": version, "reason": text},
+            )
+        ),
+        "POST /api/v1/projects/{project_id}/dataset-events/{dataset_event_id}/link/": lambda: (
+            st.fixed_dictionaries(
+                {"other": gold, "version": version, "other_version": version},
+                optional={"resolution": resolution, "reason": text},
+            )
+        ),
+        "POST /api/v1/projects/{project_id}/duplicate-candidates/{candidate_id}/link/": lambda: (
+            st.fixed_dictionaries(
+                {
+                    "versions": st.dictionaries(
+                        st.sampled_from([str(ids["de"]), str(ids["de_c"]), "x", "²"]), version
+                    )
+                },
+                optional={"resolution": resolution, "reason": text},
+            )
+        ),
+        "GET /api/v1/projects/{project_id}/dataset-events/": lambda: st.fixed_dictionaries(
+            {
+                QUERY: st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "event_type": st.sampled_from(["ATTACK", "ARMED_ASSAULT"]) | text,
+                        "date_from": st.sampled_from(["2022-06-12", "2022-13-01", "²"]),
+                        "date_to": st.sampled_from(["2022-06-12", "9999-12-31"]),
+                        "multi_report": st.sampled_from(["1", "true", "no"]),
+                    },
+                )
+            }
+        ),
+        "GET /api/v1/projects/{project_id}/duplicate-candidates/": lambda: st.fixed_dictionaries(
+            {
+                QUERY: st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "status": st.sampled_from(["open", "all", "not_same", "x"]),
+                        "min_score": st.sampled_from(["0.5", "nan", "inf", "1e999", "²"]),
+                    },
+                )
+            }
+        ),
+    }
+    make = by_operation.get(f"{method} {path}")
+    return st.just({}) if make is None else st.just({}) | make()
+
+
+class TestDatasetEvents:
+    """The dataset-event and candidate operations, as a supervisor, on one scene for the
+    class (each test runs in a savepoint of its transaction)."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def dataset(cls, django_db_setup: None, django_db_blocker: Any) -> Iterator[DatasetScene]:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build_dataset_scene()
+            transaction.set_rollback(True)
+
+    @pytest.mark.parametrize(
+        ("method", "path"), DATASET_OPERATIONS, ids=[" ".join(o) for o in DATASET_OPERATIONS]
+    )
+    def test_api_conforms_to_its_schema(
+        self, dataset: DatasetScene, api_schema: Any, method: str, path: str
+    ) -> None:
+        user = dataset.users["supervisor"]
+        assert user is not None
+        headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+        _fuzz(
+            api_schema[path][method],
+            path,
+            headers,
+            _dataset_pins(dataset, path),
+            _dataset_hints(dataset, method, path),
+            _checks(method, path),
+            (REVIEW_PINNED_EXAMPLES, REVIEW_FREE_EXAMPLES),
+        )

@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coding import models as m
+from coding.services.dataset_events import dataset_events_link
 from tests import factories as f
+from tests.dataset_events.scene import validated_report
 from tests.models.test_integrity_triggers import _ready_release
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +62,60 @@ EDITS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("model", sorted(EDITS))
 def test_the_change_page_is_read_only_and_a_post_changes_nothing(staff: Client, model: str) -> None:
-    obj = _objects()[model]
+    _assert_read_only(staff, model, _objects()[model], EDITS[model])
+
+
+def _dataset_objects(world: World) -> dict[str, models.Model]:
+    values = {
+        "actor1": {"id": world.actor.pk},
+        "location": {"id": world.location.pk},
+        "event_date": {"start": "2022-06-12"},
+    }
+    a, b = (
+        validated_report(
+            project=world.project,
+            supervisor=world.supervisor,
+            text=text,
+            trigger=trigger,
+            values=values,
+        )
+        for text, trigger in [("هاجم مسلحون بولكيسي.", "هاجم"), ("Attaque à Boulkessi.", "Attaque")]
+    )
+    candidate = m.DuplicateCandidate.objects.create(
+        project=world.project, event_a=a, event_b=b, score=0.9, reasons={"same_day": True}
+    )
+    dataset_events_link(
+        project=world.project,
+        event_ids=(a.pk, b.pk),
+        expected_versions={a.pk: 1, b.pk: 1},
+        actor=world.supervisor,
+        reason="same",
+    )
+    return {
+        "datasetevent": m.DatasetEvent.objects.get(pk=a.pk),
+        "datasetevent_tombstone": m.DatasetEvent.objects.get(pk=b.pk),
+        "dataseteventreport": m.DatasetEventReport.objects.get(gold_event=b),
+        "duplicatecandidate": m.DuplicateCandidate.objects.get(pk=candidate.pk),
+    }
+
+
+DATASET_EDITS: dict[str, dict[str, Any]] = {
+    "datasetevent": {"version": "9", "resolution": '{"fatalities": {"rule": "typed", "value": 0}}'},
+    "datasetevent_tombstone": {"retired_at": "", "merged_into": ""},
+    "dataseteventreport": {"dataset_event": "1"},
+    "duplicatecandidate": {"status": "open", "score": "0.1", "reason": "forged"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATASET_EDITS))
+def test_dataset_events_their_reports_and_candidates_are_read_only(
+    staff: Client, world: World, name: str
+) -> None:
+    obj = _dataset_objects(world)[name]
+    _assert_read_only(staff, name.split("_")[0], obj, DATASET_EDITS[name])
+
+
+def _assert_read_only(staff: Client, model: str, obj: models.Model, edit: dict[str, Any]) -> None:
     before = model_to_dict(obj)
     url = reverse(f"admin:coding_{model}_change", args=[obj.pk])
 
@@ -67,7 +123,7 @@ def test_the_change_page_is_read_only_and_a_post_changes_nothing(staff: Client, 
     assert page.status_code == 200
     assert b'name="_save"' not in page.content  # no save button: a view page
 
-    form = {key: str(value) for key, value in before.items() if value is not None} | EDITS[model]
+    form = {key: str(value) for key, value in before.items() if value is not None} | edit
     assert staff.post(url, form).status_code == 403
     delete = reverse(f"admin:coding_{model}_delete", args=[obj.pk])
     assert staff.post(delete, {"post": "yes"}).status_code == 403
