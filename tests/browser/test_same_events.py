@@ -142,6 +142,9 @@ def test_queue_lists_the_pair_and_the_comparison_highlights_both_reports_evidenc
     assert page.locator("#side-a h2").inner_text().endswith(TITLE_AR)
     differing = page.locator("#fields tr.differs th").all_inner_texts()
     assert [t.split(" (")[0].lstrip("≠ ") for t in differing] == ["Fatalities"]
+    # Left as it is, the fatalities of a linked event follow the project's rule (ACLED's
+    # conservative figure by default), as the API's preview of the link says.
+    assert page.is_checked("#choice-fatalities-conservative")
     screenshot(page, "same-event-compare-en.png")
 
 

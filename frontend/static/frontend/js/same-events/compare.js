@@ -85,7 +85,8 @@ class Comparison {
     this.drawEvidence();
     await this.renderReports();
     this.rows = fieldRows(this.codebook, this.reports.a, this.reports.b);
-    for (const row of this.rows) if (row.differs && !this.choice[row.key]) this.choice[row.key] = "a";
+    const defaults = this.defaultChoices();
+    for (const row of this.rows) if (row.differs && !this.choice[row.key]) this.choice[row.key] = defaults[row.key] || "a";
     $("fields").replaceChildren(fieldsTable(this.rows, this.choice, {
       editable: !this.decided, onFocusRow: (key) => this.setCurrent(key, false), taken: this.taken(),
     }));
@@ -122,6 +123,21 @@ class Comparison {
     const pane = $(`pane-${key}`);
     const box = pane.getBoundingClientRect();
     if (rect.top < box.top + 20 || rect.bottom > box.bottom - 20) pane.scrollBy({ top: rect.top - box.top - box.height / 3 });
+  }
+
+  /** What a link takes for each field when nobody chooses, as a table choice ("a", "b" or a
+   * rule), from the API's preview of the linked event: the primary report's value, or the
+   * project's fatalities rule, or a choice already made on the older event. */
+  defaultChoices() {
+    const preview = this.view.linked_preview;
+    const found = {};
+    for (const field of (preview && preview.fields) || []) {
+      const source = field.source || {};
+      if (source.report === this.view.a.gold_event) found[field.key] = "a";
+      else if (source.report === this.view.b.gold_event) found[field.key] = "b";
+      else if (source.rule && rowChoices(field.key).some(([value]) => value === source.rule)) found[field.key] = source.rule;
+    }
+    return found;
   }
 
   /** Where each field of the linked dataset event comes from, in words ({} unless linked). */
