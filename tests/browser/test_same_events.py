@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from coding.models import CodedEvent, DatasetEventReport, DuplicateCandidate, EvidenceSpan
+from coding.services.dataset_events import dataset_events_link
 from tests.browser.conftest import screenshot, sign_in
 from tests.dataset_events.scene import validated_report
 from tests.world import World
@@ -277,6 +278,43 @@ def test_the_second_supervisor_is_told_who_acted_first(
     assert candidate.status == DuplicateCandidate.Status.NOT_SAME
     assert candidate.decided_by == world.admin
     assert DatasetEventReport.objects.filter(dataset_event_id=candidate.event_b_id).exists()
+
+
+def test_a_stale_version_is_refused_then_the_reloaded_page_links(
+    page: Page, live_server: Any, world: World
+) -> None:
+    a, b, candidate = _pair(world)
+    third = validated_report(
+        project=world.project,
+        supervisor=world.supervisor,
+        text="Attaque contre Boulkessi : le bilan s'alourdit.",
+        trigger="Attaque",
+        values=_values(world),
+    )
+    sign_in(page, live_server.url, world.supervisor.username)
+    _open_pair(page, live_server, world, candidate)
+    # Meanwhile the admin links A's dataset event with a third report: its version moves on.
+    dataset_events_link(
+        project=world.project,
+        event_ids=(a.pk, third.pk),
+        expected_versions={a.pk: 1, third.pk: 1},
+        actor=world.admin,
+        reason="same attack",
+    )
+    page.keyboard.press("l")
+    _confirm(page, "Same attack")
+    page.wait_for_selector("#announce.error")
+    assert f"dataset event {a.pk} changed since version 1" in page.inner_text("#announce")
+    assert "Nothing of yours was saved" in page.inner_text("#announce")
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateCandidate.Status.OPEN
+    assert DatasetEventReport.objects.get(gold_event=b).dataset_event_id == b.pk
+
+    page.keyboard.press("l")  # the page now holds the current versions
+    _confirm(page, "Same attack")
+    page.wait_for_selector("#pair-status:has-text('linked')")
+    assert DatasetEventReport.objects.get(gold_event=b).dataset_event_id == a.pk
+    assert page.locator("#report-list li").count() == 3
 
 
 def test_arabic_comparison_is_mirrored_with_the_highlights_on_the_same_words(
