@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from frontend.ui_strings_same_events import same_event_strings
+
 
 def ui_strings() -> dict[str, str]:
     """Every UI string of the modules, in the active language."""
@@ -294,4 +296,4 @@ def ui_strings() -> dict[str, str]:
         "— no event —": _("— no event —"),
         "— none —": _("— none —"),
         "“{quote}” attached as {role}.": _("“{quote}” attached as {role}."),
-    }
+    } | same_event_strings()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import project_pages
+from .views import project_pages, same_events
 from .views.auth import ThrottledLoginView
 from .views.pages import code_screen, home, queue
 
@@ -21,6 +21,16 @@ urlpatterns = [
         "projects/<int:project_id>/adjudication/<int:article_id>/",
         project_pages.side_by_side,
         name="side-by-side",
+    ),
+    path(
+        "projects/<int:project_id>/same-events/",
+        same_events.queue,
+        name="same-events",
+    ),
+    path(
+        "projects/<int:project_id>/same-events/<int:candidate_id>/",
+        same_events.compare,
+        name="same-event",
     ),
     path("projects/<int:project_id>/feedback/", project_pages.feedback, name="feedback"),
     path("projects/<int:project_id>/data/", project_pages.data, name="data"),

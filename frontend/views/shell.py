@@ -59,6 +59,7 @@ class ProjectPage:
         return {
             "agreement": _("Agreement"),
             "adjudication": _("Adjudication"),
+            "same-events": _("Same event?"),
             "feedback": _("Coder feedback"),
             "data": _("Data and exports"),
         }[self.key]
@@ -67,6 +68,7 @@ class ProjectPage:
 PROJECT_PAGES = (
     ProjectPage("agreement", "frontend:agreement", READER_ROLES),
     ProjectPage("adjudication", "frontend:adjudication", MANAGER_ROLES),
+    ProjectPage("same-events", "frontend:same-events", MANAGER_ROLES),
     ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES),
     ProjectPage("data", "frontend:data", READER_ROLES),
 )

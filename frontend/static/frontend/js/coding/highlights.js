@@ -22,8 +22,10 @@ export function roleStyle(index) {
 
 export const supported = typeof Highlight === "function" && !!(globalThis.CSS && CSS.highlights);
 
-/** The page's sheet of role highlight styles (see installStyles). */
+/** The page's sheet of role highlight styles (see installStyles), and the rules of every
+ * layer on the page by highlight name (a page may have two articles, each with its layer). */
 let roleSheet = null;
+const roleRules = new Map();
 
 export class HighlightLayer {
   /**
@@ -57,10 +59,10 @@ export class HighlightLayer {
   }
 
   installStyles() {
-    const rules = this.roles.map((role, i) => {
+    this.roles.forEach((role, i) => {
       const s = roleStyle(i);
-      return `::highlight(${this.name(role)}) { background-color: ${s.background}; ` +
-        `text-decoration: underline ${s.line} ${s.colour} 2px; text-underline-offset: 0.35em; }`;
+      roleRules.set(this.name(role), `::highlight(${this.name(role)}) { background-color: ${s.background}; ` +
+        `text-decoration: underline ${s.line} ${s.colour} 2px; text-underline-offset: 0.35em; }`);
     });
     // A constructed style sheet rather than a <style> element: the Content-Security-Policy
     // (style-src 'self') refuses inline style elements, not sheets built through the CSSOM.
@@ -69,7 +71,7 @@ export class HighlightLayer {
       roleSheet = new CSSStyleSheet();
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, roleSheet];
     }
-    roleSheet.replaceSync(rules.join("\n"));
+    roleSheet.replaceSync([...roleRules.values()].join("\n"));
   }
 
   /** Draw every span of every event (replacing what was drawn). */
