@@ -81,12 +81,13 @@ def _pair(
         title=TITLE_FR,
         evidence=(("Boulkessi", "location"), ("7 morts", "fatalities")),
     )
-    candidate = DuplicateCandidate.objects.create(
+    # Validation has already found the pair (the search runs on commit); the test fixes its
+    # score and reasons so that the page's text is known.
+    candidate, _ = DuplicateCandidate.objects.update_or_create(
         project=world.project,
         event_a=a,
         event_b=b,
-        score=score,
-        reasons={"summary": REASONS},
+        defaults={"score": score, "reasons": {"summary": REASONS}},
     )
     return a, b, candidate
 
@@ -209,7 +210,9 @@ def test_rules_for_the_date_and_the_fatalities_are_chosen_with_the_keyboard(
         5,
     )
     assert resolution["fatalities"]["by"] == world.supervisor.pk
-    assert page.locator("#field-date td").nth(2).inner_text() == "Union of the ranges"
+    page.wait_for_function(
+        "() => document.querySelectorAll('#field-date td')[2]?.innerText === 'Union of the ranges'"
+    )
 
 
 def test_split_takes_a_report_back_out_of_the_linked_event(
@@ -247,9 +250,10 @@ def test_not_the_same_takes_the_pair_out_of_the_queue(
     page.click("a:has-text('Back to the')")
     page.wait_for_selector("body[data-ready=true]")
     rows = page.locator("#queue-body tr")
-    assert [rows.nth(i).get_attribute("data-candidate") for i in range(rows.count())] == [
-        str(second.pk)
-    ]
+    listed = [rows.nth(i).get_attribute("data-candidate") for i in range(rows.count())]
+    # (validation's own search may have proposed other pairs among these four reports)
+    assert str(second.pk) in listed
+    assert str(first.pk) not in listed
     page.select_option("#f-status", "not_same")
     page.wait_for_selector(f"#queue-body tr[data-candidate='{first.pk}']")
     assert page.locator("#queue-body tr").count() == 1
@@ -314,7 +318,7 @@ def test_a_stale_version_is_refused_then_the_reloaded_page_links(
     _confirm(page, "Same attack")
     page.wait_for_selector("#pair-status:has-text('linked')")
     assert DatasetEventReport.objects.get(gold_event=b).dataset_event_id == a.pk
-    assert page.locator("#report-list li").count() == 3
+    page.wait_for_function("() => document.querySelectorAll('#report-list li').length === 3")
 
 
 def test_arabic_comparison_is_mirrored_with_the_highlights_on_the_same_words(
