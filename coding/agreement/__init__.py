@@ -4,6 +4,9 @@ Formulas, conventions and sources are in docs/agreement.md. The public API:
 
 * Krippendorff's α: `krippendorff_alpha`, `alpha_result` (→ `AlphaResult`),
   `alpha_from_value_counts`, `interpret_alpha`.
+* α with a field's own distance: `DISTANCES` (`date_range`, `place_hierarchy`, `masi`,
+  `jaccard`), `distance_alpha_result`, `field_alpha`, `DistanceAlphaAccumulator`;
+  `IDENTICAL_ONLY` fields (free text) get percent identical and no α.
 * Confidence intervals: `bootstrap_alpha` (cluster bootstrap, → `AlphaBootstrap`),
   `krippendorff_bootstrap` (KALPHA pair bootstrap, for comparison only).
 * κ family: `cohen_kappa`, `scott_pi`, `two_rater_agreement(_from_table)`,
@@ -16,11 +19,7 @@ Formulas, conventions and sources are in docs/agreement.md. The public API:
   `AlphaAccumulator`, `ProjectAgreementAccumulator`.
 """
 
-from coding.agreement.accumulator import (
-    PRESENCE_KEY,
-    AlphaAccumulator,
-    ProjectAgreementAccumulator,
-)
+from coding.agreement.accumulator import PRESENCE_KEY, AlphaAccumulator
 from coding.agreement.alignment import (
     AlignableEvent,
     AlignmentConfig,
@@ -46,10 +45,23 @@ from coding.agreement.article import (
     FieldAgreement,
     FieldSpec,
     compute_article_agreement,
+    field_alpha,
     field_value,
 )
 from coding.agreement.bootstrap import AlphaBootstrap, bootstrap_alpha
 from coding.agreement.coincidence import AlphaStatus
+from coding.agreement.distance_accumulator import DistanceAlphaAccumulator, IdentityOnlyAccumulator
+from coding.agreement.distance_alpha import distance_alpha_result
+from coding.agreement.distances import (
+    DISTANCE_NAMES,
+    DISTANCES,
+    IDENTICAL_ONLY,
+    DateRangeDistance,
+    Distance,
+    PlaceHierarchyDistance,
+    SetDistance,
+    distance_by_name,
+)
 from coding.agreement.event_f1 import EventF1Scores, event_f1_scores
 from coding.agreement.kalpha import KalphaBootstrap, krippendorff_bootstrap
 from coding.agreement.kappa import (
@@ -72,6 +84,7 @@ from coding.agreement.multirater import (
     multi_rater_agreement_from_counts,
     percent_agreement,
 )
+from coding.agreement.project_accumulator import ProjectAgreementAccumulator, field_accumulator
 from coding.agreement.span_f1 import (
     PairwiseSpanF1,
     SpanF1Counts,
@@ -85,7 +98,10 @@ from coding.agreement.unitizing import CategoryUnitizing, UnitizingAlpha, unitiz
 from coding.agreement.weights import agreement_weights
 
 __all__ = [
+    "DISTANCES",
+    "DISTANCE_NAMES",
     "GAP",
+    "IDENTICAL_ONLY",
     "LEVELS",
     "PRESENCE_KEY",
     "RELIABLE_ALPHA",
@@ -99,17 +115,23 @@ __all__ = [
     "ArticleAgreement",
     "CategoryUnitizing",
     "CodedSpan",
+    "DateRangeDistance",
     "Disagreement",
+    "Distance",
+    "DistanceAlphaAccumulator",
     "EventCluster",
     "EventF1Scores",
     "FieldAgreement",
     "FieldSpec",
+    "IdentityOnlyAccumulator",
     "KalphaBootstrap",
     "LabelledSpan",
     "Level",
     "MultiRaterAgreement",
     "PairwiseSpanF1",
+    "PlaceHierarchyDistance",
     "ProjectAgreementAccumulator",
+    "SetDistance",
     "Span",
     "SpanF1Counts",
     "TwoRaterAgreement",
@@ -125,8 +147,12 @@ __all__ = [
     "compute_article_agreement",
     "conger_kappa",
     "contingency_table",
+    "distance_alpha_result",
+    "distance_by_name",
     "event_f1_scores",
     "event_similarity",
+    "field_accumulator",
+    "field_alpha",
     "field_value",
     "fleiss_kappa",
     "gwet_ac1",

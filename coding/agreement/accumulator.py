@@ -13,7 +13,7 @@ remove an article, rebuild it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from numbers import Real
 from typing import Any, Final
 
@@ -22,7 +22,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from coding.agreement.alpha import AlphaResult
-from coding.agreement.article import ArticleAgreement, FieldSpec
 from coding.agreement.bootstrap import AlphaBootstrap, bootstrap_pairable_units
 from coding.agreement.coincidence import (
     PairableUnits,
@@ -286,12 +285,9 @@ class AlphaAccumulator:
             expected_disagreement=stats.expected_disagreement,
         )
 
-    def bootstrap(
-        self, *, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
-    ) -> AlphaBootstrap:
-        """Cluster bootstrap over the clusters added (see bootstrap.py)."""
-        if not self._keep_units:
-            raise ValueError("bootstrap() needs an accumulator created with keep_units=True")
+    def packed_units(self) -> tuple[PairableUnits, IntArray, IntArray, FloatArray | None]:
+        """(units, cluster of each unit, rank of each code, numeric values) of everything
+        added, for the bootstrap; codes are in final (rank) order."""
         self._pack()
         rank, numeric = self._rank()
         sizes = _joined(self._unit_sizes, np.int64)
@@ -310,7 +306,15 @@ class AlphaAccumulator:
             self._n_single,
             self._n_empty,
         )
-        clusters = _joined(self._unit_clusters, np.int64)
+        return units, _joined(self._unit_clusters, np.int64), rank, numeric
+
+    def bootstrap(
+        self, *, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
+    ) -> AlphaBootstrap:
+        """Cluster bootstrap over the clusters added (see bootstrap.py)."""
+        if not self._keep_units:
+            raise ValueError("bootstrap() needs an accumulator created with keep_units=True")
+        units, clusters, _, numeric = self.packed_units()
         return bootstrap_pairable_units(
             units,
             clusters,
@@ -325,43 +329,3 @@ class AlphaAccumulator:
 
 def _joined(parts: list[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
-
-
-class ProjectAgreementAccumulator:
-    """α for event presence and every field, over the articles of a project."""
-
-    def __init__(self, fields: Sequence[FieldSpec], *, keep_units: bool = True):
-        """`keep_units=False`: results only, no bootstraps (see AlphaAccumulator)."""
-        self.fields = tuple(fields)
-        self.accumulators: dict[str, AlphaAccumulator] = {
-            PRESENCE_KEY: AlphaAccumulator("nominal", keep_units=keep_units)
-        }
-        for spec in self.fields:
-            if spec.key in self.accumulators:
-                raise ValueError(f"duplicate field key {spec.key!r}")
-            self.accumulators[spec.key] = AlphaAccumulator(
-                spec.level, value_domain=spec.value_domain, keep_units=keep_units
-            )
-
-    def add_article(self, article: ArticleAgreement, article_id: Hashable) -> None:
-        """Fold one article in; its clusters resample together under `article_id`."""
-        self.accumulators[PRESENCE_KEY].add(
-            article.presence, cluster=article_id, coder_ids=article.coders
-        )
-        for spec in self.fields:
-            field = article.fields.get(spec.key)
-            if field is None:
-                raise ValueError(f"article has no matrix for field {spec.key!r}")
-            self.accumulators[spec.key].add(
-                field.matrix, cluster=article_id, coder_ids=article.coders
-            )
-
-    def results(self) -> Mapping[str, AlphaResult]:
-        """α per key ("event_presence" and each field key)."""
-        return {key: acc.result() for key, acc in self.accumulators.items()}
-
-    def bootstraps(self, *, n_boot: int = 2000, seed: int = 0) -> Mapping[str, AlphaBootstrap]:
-        """Article-cluster bootstrap CI per key, all with the same seed."""
-        return {
-            key: acc.bootstrap(n_boot=n_boot, seed=seed) for key, acc in self.accumulators.items()
-        }

@@ -52,6 +52,8 @@ class AlphaResult:
     n_values: pairable values n.. (the α sample size).
     n_coders: rows given.
     observed_disagreement / expected_disagreement: D_o and D_e (NaN when undefined).
+    distance: the field's difference function (distances.py) when it is not the level's
+        own δ²; "identical" for a field compared by identity only (no α).
     """
 
     value: float
@@ -66,6 +68,7 @@ class AlphaResult:
     n_coders: int
     observed_disagreement: float
     expected_disagreement: float
+    distance: str | None = None
 
     @property
     def reliability(self) -> Reliability:
