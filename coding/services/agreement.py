@@ -86,6 +86,13 @@ def _finite_rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
+def _alpha_details(alpha: AlphaResult) -> dict[str, Any]:
+    details: dict[str, Any] = {"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values}
+    if alpha.distance is not None:  # the field's own δ² (coding/agreement/distances.py)
+        details["distance"] = alpha.distance
+    return details
+
+
 def _result_row(run: AgreementRun, key: str, alpha: AlphaResult, **extra: Any) -> AgreementResult:
     return AgreementResult(
         run=run,
@@ -98,7 +105,7 @@ def _result_row(run: AgreementRun, key: str, alpha: AlphaResult, **extra: Any) -
         n_pairable=alpha.n_pairable_units,
         n_coders=alpha.n_coders,
         percent_agreement=_finite(alpha.percent_agreement),
-        details={"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values},
+        details=_alpha_details(alpha),
         **extra,
     )
 
@@ -186,7 +193,7 @@ def _article_result_values(run_id: int, key: str, alpha: AlphaResult) -> tuple[A
         alpha.n_pairable_units,
         alpha.n_coders,
         _finite(alpha.percent_agreement),
-        {"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values},
+        _alpha_details(alpha),
     )
 
 
