@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "athar_bench_agreement"
+DB = os.environ.get("ATHAR_BENCH_DB", "athar_bench_agreement")  # one per engineer
 SERVER = os.environ.get("ATHAR_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 os.environ.update(
     {

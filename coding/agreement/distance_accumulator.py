@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
-import scipy.sparse as sp
 
 from coding.agreement.accumulator import AlphaAccumulator
 from coding.agreement.alpha import RELIABLE_ALPHA, TENTATIVE_ALPHA, AlphaResult
@@ -97,6 +96,8 @@ class DistanceAlphaAccumulator(AlphaAccumulator):
         observed = np.bincount(cluster[row], weights=o * deltas[c, k], minlength=n_clusters).astype(
             np.float64
         )
+        import scipy.sparse as sp  # only the bootstrap needs it
+
         entry_cluster = cluster[units.entry_rows()]
         marginals = sp.csr_array(
             (units.counts.data, (entry_cluster, units.counts.indices)),
@@ -135,7 +136,7 @@ class DistanceAlphaAccumulator(AlphaAccumulator):
 
 
 def _replicate_alphas(
-    weights: FloatArray, observed: FloatArray, marginals: sp.csr_array, deltas: FloatArray
+    weights: FloatArray, observed: FloatArray, marginals: Any, deltas: FloatArray
 ) -> FloatArray:
     """α for each row of `weights` (replicates × clusters); NaN where undefined."""
     n_star = np.asarray((marginals.T @ weights.T).T)
