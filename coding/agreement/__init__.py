@@ -7,6 +7,8 @@ Formulas, conventions and sources are in docs/agreement.md. The public API:
 * α with a field's own distance: `DISTANCES` (`date_range`, `place_hierarchy`, `masi`,
   `jaccard`), `distance_alpha_result`, `field_alpha`, `DistanceAlphaAccumulator`;
   `IDENTICAL_ONLY` fields (free text) get percent identical and no α.
+* Beside α: `AlphaAccumulator.ac1` (Gwet's AC1), `prevalence_note` (why α and AC1
+  diverge), `pairwise_detection` / `DetectionCounts` (event detection F1 between coders).
 * Confidence intervals: `bootstrap_alpha` (cluster bootstrap, → `AlphaBootstrap`),
   `krippendorff_bootstrap` (KALPHA pair bootstrap, for comparison only).
 * κ family: `cohen_kappa`, `scott_pi`, `two_rater_agreement(_from_table)`,
@@ -50,6 +52,7 @@ from coding.agreement.article import (
 )
 from coding.agreement.bootstrap import AlphaBootstrap, bootstrap_alpha
 from coding.agreement.coincidence import AlphaStatus
+from coding.agreement.detection import DetectionCounts, pairwise_detection
 from coding.agreement.distance_accumulator import DistanceAlphaAccumulator, IdentityOnlyAccumulator
 from coding.agreement.distance_alpha import distance_alpha_result
 from coding.agreement.distances import (
@@ -63,6 +66,7 @@ from coding.agreement.distances import (
     distance_by_name,
 )
 from coding.agreement.event_f1 import EventF1Scores, event_f1_scores
+from coding.agreement.explain import prevalence_note
 from coding.agreement.kalpha import KalphaBootstrap, krippendorff_bootstrap
 from coding.agreement.kappa import (
     TwoRaterAgreement,
@@ -116,6 +120,7 @@ __all__ = [
     "CategoryUnitizing",
     "CodedSpan",
     "DateRangeDistance",
+    "DetectionCounts",
     "Disagreement",
     "Distance",
     "DistanceAlphaAccumulator",
@@ -164,9 +169,11 @@ __all__ = [
     "match_two_coders",
     "multi_rater_agreement",
     "multi_rater_agreement_from_counts",
+    "pairwise_detection",
     "pairwise_span_f1",
     "partition_continuum",
     "percent_agreement",
+    "prevalence_note",
     "scott_pi",
     "span_f1",
     "two_rater_agreement",

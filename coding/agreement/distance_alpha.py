@@ -143,6 +143,7 @@ def identity_only(result: AlphaResult) -> AlphaResult:
         observed_disagreement=nan,
         expected_disagreement=nan,
         distance="identical",
+        ac1=nan,
     )
 
 

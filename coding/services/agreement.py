@@ -25,8 +25,11 @@ from django.utils import timezone
 from coding.agreement import (
     AlphaResult,
     ArticleAgreement,
+    DetectionCounts,
     ProjectAgreementAccumulator,
     compute_article_agreement,
+    pairwise_detection,
+    prevalence_note,
 )
 from coding.agreement.accumulator import PRESENCE_KEY, AlphaAccumulator
 from coding.codebook_runtime import version_spec
@@ -47,6 +50,7 @@ _CHUNKS_PER_COLLECTION = 10  # full garbage collections while streaming (see _cy
 _INSERT_BATCH = 2000
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 20_240_601
+DETECTION_F1 = "detection_f1"
 # Disagreement kinds of the maths package → stored kinds; severity stored as 5..1 (5 = worst).
 _KIND = {
     "unmatched_event": "unmatched_event",
@@ -90,6 +94,14 @@ def _alpha_details(alpha: AlphaResult) -> dict[str, Any]:
     details: dict[str, Any] = {"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values}
     if alpha.distance is not None:  # the field's own δ² (coding/agreement/distances.py)
         details["distance"] = alpha.distance
+    if not math.isnan(alpha.ac1):  # project figures: never a lone α
+        details["ac1"] = alpha.ac1
+        details["most_common_share"] = _finite(alpha.most_common_share)
+        note = prevalence_note(
+            alpha.value, alpha.ac1, alpha.percent_agreement, alpha.most_common_share
+        )
+        if note is not None:
+            details["note"] = note
     return details
 
 
@@ -426,6 +438,8 @@ class _ProjectFigures:
         self.overall = ProjectAgreementAccumulator(fields)
         self.by_type: dict[str, ProjectAgreementAccumulator] = {}
         self.by_pair: dict[tuple[int, int], AlphaAccumulator] = {}
+        self.detection = DetectionCounts()
+        self.detection_by_pair: dict[tuple[int, int], DetectionCounts] = {}
         self.n_articles = 0
 
     def add(self, article_id: int, result: ArticleAgreement) -> None:
@@ -454,6 +468,9 @@ class _ProjectFigures:
             if pair is None:
                 pair = self.by_pair[a, b] = AlphaAccumulator("nominal", keep_units=False)
             pair.add([result.presence[i], result.presence[j]], cluster=article_id, coder_ids=(a, b))
+        for pair_key, counts in pairwise_detection(result.presence, result.coders):
+            self.detection.add(counts)
+            self.detection_by_pair.setdefault(pair_key, DetectionCounts()).add(counts)
 
     def rows(self, run: AgreementRun) -> list[AgreementResult]:
         rows = []
@@ -479,7 +496,25 @@ class _ProjectFigures:
                 rows.append(_result_row(run, key, alpha, event_type_code=code))
         for (a, b), pair in sorted(self.by_pair.items()):
             rows.append(_result_row(run, PRESENCE_KEY, pair.result(), coder_a=a, coder_b=b))
+        rows.append(_detection_row(run, self.detection))
+        for (a, b), counts in sorted(self.detection_by_pair.items()):
+            rows.append(_detection_row(run, counts, coder_a=a, coder_b=b))
         return rows
+
+
+def _detection_row(run: AgreementRun, counts: DetectionCounts, **pair: Any) -> AgreementResult:
+    """Event detection F1 between coders (coding/agreement/detection.py), micro-averaged."""
+    return AgreementResult(
+        run=run,
+        metric=DETECTION_F1,
+        field_key="",
+        value=_finite(counts.f1),
+        status="ok" if counts.events else "undefined: no events",
+        n_units=counts.events,
+        n_pairable=counts.true_positives,
+        details={"true_positives": counts.true_positives, "events": counts.events},
+        **pair,
+    )
 
 
 def _test_pause() -> None:
