@@ -14,6 +14,8 @@ Formulas, conventions and sources are in docs/agreement.md. The public API:
 * κ family: `cohen_kappa`, `scott_pi`, `two_rater_agreement(_from_table)`,
   `fleiss_kappa`, `conger_kappa`, `brennan_prediger`, `gwet_ac1`, `gwet_ac2`,
   `percent_agreement`, `multi_rater_agreement(_from_counts)`, `agreement_weights`.
+* γ (Mathet et al. 2015) through pygamma-agreement, seeded, with its Monte-Carlo spread:
+  `gamma_agreement` (→ `GammaResult`); the package is imported only when it is called.
 * Spans: `unitizing_alpha` (α_U), `u_alpha_family` / `partition_continuum` (uα),
   `span_f1`, `pairwise_span_f1`, `match_spans`.
 * Events: `AlignableEvent`, `Span`, `AlignmentConfig`, `event_similarity`,
@@ -67,6 +69,7 @@ from coding.agreement.distances import (
 )
 from coding.agreement.event_f1 import EventF1Scores, event_f1_scores
 from coding.agreement.explain import prevalence_note
+from coding.agreement.gamma import GammaResult, gamma_agreement
 from coding.agreement.kalpha import KalphaBootstrap, krippendorff_bootstrap
 from coding.agreement.kappa import (
     TwoRaterAgreement,
@@ -128,6 +131,7 @@ __all__ = [
     "EventF1Scores",
     "FieldAgreement",
     "FieldSpec",
+    "GammaResult",
     "IdentityOnlyAccumulator",
     "KalphaBootstrap",
     "LabelledSpan",
@@ -160,6 +164,7 @@ __all__ = [
     "field_alpha",
     "field_value",
     "fleiss_kappa",
+    "gamma_agreement",
     "gwet_ac1",
     "gwet_ac2",
     "interpret_alpha",
