@@ -23,6 +23,7 @@ from coding.agreement import interpret_alpha
 from coding.errors import NotFound, ValidationFailed
 from coding.models import AgreementResult, AgreementRun, Article, Disagreement
 from coding.services.agreement import (
+    ALPHA_BY_WEEK,
     DETECTION_F1,
     latest_article_run,
     latest_project_run,
@@ -63,6 +64,9 @@ class AlphaRowSerializer(serializers.Serializer):
     coder_b = serializers.IntegerField(allow_null=True)
     detection_f1 = serializers.FloatField(
         allow_null=True, help_text="Event detection F1 between coders (detection rows only)"
+    )
+    week = serializers.CharField(
+        allow_null=True, help_text='ISO week the articles\' coding ended ("2026-W49"), by=week'
     )
 
 
@@ -111,6 +115,7 @@ def _row(result: AgreementResult) -> dict[str, Any]:
         "coder_a": result.coder_a,
         "coder_b": result.coder_b,
         "detection_f1": None,
+        "week": result.details.get("week"),
     }
 
 
@@ -145,8 +150,9 @@ class ProjectAgreementView(APIView):
             OpenApiParameter(
                 "by",
                 str,
-                enum=["field", "event_type", "coder_pair"],
-                description="Drill-down (default: per field)",
+                enum=["field", "event_type", "coder_pair", "week"],
+                description="Drill-down (default: per field); week: α per field by the ISO week "
+                "in which the articles' coding ended, oldest first",
             )
         ],
         responses={
@@ -167,9 +173,9 @@ class ProjectAgreementView(APIView):
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
         by = request.query_params.get("by", "field")
-        if by not in {"field", "event_type", "coder_pair"}:
+        if by not in {"field", "event_type", "coder_pair", "week"}:
             raise ValidationFailed(
-                "by must be field, event_type or coder_pair",
+                "by must be field, event_type, coder_pair or week",
                 errors=[{"field": "by", "code": "invalid_choice", "message": by}],
             )
         run = latest_project_run(project)
@@ -185,18 +191,21 @@ class ProjectAgreementView(APIView):
             stored = list(AgreementResult.objects.filter(run=run))
             f1_rows = {(r.coder_a, r.coder_b): r for r in stored if r.metric == DETECTION_F1}
             detection = _detection(f1_rows.get((None, None)))
-            rows = [r for r in stored if r.metric == "alpha"]
-            if by == "field":
+            rows = [r for r in stored if r.metric == (ALPHA_BY_WEEK if by == "week" else "alpha")]
+            if by == "week":
+                rows.sort(key=lambda r: (r.details.get("week", ""), r.field_key))
+            elif by == "field":
                 rows = [r for r in rows if r.event_type_code == "" and r.coder_a is None]
             elif by == "event_type":
                 rows = [r for r in rows if r.event_type_code != ""]
             else:
                 rows = [r for r in rows if r.coder_a is not None]
-            rows.sort(key=lambda r: (r.event_type_code, r.coder_a or 0, r.coder_b or 0, r.id))
+            if by != "week":
+                rows.sort(key=lambda r: (r.event_type_code, r.coder_a or 0, r.coder_b or 0, r.id))
             results = [_row(r) for r in rows]
             for row in results:
                 f1 = f1_rows.get((row["coder_a"], row["coder_b"]))
-                if row["field"] == "" and row["event_type"] == "" and f1 is not None:
+                if by != "week" and row["field"] == "" and row["event_type"] == "" and f1:
                     row["detection_f1"] = f1.value
         return Response(
             {

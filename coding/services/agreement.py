@@ -7,6 +7,7 @@ that is delivered twice, or re-run after its worker died, is harmless.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -51,6 +52,17 @@ _INSERT_BATCH = 2000
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 20_240_601
 DETECTION_F1 = "detection_f1"
+ALPHA_BY_WEEK = "alpha_week"  # α per field over the articles whose coding ended that week
+
+
+def coding_week(moment: dt.datetime | None) -> str | None:
+    """The ISO week ("2026-W49") of a moment, in UTC; None stays None."""
+    if moment is None:
+        return None
+    year, week, _ = moment.astimezone(dt.UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 # Disagreement kinds of the maths package → stored kinds; severity stored as 5..1 (5 = worst).
 _KIND = {
     "unmatched_event": "unmatched_event",
@@ -438,13 +450,22 @@ class _ProjectFigures:
         self.overall = ProjectAgreementAccumulator(fields)
         self.by_type: dict[str, ProjectAgreementAccumulator] = {}
         self.by_pair: dict[tuple[int, int], AlphaAccumulator] = {}
+        self.by_week: dict[str, ProjectAgreementAccumulator] = {}
         self.detection = DetectionCounts()
         self.detection_by_pair: dict[tuple[int, int], DetectionCounts] = {}
         self.n_articles = 0
 
-    def add(self, article_id: int, result: ArticleAgreement) -> None:
+    def add(self, article_id: int, result: ArticleAgreement, week: str | None = None) -> None:
+        """Fold one article in; `week` (ISO "2026-W49") is the week its coding ended."""
         self.n_articles += 1
         self.overall.add_article(result, article_id)
+        if week is not None:
+            weekly = self.by_week.get(week)
+            if weekly is None:  # a chart, not an inference: no bootstrap, no per-unit copies
+                weekly = self.by_week[week] = ProjectAgreementAccumulator(
+                    self.fields, keep_units=False
+                )
+            weekly.add_article(result, article_id)
         clusters_by_type: dict[str, list[int]] = {}
         for index in range(len(result.clusters)):
             clusters_by_type.setdefault(_dominant_type(result, index), []).append(index)
@@ -496,6 +517,12 @@ class _ProjectFigures:
                 rows.append(_result_row(run, key, alpha, event_type_code=code))
         for (a, b), pair in sorted(self.by_pair.items()):
             rows.append(_result_row(run, PRESENCE_KEY, pair.result(), coder_a=a, coder_b=b))
+        for week, weekly in sorted(self.by_week.items()):
+            for key, alpha in weekly.results().items():
+                row = _result_row(run, key, alpha)
+                row.metric = ALPHA_BY_WEEK
+                row.details["week"] = week
+                rows.append(row)
         rows.append(_detection_row(run, self.detection))
         for (a, b), counts in sorted(self.detection_by_pair.items()):
             rows.append(_detection_row(run, counts, coder_a=a, coder_b=b))
@@ -550,7 +577,7 @@ def _fold_chunk(
             fresh.append((inputs, result))
         if len(inputs.coders) < 2:  # stored for adjudication; no agreement to measure
             continue
-        figures.add(inputs.article_id, result)
+        figures.add(inputs.article_id, result, coding_week(inputs.coded_at))
         digests.update(inputs.digest.encode())
     _store_new_article_runs(project, fresh, fields)
 

@@ -123,6 +123,8 @@ class ArticleInputs:
     coders: tuple[int, ...]
     events: tuple[AlignableEvent, ...]
     digest: str
+    # When the article's coding ended (its last submission): the week agreement is charted by.
+    coded_at: dt.datetime | None = None
 
 
 def _digest(
@@ -155,12 +157,17 @@ def load_article_inputs(
     """
     coders_by_article: dict[int, list[int]] = defaultdict(list)
     incomplete: set[int] = set()
-    for article_id, coder_id, status in Assignment.objects.filter(
+    coded_at: dict[int, dt.datetime] = {}
+    for article_id, coder_id, status, submitted_at in Assignment.objects.filter(
         article_id__in=article_ids
-    ).values_list("article_id", "coder_id", "status"):
+    ).values_list("article_id", "coder_id", "status", "submitted_at"):
         coders_by_article[article_id].append(coder_id)
         if status != Assignment.Status.SUBMITTED:
             incomplete.add(article_id)
+        elif submitted_at is not None and (
+            article_id not in coded_at or submitted_at > coded_at[article_id]
+        ):
+            coded_at[article_id] = submitted_at
     ready = [a for a in article_ids if a not in incomplete and len(coders_by_article[a]) >= 1]
     codes = event_type_codes(version_id)
     rows = list(
@@ -202,6 +209,7 @@ def load_article_inputs(
             coders=tuple(sorted(coders_by_article[a])),
             events=tuple(events_by_article[a]),
             digest=_digest(a, version_id, coders_by_article[a], versions_by_article[a]),
+            coded_at=coded_at.get(a),
         )
         for a in ready
     ]
