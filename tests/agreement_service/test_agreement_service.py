@@ -34,7 +34,11 @@ def test_last_submission_computes_the_article_and_the_project(coded: World) -> N
     assert project_run.status == "done"
     assert project_run.progress_done == project_run.progress_total == 1
     overall = AgreementResult.objects.get(
-        run=project_run, field_key="fatalities", event_type_code="", coder_a__isnull=True
+        run=project_run,
+        metric="alpha",
+        field_key="fatalities",
+        event_type_code="",
+        coder_a__isnull=True,
     )
     assert overall.level == "ratio"
 

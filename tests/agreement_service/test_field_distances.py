@@ -74,7 +74,9 @@ def test_free_text_gets_no_alpha_in_the_project(coded: World, monkeypatch) -> No
     monkeypatch.setattr("coding.services.agreement.version_spec", lambda version: spec)
     run = project_agreement_compute(project_id=coded.project.pk)
     assert run.status == AgreementRun.Status.DONE
-    rows = AgreementResult.objects.filter(run=run, event_type_code="", coder_a__isnull=True)
+    rows = AgreementResult.objects.filter(
+        run=run, metric="alpha", event_type_code="", coder_a__isnull=True
+    )
     notes = rows.get(field_key="notes_text")
     assert notes.value is None
     assert notes.status == "not applicable: identity only"
