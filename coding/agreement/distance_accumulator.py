@@ -17,7 +17,11 @@ import numpy as np
 
 from coding.agreement.accumulator import AlphaAccumulator
 from coding.agreement.alpha import RELIABLE_ALPHA, TENTATIVE_ALPHA, AlphaResult
-from coding.agreement.bootstrap import AlphaBootstrap, unit_pair_coincidences
+from coding.agreement.bootstrap import (
+    AlphaBootstrap,
+    _resampling_counts,
+    unit_pair_coincidences,
+)
 from coding.agreement.distance_alpha import (
     alpha_from_distance_coincidences,
     identity_only,
@@ -108,9 +112,8 @@ class DistanceAlphaAccumulator(AlphaAccumulator):
         replicates = np.empty(n_boot)
         for start in range(0, n_boot, chunk):
             size = min(chunk, n_boot - start)
-            draws = rng.integers(0, n_clusters, size=(size, n_clusters))
-            weights = np.zeros((size, n_clusters))
-            np.add.at(weights, (np.arange(size)[:, None], draws), 1.0)
+            # the same draws as bootstrap.py, so the nominal δ² gives its interval exactly
+            weights = _resampling_counts(rng, size, n_clusters)
             replicates[start : start + size] = _replicate_alphas(
                 weights, observed, marginals, deltas
             )
