@@ -10,6 +10,17 @@ from django.utils.translation import gettext as _
 
 from frontend.ui_strings_same_events import same_event_strings
 
+_PREVALENCE_NOTE = (
+    "Coders agree on {percent} of pairs, but {share} of the values are the same one: "
+    "α counts most of that agreement as chance (the prevalence effect); AC1 = {ac1}. "
+    "Check the disagreements before calling the field unreliable."
+)
+
+_DETECTION_HEADLINE = (
+    "Event detection: F1 between coders = {f1} ({matched} of {events} coded events "
+    "were found by the other coder too)."
+)
+
 
 def ui_strings() -> dict[str, str]:
     """Every UI string of the modules, in the active language."""
@@ -296,4 +307,16 @@ def ui_strings() -> dict[str, str]:
         "— no event —": _("— no event —"),
         "— none —": _("— none —"),
         "“{quote}” attached as {role}.": _("“{quote}” attached as {role}."),
+        "AC1": _("AC1"),
+        "Pairable units": _("Pairable units"),
+        _PREVALENCE_NOTE: _(
+            "Coders agree on {percent} of pairs, but {share} of the values are the same one: "
+            "α counts most of that agreement as chance (the prevalence effect); AC1 = {ac1}. "
+            "Check the disagreements before calling the field unreliable."
+        ),
+        _DETECTION_HEADLINE: _(
+            "Event detection: F1 between coders = {f1} ({matched} of {events} coded events "
+            "were found by the other coder too)."
+        ),
+        "no α for free text: % identical only": _("no α for free text: % identical only"),
     } | same_event_strings()

@@ -24,6 +24,8 @@ from coding.disagreement_selectors import disagreements_as_coded
 from coding.errors import NotFound, ValidationFailed
 from coding.models import AgreementResult, AgreementRun, Article, Disagreement
 from coding.services.agreement import (
+    ALPHA_BY_WEEK,
+    DETECTION_F1,
     latest_article_run,
     latest_project_run,
     project_recompute_request,
@@ -43,12 +45,36 @@ class AlphaRowSerializer(serializers.Serializer):
     p_below_667 = serializers.FloatField(allow_null=True)
     p_below_800 = serializers.FloatField(allow_null=True)
     percent_agreement = serializers.FloatField(allow_null=True)
+    ac1 = serializers.FloatField(
+        allow_null=True, help_text="Gwet's AC1 on the same values (project figures)"
+    )
+    most_common_share = serializers.FloatField(
+        allow_null=True, help_text="Share of the values that are the most common one"
+    )
+    note = serializers.CharField(
+        allow_null=True, help_text="Why α and AC1 diverge (the prevalence effect), if they do"
+    )
+    distance = serializers.CharField(
+        allow_null=True, help_text="The field's distance (docs/agreement.md §3a); null: level"
+    )
     n_units = serializers.IntegerField()
     n_pairable = serializers.IntegerField()
     n_coders = serializers.IntegerField()
     event_type = serializers.CharField(allow_blank=True)
     coder_a = serializers.IntegerField(allow_null=True)
     coder_b = serializers.IntegerField(allow_null=True)
+    detection_f1 = serializers.FloatField(
+        allow_null=True, help_text="Event detection F1 between coders (detection rows only)"
+    )
+    week = serializers.CharField(
+        allow_null=True, help_text='ISO week the articles\' coding ended ("2026-W49"), by=week'
+    )
+
+
+class DetectionSerializer(serializers.Serializer):
+    f1 = serializers.FloatField(allow_null=True, help_text="2·TP / (|A| + |B|), micro-averaged")
+    true_positives = serializers.IntegerField()
+    events = serializers.IntegerField()
 
 
 class RunSerializer(serializers.Serializer):
@@ -79,12 +105,28 @@ def _row(result: AgreementResult) -> dict[str, Any]:
         "p_below_667": result.p_below_667,
         "p_below_800": result.p_below_800,
         "percent_agreement": result.percent_agreement,
+        "ac1": result.details.get("ac1"),
+        "most_common_share": result.details.get("most_common_share"),
+        "note": result.details.get("note"),
+        "distance": result.details.get("distance"),
         "n_units": result.n_units,
         "n_pairable": result.n_pairable,
         "n_coders": result.n_coders,
         "event_type": result.event_type_code,
         "coder_a": result.coder_a,
         "coder_b": result.coder_b,
+        "detection_f1": None,
+        "week": result.details.get("week"),
+    }
+
+
+def _detection(result: AgreementResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "f1": result.value,
+        "true_positives": result.details.get("true_positives", 0),
+        "events": result.details.get("events", 0),
     }
 
 
@@ -109,8 +151,9 @@ class ProjectAgreementView(APIView):
             OpenApiParameter(
                 "by",
                 str,
-                enum=["field", "event_type", "coder_pair"],
-                description="Drill-down (default: per field)",
+                enum=["field", "event_type", "coder_pair", "week"],
+                description="Drill-down (default: per field); week: α per field by the ISO week "
+                "in which the articles' coding ended, oldest first",
             )
         ],
         responses={
@@ -120,18 +163,20 @@ class ProjectAgreementView(APIView):
                     "run": RunSerializer(allow_null=True),
                     "in_progress": RunSerializer(allow_null=True),
                     "results": AlphaRowSerializer(many=True),
+                    "detection": DetectionSerializer(allow_null=True),
                 },
             ),
             **error_responses(401, 403, 404, 422, e403="Coders see only their own figures"),
         },
-        summary="Krippendorff's α per field with cluster-bootstrap CI, or a drill-down",
+        summary="Krippendorff's α per field with cluster-bootstrap CI, AC1, % agreement and "
+        "pairable units, plus event detection F1; or a drill-down",
     )
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
         by = request.query_params.get("by", "field")
-        if by not in {"field", "event_type", "coder_pair"}:
+        if by not in {"field", "event_type", "coder_pair", "week"}:
             raise ValidationFailed(
-                "by must be field, event_type or coder_pair",
+                "by must be field, event_type, coder_pair or week",
                 errors=[{"field": "by", "code": "invalid_choice", "message": by}],
             )
         run = latest_project_run(project)
@@ -142,18 +187,35 @@ class ProjectAgreementView(APIView):
             .first()
         )
         results: list[dict[str, Any]] = []
+        detection = None
         if run is not None:
-            rows = AgreementResult.objects.filter(run=run)
-            if by == "field":
-                rows = rows.filter(event_type_code="", coder_a__isnull=True)
+            stored = list(AgreementResult.objects.filter(run=run))
+            f1_rows = {(r.coder_a, r.coder_b): r for r in stored if r.metric == DETECTION_F1}
+            detection = _detection(f1_rows.get((None, None)))
+            rows = [r for r in stored if r.metric == (ALPHA_BY_WEEK if by == "week" else "alpha")]
+            if by == "week":
+                rows.sort(key=lambda r: (r.details.get("week", ""), r.field_key))
+            elif by == "field":
+                rows = [r for r in rows if r.event_type_code == "" and r.coder_a is None]
             elif by == "event_type":
-                rows = rows.exclude(event_type_code="")
+                rows = [r for r in rows if r.event_type_code != ""]
             else:
-                rows = rows.filter(coder_a__isnull=False)
-            results = [
-                _row(r) for r in rows.order_by("event_type_code", "coder_a", "coder_b", "id")
-            ]
-        return Response({"run": _run(run), "in_progress": _run(in_progress), "results": results})
+                rows = [r for r in rows if r.coder_a is not None]
+            if by != "week":
+                rows.sort(key=lambda r: (r.event_type_code, r.coder_a or 0, r.coder_b or 0, r.id))
+            results = [_row(r) for r in rows]
+            for row in results:
+                f1 = f1_rows.get((row["coder_a"], row["coder_b"]))
+                if by != "week" and row["field"] == "" and row["event_type"] == "" and f1:
+                    row["detection_f1"] = f1.value
+        return Response(
+            {
+                "run": _run(run),
+                "in_progress": _run(in_progress),
+                "results": results,
+                "detection": detection,
+            }
+        )
 
 
 @extend_schema(tags=["agreement"])

@@ -13,7 +13,7 @@ remove an article, rebuild it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from numbers import Real
 from typing import Any, Final
 
@@ -22,7 +22,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from coding.agreement.alpha import AlphaResult
-from coding.agreement.article import ArticleAgreement, FieldSpec
 from coding.agreement.bootstrap import AlphaBootstrap, bootstrap_pairable_units
 from coding.agreement.coincidence import (
     PairableUnits,
@@ -73,6 +72,9 @@ class AlphaAccumulator:
         self._max_rows = 0
         self._n_units = self._n_single = self._n_empty = self._n_pairable = 0
         self._agreement_sum = 0.0
+        # Gwet's π_k (2008, 2014): Σ over units coded by ≥ 1 coder of n_uk/m_u, per code
+        self._share_sums: list[float] = []
+        self._n_rated = 0
         # compact per-unit storage: entry codes and counts, entries per unit, cluster per unit
         self._entry_codes: list[npt.NDArray[np.int32]] = []
         self._entry_counts: list[npt.NDArray[np.int32]] = []
@@ -129,6 +131,8 @@ class AlphaAccumulator:
         cluster_id = -1
         for values in columns:
             m = len(values)
+            if m:
+                self._add_shares([index[value] for value in values])
             if m < 2:
                 if m:
                     self._n_single += 1
@@ -218,6 +222,7 @@ class AlphaAccumulator:
         self._n_units += units.n_units
         self._n_single += units.n_single
         self._n_empty += units.n_empty
+        self._add_encoded_shares(encoded, codes)
         if units.n_pairable == 0:
             return
         observed = coincidence_matrix(units)
@@ -231,6 +236,7 @@ class AlphaAccumulator:
             self._marginals[code] += float(marginals[code])
         self._agreement_sum += percent_agreement_of_units(units) * units.n_pairable
         self._n_pairable += units.n_pairable
+
         if self._keep_units:
             cluster_id = self._cluster_id(cluster)
             self._pack()  # keep the units in the order they were added
@@ -238,6 +244,42 @@ class AlphaAccumulator:
             self._entry_counts.append(units.counts.data.astype(np.int32))
             self._unit_sizes.append(np.diff(units.counts.indptr).astype(np.int32))
             self._unit_clusters.append(np.full(units.n_pairable, cluster_id, dtype=np.int32))
+
+    def _add_shares(self, codes: list[int]) -> None:
+        """One unit's values (codes) into Gwet's per-code shares n_uk/m_u."""
+        sums = self._share_sums
+        sums.extend([0.0] * (len(self._categories) - len(sums)))
+        weight = 1.0 / len(codes)
+        for code in codes:
+            sums[code] += weight
+        self._n_rated += 1
+
+    def _add_encoded_shares(self, encoded: Any, codes: IntArray) -> None:
+        per_unit = np.bincount(encoded.units, minlength=encoded.n_units)
+        if not len(codes):
+            return
+        shares = np.bincount(
+            codes, weights=1.0 / per_unit[encoded.units], minlength=len(self._categories)
+        )
+        self._share_sums.extend([0.0] * (len(self._categories) - len(self._share_sums)))
+        for code in np.nonzero(shares)[0].tolist():
+            self._share_sums[code] += float(shares[code])
+        self._n_rated += int(np.count_nonzero(per_unit))
+
+    def ac1(self) -> float:
+        """Gwet's AC1 (2008) over everything added, exact match, with missing values as in
+        Gwet (2014): p_a over units with ≥ 2 values (= percent agreement), π_k the mean of
+        n_uk/m_u over units with ≥ 1 value, q the categories seen (or `value_domain`).
+        NaN without pairable units, with fewer than two categories, or when p_e = 1."""
+        q = len(self._categories)
+        if not self._n_pairable or q < 2:
+            return float("nan")
+        p_a = self._agreement_sum / self._n_pairable
+        pi = np.zeros(q)
+        pi[: len(self._share_sums)] = self._share_sums
+        pi /= self._n_rated
+        p_e = float(np.sum(pi * (1.0 - pi))) / (q - 1)
+        return (p_a - p_e) / (1.0 - p_e) if p_e < 1.0 else float("nan")
 
     def _rank(self) -> tuple[IntArray, FloatArray | None]:
         """Permutation old code → final code (rank order for ordinal) and numeric values."""
@@ -284,14 +326,15 @@ class AlphaAccumulator:
             n_coders=len(self._coders) if self._coders else self._max_rows,
             observed_disagreement=stats.observed_disagreement,
             expected_disagreement=stats.expected_disagreement,
+            ac1=self.ac1(),
+            most_common_share=float(marginals.max() / marginals.sum())
+            if marginals.sum()
+            else float("nan"),
         )
 
-    def bootstrap(
-        self, *, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
-    ) -> AlphaBootstrap:
-        """Cluster bootstrap over the clusters added (see bootstrap.py)."""
-        if not self._keep_units:
-            raise ValueError("bootstrap() needs an accumulator created with keep_units=True")
+    def packed_units(self) -> tuple[PairableUnits, IntArray, IntArray, FloatArray | None]:
+        """(units, cluster of each unit, rank of each code, numeric values) of everything
+        added, for the bootstrap; codes are in final (rank) order."""
         self._pack()
         rank, numeric = self._rank()
         sizes = _joined(self._unit_sizes, np.int64)
@@ -310,7 +353,15 @@ class AlphaAccumulator:
             self._n_single,
             self._n_empty,
         )
-        clusters = _joined(self._unit_clusters, np.int64)
+        return units, _joined(self._unit_clusters, np.int64), rank, numeric
+
+    def bootstrap(
+        self, *, n_boot: int = 2000, seed: int = 0, confidence: float = 0.95
+    ) -> AlphaBootstrap:
+        """Cluster bootstrap over the clusters added (see bootstrap.py)."""
+        if not self._keep_units:
+            raise ValueError("bootstrap() needs an accumulator created with keep_units=True")
+        units, clusters, _, numeric = self.packed_units()
         return bootstrap_pairable_units(
             units,
             clusters,
@@ -325,43 +376,3 @@ class AlphaAccumulator:
 
 def _joined(parts: list[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
-
-
-class ProjectAgreementAccumulator:
-    """α for event presence and every field, over the articles of a project."""
-
-    def __init__(self, fields: Sequence[FieldSpec], *, keep_units: bool = True):
-        """`keep_units=False`: results only, no bootstraps (see AlphaAccumulator)."""
-        self.fields = tuple(fields)
-        self.accumulators: dict[str, AlphaAccumulator] = {
-            PRESENCE_KEY: AlphaAccumulator("nominal", keep_units=keep_units)
-        }
-        for spec in self.fields:
-            if spec.key in self.accumulators:
-                raise ValueError(f"duplicate field key {spec.key!r}")
-            self.accumulators[spec.key] = AlphaAccumulator(
-                spec.level, value_domain=spec.value_domain, keep_units=keep_units
-            )
-
-    def add_article(self, article: ArticleAgreement, article_id: Hashable) -> None:
-        """Fold one article in; its clusters resample together under `article_id`."""
-        self.accumulators[PRESENCE_KEY].add(
-            article.presence, cluster=article_id, coder_ids=article.coders
-        )
-        for spec in self.fields:
-            field = article.fields.get(spec.key)
-            if field is None:
-                raise ValueError(f"article has no matrix for field {spec.key!r}")
-            self.accumulators[spec.key].add(
-                field.matrix, cluster=article_id, coder_ids=article.coders
-            )
-
-    def results(self) -> Mapping[str, AlphaResult]:
-        """α per key ("event_presence" and each field key)."""
-        return {key: acc.result() for key, acc in self.accumulators.items()}
-
-    def bootstraps(self, *, n_boot: int = 2000, seed: int = 0) -> Mapping[str, AlphaBootstrap]:
-        """Article-cluster bootstrap CI per key, all with the same seed."""
-        return {
-            key: acc.bootstrap(n_boot=n_boot, seed=seed) for key, acc in self.accumulators.items()
-        }

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from coding.agreement.spans import (
     check_offsets,
@@ -184,6 +183,9 @@ def _hungarian(
         return []
     score = np.array([[similarity(x, y) for y in right] for x in left])
     allowed = np.where(score >= threshold, score, 0.0)
+    # imported here: scipy.optimize is most of `import coding.agreement`'s cost
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(allowed, maximize=True)
     return [
         (left[i], right[j], float(score[i, j]))

@@ -52,6 +52,11 @@ class AlphaResult:
     n_values: pairable values n.. (the α sample size).
     n_coders: rows given.
     observed_disagreement / expected_disagreement: D_o and D_e (NaN when undefined).
+    distance: the field's difference function (distances.py) when it is not the level's
+        own δ²; "identical" for a field compared by identity only (no α).
+    ac1: Gwet's AC1 on the same values (exact match), where computed (project figures);
+        most_common_share: share of the pairable values that are the most common one.
+        Both explain a low α with high agreement (the prevalence effect).
     """
 
     value: float
@@ -66,6 +71,9 @@ class AlphaResult:
     n_coders: int
     observed_disagreement: float
     expected_disagreement: float
+    distance: str | None = None
+    ac1: float = float("nan")
+    most_common_share: float = float("nan")
 
     @property
     def reliability(self) -> Reliability:

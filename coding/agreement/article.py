@@ -37,6 +37,8 @@ from coding.agreement.alignment import (
     align_events,
 )
 from coding.agreement.alpha import AlphaResult, alpha_result
+from coding.agreement.distance_alpha import distance_alpha_result, identity_only
+from coding.agreement.distances import IDENTICAL_ONLY, distance_by_name
 from coding.agreement.levels import Level, check_level
 
 FieldGroup = Literal["participants", "attribute"]
@@ -59,16 +61,30 @@ class FieldSpec:
 
     group "participants" is for actors and locations, "attribute" for the rest.
     `value_domain` orders non-numeric ordinal values. Evidence spans whose role
-    equals `key` are attached to the field's disagreements.
+    equals `key` are attached to the field's disagreements. `distance` names the
+    field's own δ² (distances.DISTANCE_NAMES; "identical": no α, percent identical
+    only); None uses the level's δ².
     """
 
     key: str
     level: Level = "nominal"
     group: FieldGroup = "attribute"
     value_domain: tuple[Hashable, ...] | None = None
+    distance: str | None = None
 
     def __post_init__(self) -> None:
         check_level(self.level)
+        if self.distance is not None and self.distance != IDENTICAL_ONLY:
+            distance_by_name(self.distance)
+
+
+def field_alpha(spec: FieldSpec, matrix: Sequence[Sequence[object]]) -> AlphaResult:
+    """α of one field's coders × units matrix with the field's level or distance."""
+    if spec.distance == IDENTICAL_ONLY:
+        return identity_only(alpha_result(matrix, "nominal"))
+    if spec.distance is not None:
+        return distance_alpha_result(matrix, distance_by_name(spec.distance), spec.level)
+    return alpha_result(matrix, spec.level, value_domain=spec.value_domain)
 
 
 @dataclass(frozen=True)
@@ -142,9 +158,7 @@ def compute_article_agreement(
             )
             for c in coder_ids
         )
-        field_results[spec.key] = FieldAgreement(
-            spec, matrix, alpha_result(matrix, spec.level, value_domain=spec.value_domain)
-        )
+        field_results[spec.key] = FieldAgreement(spec, matrix, field_alpha(spec, matrix))
     disagreements = [d for cl in clusters for d in _cluster_disagreements(cl, coder_ids, fields)]
     disagreements.sort(key=lambda d: (d.severity, d.cluster_index, d.field_key or ""))
     return ArticleAgreement(

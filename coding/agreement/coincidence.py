@@ -34,7 +34,12 @@ from coding.agreement.levels import (
     pair_deltas,
 )
 
-AlphaStatus = Literal["ok", "undefined: no variation", "undefined: no pairable units"]
+AlphaStatus = Literal[
+    "ok",
+    "undefined: no variation",
+    "undefined: no pairable units",
+    "not applicable: identity only",
+]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from itertools import combinations
 from typing import Literal, TypeVar
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from coding.agreement.spans import LabelledSpan, check_offsets, overlap_length
 
@@ -85,6 +84,9 @@ def match_spans(
                 dice = 2.0 * overlap / ((a.end - a.start) + (b.end - b.start))
                 # 1 per matched pair dominates; the Dice bonus (< 1 in total) breaks ties.
                 score[i, j] = 1.0 + bonus * dice
+    # imported here: scipy.optimize is most of `import coding.agreement`'s cost
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(score, maximize=True)
     return sorted((int(i), int(j)) for i, j in zip(rows, cols, strict=True) if score[i, j] > 0)
 

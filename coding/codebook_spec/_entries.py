@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ._field_kinds import DEFAULT_LEVEL_BY_KIND, check_kind_options
+from ._field_kinds import DEFAULT_LEVEL_BY_KIND, DISTANCES, check_kind_options
 from ._read import (
     CODE_HINT,
     CODE_PATTERN,
@@ -51,6 +51,7 @@ FIELD_KEYS = (
     "min",
     "max",
     "max_length",
+    "distance",
 )
 
 
@@ -198,6 +199,9 @@ def read_field(reader: Reader, value: object, path: str, ctx: Context) -> FieldS
     level = None
     if raw.get("level") is not None:
         level = read_enum(reader, raw["level"], join(path, "level"), LEVELS)
+    distance = None
+    if raw.get("distance") is not None:
+        distance = read_enum(reader, raw["distance"], join(path, "distance"), DISTANCES)
     if key is None or kind is None:
         return None
     field = FieldSpec(
@@ -216,6 +220,7 @@ def read_field(reader: Reader, value: object, path: str, ctx: Context) -> FieldS
         min=minimum,
         max=maximum,
         max_length=max_length,
+        distance=distance,
     )
     check_kind_options(reader, raw, field, path)
     return field

@@ -16,6 +16,24 @@ LEVELS_BY_KIND: Mapping[str, tuple[str, ...]] = {
     "date": ("nominal", "ordinal", "interval"),
 }
 DEFAULT_LEVEL_BY_KIND: Mapping[str, str] = {"integer": "ratio", "date": "interval"}
+# Agreement distances (coding.agreement.distances) and the kinds whose values they compare.
+SET_DISTANCES = ("masi", "jaccard")
+DISTANCES = ("date_range", "place_hierarchy", *SET_DISTANCES, "identical")
+
+
+def fitting_distances(field: FieldSpec) -> tuple[str, ...]:
+    """The distances that can compare ``field``'s values (none: the level's own δ²)."""
+    if field.kind == "date":
+        return ("date_range",)
+    if field.kind == "location" and not field.multiple:
+        return ("place_hierarchy",)
+    if field.kind == "multi_choice" or (field.kind in REFERENCE_KINDS and field.multiple):
+        return SET_DISTANCES
+    if field.kind == "text":
+        return ("identical",)
+    return ()
+
+
 INTEGER_CODE = re.compile(r"-?[0-9]+", flags=re.ASCII)
 
 
@@ -46,6 +64,14 @@ def check_kind_options(
             join(path, "level"),
             f"{quoted(field.level)} does not fit {with_article(kind)} field "
             f"(use {' or '.join(fitting)})",
+        )
+    if field.distance is not None and field.distance not in fitting_distances(field):
+        fitting_distance = fitting_distances(field)
+        shape = f"{field.kind} with multiple" if field.multiple else field.kind
+        reader.add(
+            join(path, "distance"),
+            f"{quoted(field.distance)} does not fit {with_article(shape)} field"
+            + (f" (use {' or '.join(fitting_distance)})" if fitting_distance else " (use level)"),
         )
     problem = typed_column_misfit(field)
     if problem is not None:

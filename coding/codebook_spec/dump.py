@@ -109,6 +109,7 @@ def _field(field: FieldSpec) -> dict[str, Any]:
         "min": field.min,
         "max": field.max,
         "max_length": field.max_length,
+        "distance": field.distance,
     }
 
 

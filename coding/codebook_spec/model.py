@@ -100,6 +100,8 @@ class FieldSpec:
     min: int | None
     max: int | None
     max_length: int | None
+    # The agreement distance (coding.agreement.distances) when not the level's own δ².
+    distance: str | None = None
 
     @cached_property
     def choice_codes(self) -> frozenset[str]:

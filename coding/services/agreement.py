@@ -7,6 +7,7 @@ that is delivered twice, or re-run after its worker died, is harmless.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -25,8 +26,11 @@ from django.utils import timezone
 from coding.agreement import (
     AlphaResult,
     ArticleAgreement,
+    DetectionCounts,
     ProjectAgreementAccumulator,
     compute_article_agreement,
+    pairwise_detection,
+    prevalence_note,
 )
 from coding.agreement.accumulator import PRESENCE_KEY, AlphaAccumulator
 from coding.codebook_runtime import version_spec
@@ -47,6 +51,18 @@ _CHUNKS_PER_COLLECTION = 10  # full garbage collections while streaming (see _cy
 _INSERT_BATCH = 2000
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 20_240_601
+DETECTION_F1 = "detection_f1"
+ALPHA_BY_WEEK = "alpha_week"  # α per field over the articles whose coding ended that week
+
+
+def coding_week(moment: dt.datetime | None) -> str | None:
+    """The ISO week ("2026-W49") of a moment, in UTC; None stays None."""
+    if moment is None:
+        return None
+    year, week, _ = moment.astimezone(dt.UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 # Disagreement kinds of the maths package → stored kinds; severity stored as 5..1 (5 = worst).
 _KIND = {
     "unmatched_event": "unmatched_event",
@@ -86,6 +102,21 @@ def _finite_rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
+def _alpha_details(alpha: AlphaResult) -> dict[str, Any]:
+    details: dict[str, Any] = {"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values}
+    if alpha.distance is not None:  # the field's own δ² (coding/agreement/distances.py)
+        details["distance"] = alpha.distance
+    if not math.isnan(alpha.ac1):  # project figures: never a lone α
+        details["ac1"] = alpha.ac1
+        details["most_common_share"] = _finite(alpha.most_common_share)
+        note = prevalence_note(
+            alpha.value, alpha.ac1, alpha.percent_agreement, alpha.most_common_share
+        )
+        if note is not None:
+            details["note"] = note
+    return details
+
+
 def _result_row(run: AgreementRun, key: str, alpha: AlphaResult, **extra: Any) -> AgreementResult:
     return AgreementResult(
         run=run,
@@ -98,7 +129,7 @@ def _result_row(run: AgreementRun, key: str, alpha: AlphaResult, **extra: Any) -
         n_pairable=alpha.n_pairable_units,
         n_coders=alpha.n_coders,
         percent_agreement=_finite(alpha.percent_agreement),
-        details={"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values},
+        details=_alpha_details(alpha),
         **extra,
     )
 
@@ -186,7 +217,7 @@ def _article_result_values(run_id: int, key: str, alpha: AlphaResult) -> tuple[A
         alpha.n_pairable_units,
         alpha.n_coders,
         _finite(alpha.percent_agreement),
-        {"n_dropped_units": alpha.n_dropped_units, "n_values": alpha.n_values},
+        _alpha_details(alpha),
     )
 
 
@@ -419,11 +450,22 @@ class _ProjectFigures:
         self.overall = ProjectAgreementAccumulator(fields)
         self.by_type: dict[str, ProjectAgreementAccumulator] = {}
         self.by_pair: dict[tuple[int, int], AlphaAccumulator] = {}
+        self.by_week: dict[str, ProjectAgreementAccumulator] = {}
+        self.detection = DetectionCounts()
+        self.detection_by_pair: dict[tuple[int, int], DetectionCounts] = {}
         self.n_articles = 0
 
-    def add(self, article_id: int, result: ArticleAgreement) -> None:
+    def add(self, article_id: int, result: ArticleAgreement, week: str | None = None) -> None:
+        """Fold one article in; `week` (ISO "2026-W49") is the week its coding ended."""
         self.n_articles += 1
         self.overall.add_article(result, article_id)
+        if week is not None:
+            weekly = self.by_week.get(week)
+            if weekly is None:  # a chart, not an inference: no bootstrap, no per-unit copies
+                weekly = self.by_week[week] = ProjectAgreementAccumulator(
+                    self.fields, keep_units=False
+                )
+            weekly.add_article(result, article_id)
         clusters_by_type: dict[str, list[int]] = {}
         for index in range(len(result.clusters)):
             clusters_by_type.setdefault(_dominant_type(result, index), []).append(index)
@@ -447,6 +489,9 @@ class _ProjectFigures:
             if pair is None:
                 pair = self.by_pair[a, b] = AlphaAccumulator("nominal", keep_units=False)
             pair.add([result.presence[i], result.presence[j]], cluster=article_id, coder_ids=(a, b))
+        for pair_key, counts in pairwise_detection(result.presence, result.coders):
+            self.detection.add(counts)
+            self.detection_by_pair.setdefault(pair_key, DetectionCounts()).add(counts)
 
     def rows(self, run: AgreementRun) -> list[AgreementResult]:
         rows = []
@@ -472,7 +517,31 @@ class _ProjectFigures:
                 rows.append(_result_row(run, key, alpha, event_type_code=code))
         for (a, b), pair in sorted(self.by_pair.items()):
             rows.append(_result_row(run, PRESENCE_KEY, pair.result(), coder_a=a, coder_b=b))
+        for week, weekly in sorted(self.by_week.items()):
+            for key, alpha in weekly.results().items():
+                row = _result_row(run, key, alpha)
+                row.metric = ALPHA_BY_WEEK
+                row.details["week"] = week
+                rows.append(row)
+        rows.append(_detection_row(run, self.detection))
+        for (a, b), counts in sorted(self.detection_by_pair.items()):
+            rows.append(_detection_row(run, counts, coder_a=a, coder_b=b))
         return rows
+
+
+def _detection_row(run: AgreementRun, counts: DetectionCounts, **pair: Any) -> AgreementResult:
+    """Event detection F1 between coders (coding/agreement/detection.py), micro-averaged."""
+    return AgreementResult(
+        run=run,
+        metric=DETECTION_F1,
+        field_key="",
+        value=_finite(counts.f1),
+        status="ok" if counts.events else "undefined: no events",
+        n_units=counts.events,
+        n_pairable=counts.true_positives,
+        details={"true_positives": counts.true_positives, "events": counts.events},
+        **pair,
+    )
 
 
 def _test_pause() -> None:
@@ -508,7 +577,7 @@ def _fold_chunk(
             fresh.append((inputs, result))
         if len(inputs.coders) < 2:  # stored for adjudication; no agreement to measure
             continue
-        figures.add(inputs.article_id, result)
+        figures.add(inputs.article_id, result, coding_week(inputs.coded_at))
         digests.update(inputs.digest.encode())
     _store_new_article_runs(project, fresh, fields)
 

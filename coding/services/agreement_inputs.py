@@ -6,6 +6,12 @@ Value normalization (what counts as "the same value" for agreement), per field k
   with `multiple`, the set of those;
 - date → the start day as a day number (interval level: a one-day difference is small);
 - integer → the int; boolean → the bool; text → the folded text (nominal).
+
+A field whose codebook names a distance (coding.agreement.distances) gets the value that
+distance compares: `date_range` the (first day, last day) range as day numbers (a single
+day is (d, d)); `place_hierarchy` the dictionary place as (country, admin1, admin2, id)
+(a proposed place: (None, None, None, ("name", folded name))); `masi`/`jaccard` the set;
+`identical` the folded text (compared by identity only, no α).
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ from coding.agreement import AlignableEvent, FieldSpec, Span
 from coding.codebook_runtime import event_type_codes
 from coding.codebook_spec import CodebookSpec
 from coding.codebook_spec import FieldSpec as CodebookField
-from coding.models import Assignment, CodedEvent, EvidenceSpan
+from coding.models import Assignment, CodedEvent, EvidenceSpan, Location
 from coding.text.matching import normalize_for_search
 
 # Bump when normalization or alignment changes, so stored results are recomputed.
-ALGORITHM_VERSION = "athar-agreement/1"
+ALGORITHM_VERSION = "athar-agreement/2"
 
 _PARTICIPANT_KINDS = {"actor", "location"}
 
@@ -38,7 +44,9 @@ def agreement_fields(spec: CodebookSpec) -> list[FieldSpec]:
         if fdef.level == "ordinal" and fdef.kind == "choice":
             domain = tuple(choice.code for choice in fdef.choices)
         group = "participants" if fdef.kind in _PARTICIPANT_KINDS else "attribute"
-        fields.append(FieldSpec(fdef.key, fdef.level, group, domain))  # type: ignore[arg-type]
+        fields.append(
+            FieldSpec(fdef.key, fdef.level, group, domain, fdef.distance)  # type: ignore[arg-type]
+        )
     return fields
 
 
@@ -52,11 +60,31 @@ def _reference(value: Any) -> Hashable | None:
     return None
 
 
-def normalize_value(fdef: CodebookField, value: Any) -> Hashable | None:
-    """The comparable form of one stored field value (None = left empty)."""
+Place = tuple[Hashable, Hashable, Hashable, Hashable]
+
+
+def normalize_value(
+    fdef: CodebookField, value: Any, places: Mapping[int, Place] | None = None
+) -> Hashable | None:
+    """The comparable form of one stored field value (None = left empty).
+
+    `places` maps location ids to (country, admin1, admin2, id), for fields compared with
+    the `place_hierarchy` distance (see `location_hierarchies`).
+    """
     if value is None or value == "" or value == []:
         return None
     kind = fdef.kind
+    if fdef.distance == "date_range" and kind == "date":
+        start = dt.date.fromisoformat(value["start"]).toordinal()
+        end = value.get("end")
+        return (start, dt.date.fromisoformat(end).toordinal() if end else start)
+    if fdef.distance == "place_hierarchy" and kind == "location":
+        ref = _reference(value)
+        if ref is None:
+            return None
+        if isinstance(ref, int):
+            return (places or {}).get(ref, (None, None, None, ref))
+        return (None, None, None, ref)
     if kind == "multi_choice":
         return frozenset(str(v) for v in value)
     if kind in _PARTICIPANT_KINDS:
@@ -75,12 +103,28 @@ def normalize_value(fdef: CodebookField, value: Any) -> Hashable | None:
     return str(value)
 
 
+def location_hierarchies(values: Iterable[Any]) -> dict[int, Place]:
+    """(country, admin1, admin2, id) of the dictionary places the stored values refer to
+    (one query); an empty part is None, so it matches nothing."""
+    ids = {ref for ref in (_reference(v) for v in values) if isinstance(ref, int)}
+    if not ids:
+        return {}
+    return {
+        pk: (country or None, admin1 or None, admin2 or None, pk)
+        for pk, country, admin1, admin2 in Location.objects.filter(pk__in=ids).values_list(
+            "pk", "country", "admin1", "admin2"
+        )
+    }
+
+
 @dataclass(frozen=True)
 class ArticleInputs:
     article_id: int
     coders: tuple[int, ...]
     events: tuple[AlignableEvent, ...]
     digest: str
+    # When the article's coding ended (its last submission): the week agreement is charted by.
+    coded_at: dt.datetime | None = None
 
 
 def _digest(
@@ -113,12 +157,17 @@ def load_article_inputs(
     """
     coders_by_article: dict[int, list[int]] = defaultdict(list)
     incomplete: set[int] = set()
-    for article_id, coder_id, status in Assignment.objects.filter(
+    coded_at: dict[int, dt.datetime] = {}
+    for article_id, coder_id, status, submitted_at in Assignment.objects.filter(
         article_id__in=article_ids
-    ).values_list("article_id", "coder_id", "status"):
+    ).values_list("article_id", "coder_id", "status", "submitted_at"):
         coders_by_article[article_id].append(coder_id)
         if status != Assignment.Status.SUBMITTED:
             incomplete.add(article_id)
+        elif submitted_at is not None and (
+            article_id not in coded_at or submitted_at > coded_at[article_id]
+        ):
+            coded_at[article_id] = submitted_at
     ready = [a for a in article_ids if a not in incomplete and len(coders_by_article[a]) >= 1]
     codes = event_type_codes(version_id)
     rows = list(
@@ -138,6 +187,8 @@ def load_article_inputs(
     ).values_list("event_id", "role", "start", "end"):
         spans[event_id].append(Span(role, start, end))
     fields = spec.fields
+    place_keys = [f.key for f in fields if f.distance == "place_hierarchy"]
+    places = location_hierarchies(row[5].get(key) for row in rows for key in place_keys)
     events_by_article: dict[int, list[AlignableEvent]] = defaultdict(list)
     versions_by_article: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for event_id, article_id, coder_id, type_id, subtype_id, values, version in rows:
@@ -148,7 +199,7 @@ def load_article_inputs(
                 event_type=codes[type_id],
                 event_subtype=codes[subtype_id] if subtype_id else None,
                 spans=tuple(sorted(spans[event_id], key=lambda s: (s.start, s.end, s.role))),
-                values={f.key: normalize_value(f, values.get(f.key)) for f in fields},
+                values={f.key: normalize_value(f, values.get(f.key), places) for f in fields},
             )
         )
         versions_by_article[article_id].append((event_id, version))
@@ -158,6 +209,7 @@ def load_article_inputs(
             coders=tuple(sorted(coders_by_article[a])),
             events=tuple(events_by_article[a]),
             digest=_digest(a, version_id, coders_by_article[a], versions_by_article[a]),
+            coded_at=coded_at.get(a),
         )
         for a in ready
     ]

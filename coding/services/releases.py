@@ -43,7 +43,7 @@ from coding.exporting import (
     jsonl_chunks,
 )
 from coding.models import AgreementResult, DatasetRelease, Project, ReleaseFile, User
-from coding.services.agreement import latest_project_run
+from coding.services.agreement import DETECTION_F1, latest_project_run
 from coding.services.agreement_leases import lease_end
 from coding.services.audit import audit_record
 from coding.services.outbox import outbox_record
@@ -62,7 +62,9 @@ def agreement_report(project: Project) -> dict[str, Any]:
     run = latest_project_run(project)
     if run is None:
         return {"computed": False}
-    rows = AgreementResult.objects.filter(run=run, event_type_code="", coder_a__isnull=True)
+    overall = AgreementResult.objects.filter(run=run, event_type_code="", coder_a__isnull=True)
+    rows = overall.filter(metric="alpha")
+    detection = overall.filter(metric=DETECTION_F1).first()
     return {
         "computed": True,
         "run": run.pk,
@@ -80,9 +82,16 @@ def agreement_report(project: Project) -> dict[str, Any]:
                 "n_units": r.n_units,
                 "n_coders": r.n_coders,
                 "percent_agreement": r.percent_agreement,
+                "n_pairable": r.n_pairable,
+                "ac1": r.details.get("ac1"),
+                "distance": r.details.get("distance"),
+                "note": r.details.get("note"),
             }
             for r in rows
         },
+        "detection_f1": None
+        if detection is None
+        else {"value": detection.value, **detection.details},
     }
 
 

@@ -176,6 +176,6 @@ def test_project_figures_leave_single_coded_articles_out(solo: World) -> None:
     run = project_agreement_compute(project_id=project.pk)
     assert run.params["n_articles"] == 0
     presence = AgreementResult.objects.get(
-        run=run, field_key="", event_type_code="", coder_a__isnull=True
+        run=run, metric="alpha", field_key="", event_type_code="", coder_a__isnull=True
     )
     assert presence.n_units == 0

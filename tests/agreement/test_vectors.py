@@ -2,9 +2,8 @@
 
 Each case is checked against `expected` at the precision the source prints (rounded
 or truncated, see published.py) and, where the case gives one, against the exact
-rational `exact_value`. Cases for a measure this package does not implement are
-listed in NOT_IMPLEMENTED with the reason, and test_every_vector_is_accounted_for
-keeps the bookkeeping honest.
+rational `exact_value`. The six γ cases are stochastic and are checked, seeded, in
+test_gamma.py; test_every_vector_is_accounted_for keeps the bookkeeping honest.
 """
 
 from __future__ import annotations
@@ -41,15 +40,10 @@ from tests.agreement.published import (
 
 VECTORS = {case["name"]: case for case in load_vectors()}
 
-_GAMMA_REASON = (
-    "γ (Mathet, Widlöcher & Métivier 2015) is not implemented: it is stochastic, needs an "
-    "ILP solver (pygamma-agreement: numba + cvxpy) and is exponential in the number of coders; "
-    "NOTES §0/§8 keep it as an optional research measure for 2–3 coders"
-)
-NOT_IMPLEMENTED: dict[str, str] = {
-    name: _GAMMA_REASON for name in VECTORS if name.startswith("gamma_fixture_")
-}
-APPLICABLE = sorted(name for name in VECTORS if name not in NOT_IMPLEMENTED)
+# γ is stochastic: its cases are checked, seeded and with their Monte-Carlo spread, in
+# test_gamma.py.
+GAMMA_CASES = sorted(name for name in VECTORS if name.startswith("gamma_fixture_"))
+APPLICABLE = sorted(name for name in VECTORS if name not in GAMMA_CASES)
 
 WEIGHTS = {
     "quadratic weights": "quadratic",
@@ -70,9 +64,9 @@ MULTI_KEYS = {**TABLE_KEYS, "fleiss_kappa": "fleiss_kappa", "conger_kappa": "con
 
 def test_every_vector_is_accounted_for() -> None:
     assert len(VECTORS) == 74
-    assert len(NOT_IMPLEMENTED) == 6
+    assert len(GAMMA_CASES) == 6
     assert len(APPLICABLE) == 68
-    assert all(VECTORS[name]["metric"].startswith("gamma") for name in NOT_IMPLEMENTED)
+    assert all(VECTORS[name]["metric"].startswith("gamma") for name in GAMMA_CASES)
 
 
 def _coefficient(case: dict[str, Any]) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,43 +10,9 @@ from coding.models import AgreementResult, AgreementRun, Disagreement, OutboxIte
 from coding.services.agreement import article_agreement_compute, project_agreement_compute
 from coding.services.agreement_schedule import project_agreement_schedule
 from coding.services.outbox_drain import outbox_drain
-from tests.world import ARTICLE_TEXT, World, complete_event, span
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-def _code_and_submit(world: World, assignment, coder, events, capture) -> None:  # type: ignore[no-untyped-def]
-    client = world.client(coder)
-    for body in events:
-        response = client.post(f"/api/v1/assignments/{assignment.pk}/events/", body, format="json")
-        assert response.status_code == 201, response.json()
-    with capture(execute=True):
-        assert client.post(f"/api/v1/assignments/{assignment.pk}/submit/").status_code == 200
-
-
-@pytest.fixture
-def coded(world: World, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """coder_a codes the attack (5 dead) and a truce; coder_b the attack with 7 dead."""
-    cache.clear()
-    truce = {
-        "event_type": "TRUCE",
-        "values": complete_event(world)["values"] | {"fatalities": None},
-        "spans": [span(ARTICLE_TEXT, "أعلنت", "trigger")],
-    }
-    other = complete_event(world)
-    other["values"] = dict(other["values"]) | {"fatalities": 7}  # type: ignore[arg-type]
-    _code_and_submit(
-        world,
-        world.assignment_a,
-        world.coder_a,
-        [complete_event(world), truce],
-        django_capture_on_commit_callbacks,
-    )
-    assert not AgreementRun.objects.exists()  # coder_b has not submitted yet
-    _code_and_submit(
-        world, world.assignment_b, world.coder_b, [other], django_capture_on_commit_callbacks
-    )
-    return world
 
 
 def test_last_submission_computes_the_article_and_the_project(coded: World) -> None:
@@ -69,7 +34,11 @@ def test_last_submission_computes_the_article_and_the_project(coded: World) -> N
     assert project_run.status == "done"
     assert project_run.progress_done == project_run.progress_total == 1
     overall = AgreementResult.objects.get(
-        run=project_run, field_key="fatalities", event_type_code="", coder_a__isnull=True
+        run=project_run,
+        metric="alpha",
+        field_key="fatalities",
+        event_type_code="",
+        coder_a__isnull=True,
     )
     assert overall.level == "ratio"
 

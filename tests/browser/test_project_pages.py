@@ -50,16 +50,17 @@ def test_agreement_page_shows_figures_recomputes_and_links_disagreements(
     sign_in(page, live_server.url, world.supervisor.username)
     page.click(f"a[href='/projects/{world.project.pk}/agreement/']")
     page.wait_for_selector("body[data-ready=true]")
-    rows = page.locator("#fields-table tbody tr")
+    rows = page.locator("#fields-table tbody tr[data-field]")
     assert rows.count() == len(figures)
     detection = page.locator("#fields-table tr[data-field='']")
     cells = detection.locator("th, td").all_inner_texts()
     assert cells[0] == "Event detection (presence)"
     assert cells[6] == str(by_field[""]["n_units"])
-    assert cells[7] == "2"  # coders
+    assert cells[7] == str(by_field[""]["n_pairable"])
+    assert cells[8] == "2"  # coders
     fatalities = page.locator("#fields-table tr[data-field=fatalities] td").all_inner_texts()
-    assert fatalities[7] == "0%"  # 5 vs 7: the coders never agree on it
-    assert fatalities[8] == "computed" or fatalities[8].startswith("undefined")
+    assert fatalities[8] == "0%"  # 5 vs 7: the coders never agree on it
+    assert fatalities[10] == "computed" or fatalities[10].startswith("undefined")
     # The plot: one row per field, reference lines at .667 and .800, a shape per band.
     assert page.locator("#fields-plot svg g.row").count() == len(figures)
     assert page.locator("#fields-plot svg line.ref").count() == 2

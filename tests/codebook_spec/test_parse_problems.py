@@ -20,7 +20,7 @@ TOP_KEYS = (
 )
 FIELD_KEYS = (
     "key, kind, labels, definition, required, applies_to, choices, level, evidence_role, "
-    "export_column, typed_column, multiple, min, max, max_length"
+    "export_column, typed_column, multiple, min, max, max_length, distance"
 )
 
 
@@ -269,6 +269,38 @@ CASES: list[tuple[str, Mutation, list[str]]] = [
         "max_length on an integer field",
         lambda d: d["fields"][6].update(max_length=3),
         ["fields[6].max_length: only text fields have max_length"],
+    ),
+    (
+        "distance that does not fit the kind",
+        lambda d: d["fields"][0].update(distance="masi"),
+        ['fields[0].distance: "masi" does not fit a date field (use date_range)'],
+    ),
+    (
+        "distance on a kind that has none",
+        lambda d: d["fields"][11].update(distance="identical"),
+        ['fields[11].distance: "identical" does not fit a boolean field (use level)'],
+    ),
+    (
+        "set distance on a single actor",
+        lambda d: d["fields"][1].update(distance="jaccard"),
+        ['fields[1].distance: "jaccard" does not fit an actor field (use level)'],
+    ),
+    (
+        "unknown distance",
+        lambda d: d["fields"][0].update(distance="km"),
+        [
+            'fields[0].distance: "km" is not one of date_range, place_hierarchy, masi, '
+            "jaccard, identical"
+        ],
+    ),
+    (
+        "set distances fit multiple references and multi-choice fields",
+        lambda d: (
+            d["fields"][2].update(distance="masi"),
+            d["fields"][5].update(distance="jaccard"),
+            d["fields"][3].update(distance="masi"),
+        ),
+        ['fields[3].distance: "masi" does not fit a location field (use place_hierarchy)'],
     ),
     (
         "max_length zero",

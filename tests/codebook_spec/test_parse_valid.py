@@ -68,6 +68,7 @@ fields:
     min: null
     max: null
     max_length: null
+    distance: null
   - key: when
     kind: date
     labels:
@@ -84,6 +85,7 @@ fields:
     min: null
     max: null
     max_length: null
+    distance: null
   - key: who
     kind: actor
     labels:
@@ -100,6 +102,7 @@ fields:
     min: null
     max: null
     max_length: null
+    distance: null
 rules: []
 subtype_required: false
 export: null

@@ -22,6 +22,7 @@ export function statusText(status) {
   if (!status || status === "ok") return t("computed");
   if (status === "undefined: no variation") return t("undefined: every coder gave the same value");
   if (status === "undefined: no pairable units") return t("undefined: no unit coded by two coders");
+  if (status === "not applicable: identity only") return t("no α for free text: % identical only");
   return status;
 }
 

@@ -30,8 +30,16 @@ function coderName(id) {
 }
 
 // [heading, is a formula (kept left to right in the Arabic UI)]
+// Never a lone α: % agreement, AC1 and the pairable units stand beside it in every row.
 const HEAD = () => [[t("α"), true], [t("95% interval"), false], [t("Band"), false], [t("P(α < .667)"), true], [t("P(α < .800)"), true],
-  [t("Units"), false], [t("Coders"), false], [t("% agreement"), false], [t("Status"), false]];
+  [t("Units"), false], [t("Pairable units"), false], [t("Coders"), false], [t("% agreement"), false], [t("AC1"), true], [t("Status"), false]];
+
+/** The one-line reason why α is low beside a high AC1 (the API's `note`, in the UI language). */
+function prevalenceLine(row) {
+  return t("Coders agree on {percent} of pairs, but {share} of the values are the same one: α counts most of that agreement as chance (the prevalence effect); AC1 = {ac1}. Check the disagreements before calling the field unreliable.", {
+    percent: formatPercent(row.percent_agreement), share: formatPercent(row.most_common_share), ac1: formatNumber(row.ac1, 2),
+  });
+}
 
 /** One table of α rows; `first` names the first column and `label(row)` fills it. */
 function fillTable(table, rows, first, label, caption) {
@@ -51,10 +59,16 @@ function fillTable(table, rows, first, label, caption) {
       el("td", { class: `band band-${b.key}` }, el("span", { "aria-hidden": "true", class: "band-icon", text: b.icon }), " ", b.word),
       el("td", { class: "num", text: formatPercent(row.p_below_667) }),
       el("td", { class: "num", text: formatPercent(row.p_below_800) }),
-      el("td", { class: "num", title: t("{n} coded by two coders or more", { n: row.n_pairable }), text: formatInteger(row.n_units) }),
+      el("td", { class: "num", text: formatInteger(row.n_units) }),
+      el("td", { class: "num", title: t("{n} coded by two coders or more", { n: row.n_pairable }), text: formatInteger(row.n_pairable) }),
       el("td", { class: "num", text: formatInteger(row.n_coders) }),
       el("td", { class: "num", text: formatPercent(row.percent_agreement) }),
+      el("td", { class: "num", text: formatNumber(row.ac1) }),
       el("td", { text: statusText(row.status) })));
+    if (row.note) {
+      body.append(el("tr", { class: "note-row", "data-note-for": row.field },
+        el("td", { colspan: String(HEAD().length + 1), class: "note", text: prevalenceLine(row) })));
+    }
   }
   table.append(body);
 }
@@ -63,7 +77,18 @@ function plotRows(rows, label) {
   return rows.map((r) => ({ ...r, label: label(r) }));
 }
 
+function renderDetection() {
+  const detection = answers.field.detection;
+  const line = $("detection-headline");
+  line.hidden = !detection || detection.f1 === null;
+  if (line.hidden) return;
+  line.textContent = t("Event detection: F1 between coders = {f1} ({matched} of {events} coded events were found by the other coder too).", {
+    f1: formatNumber(detection.f1, 2), matched: formatInteger(2 * detection.true_positives), events: formatInteger(detection.events),
+  });
+}
+
 function renderFields() {
+  renderDetection();
   const rows = answers.field.results;
   fillTable($("fields-table"), rows, t("Field"), (r) => fieldLabel(r.field), t("α per field"));
   drawAlphaPlot($("fields-plot"), plotRows(rows, (r) => fieldLabel(r.field)), t("α per field with its 95% interval"));
