@@ -57,3 +57,7 @@ export function formatDateTime(iso) {
   if (!iso) return "";
   return new Intl.DateTimeFormat(uiLang(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
+
+/** The colon that joins a label and its value in the UI language: French puts a narrow
+ * no-break space before it ("Langue : ar"), English and Arabic none. */
+export const colon = () => (uiLang() === "fr" ? "\u202f:" : ":");

@@ -3,7 +3,7 @@
 // which the API lists first).
 
 import { apiFetch } from "./api.js";
-import { formatDate, formatDateTime, t } from "./i18n.js";
+import { formatDate, formatDateTime, t, colon } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const STATUS = () => ({ assigned: t("Not started"), in_progress: t("In progress"), submitted: t("Submitted") });
@@ -53,7 +53,7 @@ function row(item) {
   open.className = "button";
   open.href = codeUrl(item);
   open.textContent = item.status === "submitted" ? t("View") : item.status === "in_progress" ? t("Continue") : t("Start");
-  open.setAttribute("aria-label", `${open.textContent}: ${item.article.title}`);
+  open.setAttribute("aria-label", `${open.textContent}${colon()} ${item.article.title}`);
   action.append(open);
   tr.append(title, source, published, lang, status, events, last, action);
   return tr;

@@ -3,7 +3,7 @@
 // The server checks it like any coded event and lists what is missing.
 
 import { el, focusOn } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, colon } from "../i18n.js";
 import { valueControl } from "./values.js";
 
 export class AddEventForm {
@@ -59,7 +59,7 @@ export class AddEventForm {
       const list = el("ul", { class: "span-list", "aria-label": t("Evidence") });
       for (const [i, span] of this.spans.entries()) {
         const role = cb.roles.find((r) => r.key === span.role);
-        list.append(el("li", {}, el("span", { class: "quote", dir: "auto", text: `${role ? cb.label(role) : span.role}: “${span.quote}”` }),
+        list.append(el("li", {}, el("span", { class: "quote", dir: "auto", text: `${role ? cb.label(role) : span.role}${colon()} “${span.quote}”` }),
           el("button", { type: "button", class: "icon", "aria-label": t("Remove span “{quote}”", { quote: span.quote }), onclick: () => { this.spans.splice(i, 1); this.render(); } }, "×")));
       }
       const roles = cb.applicableRoles(type, subtype || null);

@@ -5,7 +5,7 @@
 
 import { roleStyle } from "../coding/highlights.js";
 import { el } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, colon } from "../i18n.js";
 import { sameValue, showValue, valueControl } from "./values.js";
 
 export function coderLetter(i) {
@@ -24,11 +24,19 @@ export function decisionWords(kind) {
 }
 
 /** A short text of an event's evidence: "Trigger: “…” · Actor 1: “…”". */
-function evidenceText(event, codebook) {
-  return event.spans.map((s) => {
+/** The evidence of `event`: each quote isolated in the direction of its paragraph (as the
+ * article shows it), so "ISWAP) الموالية …" in a right-to-left paragraph reads in stored order
+ * instead of first-strong order; `directionAt` takes a code-point offset. */
+function evidenceText(event, codebook, directionAt, lang) {
+  if (!event.spans.length) return el("span", { text: "—" });
+  const parts = [];
+  event.spans.forEach((s, i) => {
     const role = codebook.roles.find((r) => r.key === s.role);
-    return `${role ? codebook.label(role) : s.role}: “${s.quote}”`;
-  }).join(" · ") || "—";
+    if (i) parts.push(" · ");
+    parts.push(`${role ? codebook.label(role) : s.role}${colon()} “`,
+      el("bdi", { class: "quote", dir: directionAt ? directionAt(s.start) : "auto", lang, text: s.quote }), "”");
+  });
+  return el("span", {}, ...parts);
 }
 
 export function eventSummary(event, codebook) {
@@ -36,7 +44,7 @@ export function eventSummary(event, codebook) {
   for (const field of codebook.applicableFields(event.event_type, event.event_subtype)) {
     const value = event.values[field.key];
     // The value is isolated (FSI … PDI): a Latin date after an Arabic label reads backwards otherwise.
-    if (value !== undefined && value !== null && value !== "") parts.push(`${codebook.label(field)}: \u2068${showValue(field, value, codebook)}\u2069`);
+    if (value !== undefined && value !== null && value !== "") parts.push(`${codebook.label(field)}${colon()} \u2068${showValue(field, value, codebook)}\u2069`);
   }
   return parts.join(" · ");
 }
@@ -121,7 +129,7 @@ function compareTable(row, present, differing, gold, ctx) {
   const lines = [
     { key: TYPE_LINE, label: t("Type"), text: (e) => codebook.typeLabel(e.event_type, e.event_subtype) },
     ...fields.map((f) => ({ key: f.key, field: f, label: codebook.label(f), text: (e) => (codebook.fieldApplies(f, e.event_type, e.event_subtype) ? showValue(f, e.values[f.key], codebook) : t("(does not apply)")) })),
-    { key: EVIDENCE_LINE, label: t("Evidence"), text: (e) => evidenceText(e, codebook) },
+    { key: EVIDENCE_LINE, label: t("Evidence"), text: (e) => evidenceText(e, codebook, ctx.directionAt, ctx.articleLang) },
     { key: MEMO_LINE, label: t("Memo"), text: (e) => e.memo || "—" },
   ];
   const choice = ctx.mergeChoice;
@@ -137,7 +145,7 @@ function compareTable(row, present, differing, gold, ctx) {
         const name = `m-${row.key}-${line.key}`;
         const radio = el("input", { type: "radio", name, value: String(p.i), id: `${name}-${p.i}`, checked: choice[line.key] === p.i });
         radio.addEventListener("change", () => { choice[line.key] = p.i; });
-        td.append(el("label", { for: radio.id, class: "pick" }, radio, " ", el("span", { class: "visually-hidden", text: `${t("Use {coder}", { coder: p.label })}: ` }), line.text(p.event)));
+        td.append(el("label", { for: radio.id, class: "pick" }, radio, " ", el("span", { class: "visually-hidden", text: `${t("Use {coder}", { coder: p.label })}${colon()} ` }), line.text(p.event)));
       } else td.append(line.text(p.event));
       tr.append(td);
     }
@@ -155,9 +163,9 @@ function compareTable(row, present, differing, gold, ctx) {
       tr.append(td);
     } else if (gold) {
       const text = line.key === TYPE_LINE ? codebook.typeLabel(gold.event_type, gold.event_subtype)
-        : line.key === EVIDENCE_LINE ? evidenceText(gold, codebook)
+        : line.key === EVIDENCE_LINE ? evidenceText(gold, codebook, ctx.directionAt, ctx.articleLang)
           : line.key === MEMO_LINE ? gold.memo || "—" : showValue(line.field, gold.values[line.key], codebook);
-      tr.append(el("td", { class: "gold-col", dir: "auto", text }));
+      tr.append(el("td", { class: "gold-col", dir: "auto" }, text));
     }
     body.append(tr);
   }

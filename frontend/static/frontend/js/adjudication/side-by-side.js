@@ -10,7 +10,7 @@ import { HighlightLayer } from "../coding/highlights.js";
 import { Segments } from "../coding/segments.js";
 import { TextIndex } from "../coding/text-index.js";
 import { $, el, focusOn, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, uiLang, colon } from "../i18n.js";
 import { AddEventForm } from "./add-event.js";
 import { decisionWords, EVIDENCE_LINE, eventSummary, renderRow, swatch, TYPE_LINE } from "./rows.js";
 import { learnNames } from "./values.js";
@@ -127,6 +127,7 @@ class SideBySide {
       const merging = this.merging && this.merging.key === row.key;
       const node = renderRow(row, i + 1, {
         codebook: this.codebook, coders: this.view.coders, goldById: this.goldById, open: this.open, articleLang: this.article.language || null,
+        directionAt: (codePoint) => this.index.directionAt(this.index.u16FromCodePoint(codePoint)),
         merging, mergeChoice: merging ? this.merging.choice : null, typed: merging ? this.merging.typed : {},
         conflict: this.conflicts.get(row.key),
         onAccept: (r, coderIndex) => this.accept(r, coderIndex),
@@ -151,7 +152,7 @@ class SideBySide {
     for (const d of added) {
       const gold = this.goldById.get(d.gold_event);
       const undo = this.open ? el("button", { type: "button", onclick: () => this.undoDecision(d, null) }, t("Undo this decision")) : null;
-      list.append(el("li", {}, el("span", { dir: "auto", text: `${decisionWords(d.kind)}: ${gold ? eventSummary(gold, this.codebook) : "—"}` }), " ", undo));
+      list.append(el("li", {}, el("span", { dir: "auto", text: `${decisionWords(d.kind)}${colon()} ${gold ? eventSummary(gold, this.codebook) : "—"}` }), " ", undo));
     }
   }
 
@@ -235,7 +236,7 @@ class SideBySide {
 
   showErrors(answer) {
     const data = answer.data || {};
-    const lines = (data.errors || []).map((e) => `${e.field}: ${e.message}`);
+    const lines = (data.errors || []).map((e) => `${e.field}${colon()} ${e.message}`);
     this.announce([(data.detail || t("The server refused this.")), ...lines].join(" — "), true);
   }
 

@@ -6,7 +6,7 @@ import { learnNames, showValue } from "../adjudication/values.js";
 import { apiFetch } from "../api.js";
 import { Codebook } from "../coding/codebook.js";
 import { $, el, formatInteger, formatNumber, formatPercent, readBoot } from "../dom.js";
-import { formatDateTime, t, tn, uiLang } from "../i18n.js";
+import { formatDateTime, t, tn, uiLang, colon } from "../i18n.js";
 import { KINDS, SEVERITY_ICON, band, kindText, severityText, statusText } from "./bands.js";
 import { drawAlphaPlot } from "./plot.js";
 
@@ -238,7 +238,7 @@ function disagreementRow(d) {
   const link = el("a", { href: `/projects/${projectId}/adjudication/${d.article}/#row-${d.cluster}`, dir: "auto",
     text: titles.get(d.article) || t("Article #{id}", { id: d.article }) });
   const name = d.kind === "span" ? roleLabel(d.field) : fieldLabel(d.field);
-  const what = d.field && d.kind !== "unmatched_event" ? `${kindText(d.kind)}: ${name}` : kindText(d.kind);
+  const what = d.field && d.kind !== "unmatched_event" ? `${kindText(d.kind)}${colon()} ${name}` : kindText(d.kind);
   return el("tr", { "data-severity": String(d.severity) },
     el("td", { class: `severity severity-${d.severity}` }, el("span", { "aria-hidden": "true", text: `${SEVERITY_ICON[d.severity] || ""} ` }),
       `${d.severity} — ${severityText(d.severity)}`),

@@ -5,7 +5,7 @@
 // move to the right-hand side, where reading starts.
 
 import { svg, formatNumber, isRtl } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, colon } from "../i18n.js";
 import { band } from "./bands.js";
 
 const WIDTH = 760;
@@ -53,8 +53,8 @@ export function drawAlphaPlot(container, rows, title) {
     const b = band(row.interpretation);
     const g = svg("g", { class: `row band-${b.key}` });
     const summary = row.alpha === null || row.alpha === undefined
-      ? `${row.label}: α ${t("undefined")}`
-      : `${row.label}: α = ${formatNumber(row.alpha)} (${b.word}), 95% ${formatNumber(row.ci_low)} – ${formatNumber(row.ci_high)}`;
+      ? `${row.label}${colon()} α ${t("undefined")}`
+      : `${row.label}${colon()} α = ${formatNumber(row.alpha)} (${b.word}), 95% ${formatNumber(row.ci_low)} – ${formatNumber(row.ci_high)}`;
     g.append(svg("title", { text: summary }));
     const labelX = rtl ? WIDTH - PAD / 2 : LABEL - 10;
     g.append(svg("text", { x: labelX, y: y + 4, "text-anchor": rtl ? "start" : "end", direction: rtl ? "rtl" : "ltr", class: "row-label", text: row.label }));

@@ -1,7 +1,7 @@
 // The server's refusals of a value ({field, code, message}, message in English) as the coder
 // reads them: the field's label and a message in the UI language.
 
-import { t } from "../i18n.js";
+import { t, colon } from "../i18n.js";
 
 function bdi(dir, text) {
   const node = document.createElement("bdi");
@@ -40,5 +40,5 @@ export function errorText(error, cb, values) {
     wrong_kind: () => [t("not a value of this kind")],
   };
   const message = field && messages[error.code] ? messages[error.code]() : [error.message];
-  return [`${label}: `, ...message];
+  return [`${label}${colon()} `, ...message];
 }

@@ -1,7 +1,7 @@
 // The side panels that are not the form: the list of events, the conflict dialog (both
 // versions side by side; the coder chooses), and the list of what blocks a submit.
 
-import { t } from "../i18n.js";
+import { t, colon } from "../i18n.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -132,7 +132,7 @@ function versionList(payload, { codebook, names, directionAt, lang }) {
   const spans = el("ul", { class: "version-spans" });
   for (const s of payload.spans) {
     const role = codebook.roles.find((r) => r.key === s.role);
-    spans.append(el("li", {}, `${role ? codebook.label(role) : s.role}: `,
+    spans.append(el("li", {}, `${role ? codebook.label(role) : s.role}${colon()} `,
       el("bdi", { class: "quote", dir: directionAt(s.start), lang }, s.quote)));
   }
   row(t("Spans"), payload.spans.length ? spans : "—");

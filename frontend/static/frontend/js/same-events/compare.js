@@ -12,7 +12,7 @@ import { Codebook } from "../coding/codebook.js";
 import { HighlightLayer } from "../coding/highlights.js";
 import { TextIndex } from "../coding/text-index.js";
 import { $, el, focusOn, formatNumber, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang } from "../i18n.js";
+import { formatDateTime, t, uiLang, colon } from "../i18n.js";
 import { fieldRows, fieldsTable, resolutionOf, rowChoices, sourceWords } from "./fields.js";
 import { articleLine, formatDay, reasonsLine, statusWords } from "./words.js";
 
@@ -269,7 +269,7 @@ class Comparison {
       return;
     }
     const data = answer.data || {};
-    const lines = (data.errors || []).map((e) => `${e.field}: ${e.message}`);
+    const lines = (data.errors || []).map((e) => `${e.field}${colon()} ${e.message}`);
     this.announce([data.detail || t("The server refused this."), ...lines].join(" — "), true);
   }
 
