@@ -62,3 +62,9 @@ class ValidationFailed(DomainError):
     """Input is well-formed but breaks a domain rule (HTTP 422)."""
 
     code = "invalid"
+
+
+def counted(n: int, noun: str) -> str:
+    """``"1 problem"``, ``"9 problems"``: a count in an (English) error message, never
+    ``"9 problem(s)"``. For nouns whose plural adds an s."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -21,7 +21,7 @@ from coding.codebook_spec import (
     load_codebook_text,
     load_preset,
 )
-from coding.errors import NotFound, PermissionDenied, ValidationFailed
+from coding.errors import NotFound, PermissionDenied, ValidationFailed, counted
 from coding.models import CodebookVersion, User
 from coding.services.codebooks import (
     codebook_version_create,
@@ -140,7 +140,7 @@ class CodebookVersionListView(APIView):
             spec = load_preset(str(preset)) if preset else load_codebook_text(str(document))
         except CodebookFileError as exc:
             raise ValidationFailed(
-                f"{len(exc.problems)} problem(s) in the codebook; nothing was loaded",
+                f"{counted(len(exc.problems), 'problem')} in the codebook; nothing was loaded",
                 code="invalid_codebook",
                 errors=[
                     {"field": p.path, "code": "invalid", "message": p.message} for p in exc.problems

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import transaction
 
-from coding.errors import ValidationFailed
+from coding.errors import ValidationFailed, counted
 from coding.importing import ArticleInput, ParsedRow, RowError, iter_article_rows
 from coding.models import Project, User
 from coding.services.articles import articles_create
@@ -124,7 +124,7 @@ def articles_import(
         if errors and not skip_invalid:
             # Raised inside the transaction: rows written before the first error roll back.
             raise ValidationFailed(
-                f"{sieve.n_errors} problem(s) in {filename}; nothing was imported "
+                f"{counted(sieve.n_errors, 'problem')} in {filename}; nothing was imported "
                 "(fix them, or pass skip_invalid=true to import the good rows)",
                 code="invalid_file",
                 errors=errors,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coding.codebook_runtime import event_type_codes, version_spec
-from coding.errors import Conflict, ValidationFailed
+from coding.errors import Conflict, ValidationFailed, counted
 from coding.models import Assignment, CodedEvent, Membership, User
 from coding.services.audit import audit_record
 from coding.services.events import EventInput, check_event
@@ -69,7 +69,7 @@ def assignment_submit(*, assignment: Assignment, actor: User) -> Assignment:
     problems = submission_problems(assignment)
     if problems:
         raise ValidationFailed(
-            f"{len(problems)} problem(s) must be fixed before submitting",
+            f"{counted(len(problems), 'problem')} must be fixed before submitting",
             code="incomplete",
             errors=problems,
         )

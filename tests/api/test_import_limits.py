@@ -115,7 +115,7 @@ def test_the_error_report_lists_the_first_problems_and_counts_them_all(
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_file"
-    assert body["detail"].startswith("3000 problem(s) in bad.jsonl; nothing was imported")
+    assert body["detail"].startswith("3000 problems in bad.jsonl; nothing was imported")
     assert [e["location"] for e in body["errors"]] == [f"line {n}" for n in range(1, 11)]
     assert body["errors_total"] == 3_000
     assert body["errors_listed"] == 10

@@ -26,6 +26,7 @@ def test_submit_lists_what_is_missing_then_succeeds(world: World) -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "incomplete"
+    assert body["detail"] == "4 problems must be fixed before submitting"
     missing = {(e["event"], e["field"], e["code"]) for e in body["errors"]}
     assert missing == {
         (draft["id"], "event_subtype", "subtype_required"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.dictionary_files import DictionaryFileError
+from coding.errors import counted
 
 
 def make_load_command(
@@ -30,7 +31,7 @@ def make_load_command(
             except DictionaryFileError as exc:
                 lines = "\n".join(f"  {p.location}: {p.message}" for p in exc.problems)
                 raise CommandError(
-                    f"{len(exc.problems)} problem(s); nothing was loaded:\n{lines}"
+                    f"{counted(len(exc.problems), 'problem')}; nothing was loaded:\n{lines}"
                 ) from exc
             except OSError as exc:
                 raise CommandError(str(exc)) from exc

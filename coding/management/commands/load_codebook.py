@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.codebook_spec import CodebookFileError, load_codebook_text, load_preset
-from coding.errors import DomainError
+from coding.errors import DomainError, counted
 from coding.services.codebooks import codebook_version_create
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except CodebookFileError as exc:
             lines = "\n".join(f"  {p.path}: {p.message}" for p in exc.problems)
             raise CommandError(
-                f"{len(exc.problems)} problem(s); nothing was loaded:\n{lines}"
+                f"{counted(len(exc.problems), 'problem')}; nothing was loaded:\n{lines}"
             ) from exc
         except (OSError, UnicodeDecodeError, LookupError) as exc:
             raise CommandError(str(exc)) from exc
