@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from frontend.ui_strings_proposals import proposal_strings
 from frontend.ui_strings_same_events import same_event_strings
 
 _PREVALENCE_NOTE = (
@@ -319,4 +320,4 @@ def ui_strings() -> dict[str, str]:
             "were found by the other coder too)."
         ),
         "no α for free text: % identical only": _("no α for free text: % identical only"),
-    } | same_event_strings()
+    } | {**same_event_strings(), **proposal_strings()}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import project_pages, same_events
+from .views import project_pages, proposal_pages, same_events
 from .views.auth import ThrottledLoginView
 from .views.pages import code_screen, home, queue
 
@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("projects/<int:project_id>/feedback/", project_pages.feedback, name="feedback"),
     path("projects/<int:project_id>/data/", project_pages.data, name="data"),
+    path(
+        "projects/<int:project_id>/proposed-names/",
+        proposal_pages.proposed_names,
+        name="proposed-names",
+    ),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

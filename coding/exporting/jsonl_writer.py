@@ -47,10 +47,9 @@ def jsonl_chunks(events: Iterable[ExportEvent], spec: CodebookSpec) -> Iterator[
     A live event is written by ``event_record``; a retracted one as the tombstone
     ``{"event_id": n, "retracted": true, "retracted_at": t, "article": {"id": m}}`` (``t``
     from ``validated_at``, the time of the retraction) so that an incremental sync can
-    delete it. ``spec`` is accepted for symmetry with the other writers; the record is
-    the same for every codebook.
+    delete it. ``spec`` names the actor fields whose proposed names join ``actors``.
     """
-    return sink_chunks(JsonlSink(), events)
+    return sink_chunks(JsonlSink(spec), events)
 
 
 class JsonlSink:
@@ -62,7 +61,8 @@ class JsonlSink:
     them, in ``event_record``'s key order; the text is exactly ``compact_json`` of the record.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spec: CodebookSpec) -> None:
+        self._actor_keys = actor_field_keys(spec)
         self._lines: list[str] = []
         self._pending = 0
         self._texts: dict[int, tuple[object, str]] = {}
@@ -101,9 +101,9 @@ class JsonlSink:
         return ""
 
     def _live_line(self, event: ExportEvent) -> str:
-        actors, places = event.actors, event.places
+        actors, places = with_proposed_names(event, self._actor_keys), event.places
         if not all(type(key) is str for key in (*actors, *places)):  # json's own key rules
-            return _line_json(_record(event, _fresh)) + "\n"
+            return _line_json(_record(event, self._actor_keys, _fresh)) + "\n"
         text = self._text
         provenance = event.provenance
         subtype = event.event_subtype
@@ -137,7 +137,7 @@ class JsonlSink:
                 ',"fatalities":',
                 _scalar(event.fatalities),
                 ',"actors":',
-                self._entries(actors, actor_record),
+                self._entries(actors, actor_entry_record),
                 ',"places":',
                 self._entries(places, location_record),
                 ',"evidence":',
@@ -204,14 +204,14 @@ def _fresh(obj: Any, build: Callable[[Any], Any]) -> Any:
     return build(obj)
 
 
-def event_record(event: ExportEvent) -> dict[str, Any]:
+def event_record(event: ExportEvent, spec: CodebookSpec) -> dict[str, Any]:
     """The nested JSON object of a live event (keys documented in docs/export-formats.md)."""
-    record = _record(event, _fresh)
+    record = _record(event, actor_field_keys(spec), _fresh)
     record["values"] = plain(event.values)
     return record
 
 
-def _record(event: ExportEvent, shared: Shared) -> dict[str, Any]:
+def _record(event: ExportEvent, actor_keys: tuple[str, ...], shared: Shared) -> dict[str, Any]:
     """``event_record``, with ``values`` as stored (not copied) and the parts that many
     events share built through ``shared(obj, build)``."""
     provenance = event.provenance
@@ -232,8 +232,8 @@ def _record(event: ExportEvent, shared: Shared) -> dict[str, Any]:
         "geo_precision": event.geo_precision,
         "fatalities": event.fatalities,
         "actors": {
-            key: [shared(actor, actor_record) for actor in actors]
-            for key, actors in event.actors.items()
+            key: [shared(actor, actor_entry_record) for actor in actors]
+            for key, actors in with_proposed_names(event, actor_keys).items()
         },
         "places": {
             key: [shared(place, location_record) for place in places]
@@ -306,6 +306,45 @@ def actor_record(actor: ExportActor) -> dict[str, Any]:
         "aliases": list(actor.aliases),
         "external_id": actor.external_id,
     }
+
+
+def actor_entry_record(entry: ExportActor | str) -> dict[str, Any]:
+    """A dictionary entry's ``actor_record``, or a proposed name's
+    ``{"id": null, "name": s, "proposed": true}`` (no dictionary entry to describe yet)."""
+    if isinstance(entry, str):
+        return {"id": None, "name": entry, "proposed": True}
+    return actor_record(entry)
+
+
+def actor_field_keys(spec: CodebookSpec) -> tuple[str, ...]:
+    return tuple(field.key for field in spec.fields if field.kind == "actor")
+
+
+def with_proposed_names(
+    event: ExportEvent, actor_keys: tuple[str, ...]
+) -> Mapping[str, tuple[ExportActor | str, ...]]:
+    """``event.actors`` with each actor field's proposed names (``{"name": s}`` in the stored
+    values) after its dictionary entries, in stored order; a field holding only proposed
+    names is added after the resolved ones. Without proposals it is ``event.actors`` itself."""
+    merged: dict[str, tuple[ExportActor | str, ...]] | None = None
+    for key in actor_keys:
+        names = _proposed_names(event.values.get(key))
+        if names:
+            if merged is None:
+                merged = dict(event.actors)
+            merged[key] = (*event.actors.get(key, ()), *names)
+    return event.actors if merged is None else merged
+
+
+def _proposed_names(raw: Any) -> tuple[str, ...]:
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    return tuple(
+        item["name"]
+        for item in items
+        if isinstance(item, Mapping)
+        and item.get("id") is None
+        and isinstance(item.get("name"), str)
+    )
 
 
 def location_record(place: ExportLocation) -> dict[str, Any]:

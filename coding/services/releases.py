@@ -235,7 +235,7 @@ def _write_files(
 
 
 def _sinks(spec: CodebookSpec, plan: RowPlan, csv_sink: CsvSink) -> list[TextSink]:
-    sinks: list[TextSink] = [csv_sink, JsonlSink(), GeoJsonSink(spec, plan=plan)]
+    sinks: list[TextSink] = [csv_sink, JsonlSink(spec), GeoJsonSink(spec, plan=plan)]
     if spec.preset == "plover":
         sinks.append(PloverSink(spec))
     return sinks

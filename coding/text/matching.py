@@ -44,6 +44,7 @@ import ahocorasick
 import regex
 
 from coding.text.arabic import Folded, fold
+from coding.text.asides import Aside, part, windows, without_asides
 from coding.text.context import (
     ALIAS_EXACT,
     ALIAS_VARIANT,
@@ -77,6 +78,8 @@ _ARTICLE_PREFIXES: frozenset[str] = frozenset(
 _ELIDED_PREFIXES: frozenset[str] = frozenset({"ل", "ول", "فل"})
 _MAX_PREFIX = 4
 _MIN_ARABIC_WITH_PREFIX = 3
+# How far before a name the context rules (coding.text.context) look, in folded characters.
+_CONTEXT_REACH = 60
 _MIN_LATIN_WITH_PREFIX = 2
 
 
@@ -156,6 +159,28 @@ def _without_quotes(folded: Folded) -> Folded:
     return Folded("".join(text[i] for i in kept), to_original, folded.source)
 
 
+def _spans_an_aside(match: Match, asides: list[Aside]) -> bool:
+    return any(match.start < a.start and a.end < match.end for a in asides)
+
+
+def _with_names_across_asides(
+    matches: list[Match], across: list[Match], asides: list[Aside]
+) -> list[Match]:
+    """``matches`` plus the names found across an aside, which shadow the matches they
+    overlap (a shorter part of the name, a place inside it), except those inside the aside
+    itself (a place named in the remark is still a place)."""
+
+    def inside_an_aside(m: Match) -> bool:
+        return any(a.start <= m.start and m.end <= a.end for a in asides)
+
+    kept = [
+        m
+        for m in matches
+        if inside_an_aside(m) or not any(m.start < n.end and n.start < m.end for n in across)
+    ]
+    return sorted(kept + across, key=lambda m: (m.start, m.end, m.entry_id))
+
+
 def _is_arabic(key: str) -> bool:
     return _ARABIC_LETTER.match(key) is not None
 
@@ -181,6 +206,8 @@ class AliasMatcher:
                 elided_keys.setdefault(key[1:], {}).setdefault((entry_id, kind), alias)
         self.alias_count = count
         self.keys: frozenset[str] = frozenset(by_key)
+        # generated spellings may be a letter longer than their alias (تمبكتو → تومبكتو)
+        self._longest_key = max(map(len, by_key), default=0) + 1 + _MAX_PREFIX
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
         variant_keys: dict[str, dict[tuple[int, str], str]] = {}
         for key, owners in by_key.items():
@@ -235,6 +262,22 @@ class AliasMatcher:
         if not self.keys:  # an empty automaton cannot be searched (pyahocorasick refuses)
             return []
         folded = _without_quotes(folded)
+        matches = self._find(folded)
+        stripped, asides = without_asides(folded)
+        if asides:
+            # Only the text around each aside is searched again: a name across it is never
+            # longer than the longest key (with its proclitics) on either side, and the
+            # context rules look a few words further back.
+            reach = self._longest_key + _CONTEXT_REACH
+            across: list[Match] = []
+            for lo, hi in windows(asides, reach, len(stripped.text)):
+                found = self._find(part(stripped, lo, hi))
+                across += [m for m in found if _spans_an_aside(m, asides)]
+            if across:
+                matches = _with_names_across_asides(matches, across, asides)
+        return matches
+
+    def _find(self, folded: Folded) -> list[Match]:
         match_text = _match_text(folded.text)
         candidates: list[_Candidate] = []
         for last, (length, targets) in self._automaton.iter(match_text):

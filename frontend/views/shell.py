@@ -62,6 +62,7 @@ class ProjectPage:
             "same-events": _("Same event?"),
             "feedback": _("Coder feedback"),
             "data": _("Data and exports"),
+            "proposed-names": _("Proposed names"),
         }[self.key]
 
 
@@ -70,6 +71,7 @@ PROJECT_PAGES = (
     ProjectPage("adjudication", "frontend:adjudication", MANAGER_ROLES),
     ProjectPage("same-events", "frontend:same-events", MANAGER_ROLES),
     ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES),
+    ProjectPage("proposed-names", "frontend:proposed-names", MANAGER_ROLES),
     ProjectPage("data", "frontend:data", READER_ROLES),
 )
 

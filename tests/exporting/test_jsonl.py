@@ -77,7 +77,8 @@ def test_record_is_nested_and_complete() -> None:
             "country": "RU",
             "aliases": [],
             "external_id": "",
-        }
+        },
+        {"id": None, "name": "Dozo hunters", "proposed": True},
     ]
     assert record["evidence"] == [
         {"role": "trigger", "start": 10, "end": 15, "quote": "اشتبك"},
@@ -102,6 +103,35 @@ def test_raw_values_are_kept_as_stored() -> None:
     assert values["time_precision"] == "2"  # type: ignore[index]
     assert values["notes"] == ARABIC_QUOTE  # type: ignore[index]
     assert values["civilian_targeting"] is False  # type: ignore[index]
+
+
+def test_proposed_actor_names_follow_the_dictionary_entries_of_their_field() -> None:
+    resolved = acled_event().actors
+    event = acled_event(
+        actors={"assoc_actor_1": resolved["assoc_actor_1"], "actor2": resolved["actor2"]},
+        values={
+            **acled_event().values,
+            "actor1": [{"name": "كتيبة ماسينا"}],
+            "assoc_actor_1": [{"name": "حركة «أزواد» (2012)"}, {"id": 12}, {"name": "Dozo"}],
+        },
+    )
+    (record,) = records(event)
+    actors = record["actors"]
+    assert [a["name"] for a in actors["assoc_actor_1"]] == [  # type: ignore[index]
+        "Wagner Group",
+        "حركة «أزواد» (2012)",
+        "Dozo",
+    ]
+    assert actors["assoc_actor_1"][1] == {  # type: ignore[index]
+        "id": None,
+        "name": "حركة «أزواد» (2012)",
+        "proposed": True,
+    }
+    # the field had no dictionary entry at all: it is listed, after the others, for its
+    # proposed name alone
+    assert list(actors) == ["assoc_actor_1", "actor2", "actor1"]  # type: ignore[call-overload]
+    assert actors["actor1"] == [{"id": None, "name": "كتيبة ماسينا", "proposed": True}]  # type: ignore[index]
+    assert record["values"]["actor1"] == [{"name": "كتيبة ماسينا"}]  # type: ignore[index]
 
 
 def test_places_of_other_location_fields_are_resolved() -> None:

@@ -114,7 +114,7 @@ def test_one_pass_over_every_sink_gives_each_writers_text(spec: Any, events: Any
     plan = RowPlan(export_columns(codebook))
     sinks = {
         "csv": CsvSink(codebook, plan=plan),
-        "jsonl": JsonlSink(),
+        "jsonl": JsonlSink(codebook),
         "geojson": GeoJsonSink(codebook, plan=plan),
     }
     texts = {name: sink.opening() for name, sink in sinks.items()}
@@ -136,7 +136,7 @@ def test_jsonl_lines_are_the_compact_event_records() -> None:
     lines = "".join(jsonl_chunks(events, acled_spec())).splitlines()
     for event, line in zip(events, lines, strict=True):
         if not event.retracted:
-            assert line == compact_json(event_record(event))
+            assert line == compact_json(event_record(event, acled_spec()))
 
 
 def test_data_package_writer_writes_what_write_datapackage_writes() -> None:

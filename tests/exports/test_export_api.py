@@ -6,12 +6,13 @@ import csv
 import hashlib
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 
 from coding.models import DatasetRelease
-from tests.world import World
+from tests.world import World, code_and_submit, complete_event
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,25 @@ def test_bad_filters_are_422_not_500(disputed: World) -> None:
         response = _export(disputed, **params)
         assert response.status_code == 422, params
         assert response.json()["errors"][0]["field"] == next(iter(params))
+
+
+def test_jsonl_actors_list_a_proposed_name_beside_its_stored_value(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposed = "كتيبة «ماسينا» (2015)"
+    event = complete_event(world)
+    event["values"] = dict(event["values"]) | {"actor1": {"name": proposed}}  # type: ignore[call-overload]
+    world.events_a = code_and_submit(  # type: ignore[attr-defined]
+        world, world.assignment_a, world.coder_a, [event], django_capture_on_commit_callbacks
+    )
+    world.events_b = code_and_submit(  # type: ignore[attr-defined]
+        world, world.assignment_b, world.coder_b, [event], django_capture_on_commit_callbacks
+    )
+    _adjudicate(world)
+    (line,) = _body(_export(world, format="jsonl")).splitlines()
+    record = json.loads(line)
+    assert record["values"]["actor1"] == {"name": proposed}
+    assert record["actors"] == {"actor1": [{"id": None, "name": proposed, "proposed": True}]}
+    # the CSV already wrote the proposed name; it still does
+    (row,) = csv.DictReader(io.StringIO(_body(_export(world))))
+    assert row["actor1"] == proposed
