@@ -137,6 +137,44 @@ def _adjudication_rows(adjudication: dict[str, Any]) -> str:
     )
 
 
+GAMMA_ROWS_SHOWN = 200
+"""Articles listed in the γ table; the JSON beside the page holds every one."""
+
+
+def _gamma_section(gammas: list[dict[str, Any]] | None) -> str:
+    """γ per article when the run was asked for it; nothing when it was not."""
+    if gammas is None:
+        return ""
+    values = sorted(g["gamma"] for g in gammas if g.get("gamma") is not None)
+    if not values:
+        return "<h2>γ per article</h2><p>γ was requested; no article had spans of two coders.</p>"
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    rows = "".join(
+        f'<tr><td class="num">{_number(g["article"])}</td>'
+        f'<td class="num">{_number(g.get("gamma"))} ± {_number(g.get("gamma_se"))}</td>'
+        f'<td class="num">{_number(g.get("n_units"))}</td>'
+        f'<td class="num">{_number(g.get("n_coders"))}</td></tr>'
+        for g in gammas[:GAMMA_ROWS_SHOWN]
+    )
+    more = (
+        f'<p class="meta">The first {GAMMA_ROWS_SHOWN} of {len(gammas):,} articles; '
+        "reliability.json lists every one.</p>"
+        if len(gammas) > GAMMA_ROWS_SHOWN
+        else ""
+    )
+    return (
+        "<h2>γ per article (evidence spans)</h2>"
+        f"<p>Mathet et al. (2015) γ over the coders' evidence spans, roles as categories: "
+        f'{len(values):,} articles, median <strong class="gamma">{_number(median)}</strong> '
+        f"(range {_number(values[0])} to {_number(values[-1])}). ± is the Monte-Carlo standard "
+        "error of γ from the sampled chance continua (seeded per article).</p>"
+        '<table><thead><tr><th class="num">Article</th><th class="num">γ ± MC s.e.</th>'
+        '<th class="num">Spans</th><th class="num">Coders</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>{more}"
+    )
+
+
 def render_reliability_html(figures: dict[str, Any]) -> str:
     """The page for `figures` (see coding.services.release_reliability for the shape)."""
     codebook = figures["codebook"]
@@ -165,6 +203,7 @@ def render_reliability_html(figures: dict[str, Any]) -> str:
                 f"</strong> ({_number(detection.get('true_positives'))} matched of "
                 f"{_number(detection.get('events'))} events).</p>"
             )
+            + _gamma_section(figures.get("gamma"))
         )
     else:
         body = "<p>No agreement figures were computed for this project before the release.</p>"

@@ -44,6 +44,7 @@ from coding.exporting import (
 )
 from coding.models import AgreementResult, DatasetRelease, Project, ReleaseFile, User
 from coding.services.agreement import DETECTION_F1, latest_project_run
+from coding.services.agreement_gamma import GAMMA, gamma_row
 from coding.services.agreement_leases import lease_end
 from coding.services.audit import audit_record
 from coding.services.outbox import outbox_record
@@ -96,7 +97,15 @@ def agreement_report(project: Project) -> dict[str, Any]:
         "detection_f1": None
         if detection is None
         else {"value": detection.value, **detection.details},
+        # γ per article, only where the run was asked for it (a supervisor's recompute).
+        "gamma": sorted((gamma_row(r) for r in overall.filter(metric=GAMMA)), key=_by_article)
+        if run.params.get("gamma")
+        else None,
     }
+
+
+def _by_article(row: dict[str, Any]) -> int:
+    return int(row["article"])
 
 
 @transaction.atomic
