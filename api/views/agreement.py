@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from api.serializers.workflow import error_responses
 from coding import access, selectors
 from coding.agreement import interpret_alpha
@@ -30,6 +31,7 @@ from coding.services.agreement import (
     latest_project_run,
     project_recompute_request,
 )
+from coding.services.agreement_gamma import GAMMA, gamma_row
 
 READERS = {*access.MANAGERS, access.RESEARCHER}
 
@@ -75,6 +77,19 @@ class DetectionSerializer(serializers.Serializer):
     f1 = serializers.FloatField(allow_null=True, help_text="2·TP / (|A| + |B|), micro-averaged")
     true_positives = serializers.IntegerField()
     events = serializers.IntegerField()
+
+
+class GammaSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    gamma = serializers.FloatField(allow_null=True)
+    gamma_se = serializers.FloatField(
+        allow_null=True, help_text="Monte-Carlo standard error of γ (from D_e's sampling)"
+    )
+    expected_disorder_se = serializers.FloatField(allow_null=True)
+    n_samples = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    n_units = serializers.IntegerField()
+    n_coders = serializers.IntegerField()
 
 
 class RunSerializer(serializers.Serializer):
@@ -164,6 +179,7 @@ class ProjectAgreementView(APIView):
                     "in_progress": RunSerializer(allow_null=True),
                     "results": AlphaRowSerializer(many=True),
                     "detection": DetectionSerializer(allow_null=True),
+                    "gamma": GammaSerializer(many=True, allow_null=True),
                 },
             ),
             **error_responses(401, 403, 404, 422, e403="Coders see only their own figures"),
@@ -188,8 +204,13 @@ class ProjectAgreementView(APIView):
         )
         results: list[dict[str, Any]] = []
         detection = None
+        gamma = None
         if run is not None:
             stored = list(AgreementResult.objects.filter(run=run))
+            if run.params.get("gamma"):
+                gamma = sorted(
+                    (gamma_row(r) for r in stored if r.metric == GAMMA), key=lambda g: g["article"]
+                )
             f1_rows = {(r.coder_a, r.coder_b): r for r in stored if r.metric == DETECTION_F1}
             detection = _detection(f1_rows.get((None, None)))
             rows = [r for r in stored if r.metric == (ALPHA_BY_WEEK if by == "week" else "alpha")]
@@ -214,20 +235,38 @@ class ProjectAgreementView(APIView):
                 "in_progress": _run(in_progress),
                 "results": results,
                 "detection": detection,
+                "gamma": gamma,
             }
         )
 
 
+class RecomputeRequestSerializer(serializers.Serializer):
+    gamma = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also compute γ per article on the coders' evidence spans (about 1.3 s an "
+        "article, in the background run; stored with its Monte-Carlo spread).",
+    )
+
+
 @extend_schema(tags=["agreement"])
 class RecomputeView(APIView):
+    parser_classes = [BoundedJSONParser]
+
     @extend_schema(
-        request=None,
-        responses={202: RunSerializer, **error_responses(401, 403, 404)},
-        summary="Recompute all agreement of the project in the background",
+        request=RecomputeRequestSerializer,
+        responses={202: RunSerializer, **error_responses(400, 401, 403, 404, 415, 422)},
+        summary="Recompute all agreement of the project in the background (γ on request)",
     )
     def post(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
-        run = project_recompute_request(project=project)
+        serializer = RecomputeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = project_recompute_request(
+            project=project,
+            gamma=serializer.validated_data["gamma"],
+            actor=request.user,  # type: ignore[arg-type]
+        )
         return Response(_run(run), status=status.HTTP_202_ACCEPTED)
 
 

@@ -22,6 +22,7 @@ from coding.codebook_runtime import version_spec
 from coding.errors import NotFound, ValidationFailed
 from coding.export_selectors import ExportFilters
 from coding.export_streams import export_chunks
+from coding.exporting.reliability_html import STYLE_CSP_SOURCE
 from coding.models import DatasetRelease, ReleaseFile
 from coding.services.projects import csv_formula_guard
 from coding.services.releases import release_request
@@ -311,11 +312,17 @@ class ReleaseFileView(APIView):
         record = ReleaseFile.objects.filter(release=release, format=fmt).first()
         if record is None or release.status != DatasetRelease.Status.READY:
             raise NotFound("file not found")
+        page = fmt == "reliability_html"  # read in the browser, not saved
         response = FileResponse(
             record.file.open("rb"),
-            as_attachment=True,
+            as_attachment=not page,
             filename=f"{release.project.slug}-{release.tag}-{record.filename}",
+            **({"content_type": "text/html; charset=utf-8"} if page else {}),
         )
+        if page:
+            # The site's policy plus a hash source for the page's one fixed stylesheet
+            # (django-csp merges it in): still no inline script, no other inline style.
+            response._csp_update = {"style-src": [STYLE_CSP_SOURCE]}  # type: ignore[attr-defined]
         response["X-Checksum-SHA256"] = record.sha256
         response["ETag"] = f'"{record.sha256}"'
         return response

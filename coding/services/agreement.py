@@ -35,7 +35,16 @@ from coding.agreement import (
 from coding.agreement.accumulator import PRESENCE_KEY, AlphaAccumulator
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
-from coding.models import AgreementResult, AgreementRun, Article, Assignment, Disagreement, Project
+from coding.models import (
+    AgreementResult,
+    AgreementRun,
+    Article,
+    Assignment,
+    Disagreement,
+    Project,
+    User,
+)
+from coding.services.agreement_gamma import gamma_results
 from coding.services.agreement_inputs import (
     ALGORITHM_VERSION,
     ArticleInputs,
@@ -632,15 +641,26 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
     figures = _ProjectFigures(fields)
     digests = hashlib.sha256(ALGORITHM_VERSION.encode())
     done = 0
+    with_gamma = bool(run.params.get("gamma"))  # asked for by a supervisor's recompute
+    gamma_articles: list[int] = []
     with _cyclic_gc_paused():
         for n_chunks, chunk in enumerate(_ready_article_ids(project), start=1):
             _fold_chunk(project, chunk, spec, version.pk, fields, figures, digests)
+            if with_gamma:
+                gamma_articles += chunk
             done += len(chunk)
             _renew(run, token, progress_done=min(done, total))
             if n_chunks % _CHUNKS_PER_COLLECTION == 0:
                 gc.collect()
             _test_pause()
     rows = figures.rows(run)
+    gamma: dict[str, Any] = {}
+    if with_gamma:
+        gamma_rows, skipped = gamma_results(
+            run, gamma_articles, spec, version.pk, renew=lambda: _renew(run, token)
+        )
+        rows += gamma_rows
+        gamma = {"gamma": {"articles": len(gamma_rows), "skipped": skipped}}
     with transaction.atomic():
         _renew(run, token)  # still ours: nothing is stored by a worker that lost its lease
         AgreementResult.objects.bulk_create(rows)
@@ -659,6 +679,7 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
                     "seed": BOOTSTRAP_SEED,
                     "resampled_unit": "article",
                 },
+                **gamma,
             },
         )
     run.refresh_from_db()
@@ -666,10 +687,21 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
 
 
 @transaction.atomic
-def project_recompute_request(*, project: Project, kind: str = "recompute") -> AgreementRun:
+def project_recompute_request(
+    *,
+    project: Project,
+    kind: str = "recompute",
+    gamma: bool = False,
+    actor: User | None = None,
+) -> AgreementRun:
     """A queued run of the project's figures, recorded with its outbox row (the drain hands
     it to a worker; the lease sweep hands it again if the worker dies). `kind` "auto" is
-    the debounced run after submissions, which the drain itself creates."""
+    the debounced run after submissions, which the drain itself creates.
+
+    ``gamma`` asks the run for γ per article as well (coding.services.agreement_gamma; about
+    1.3 s an article, so only on request). The caller has checked that ``actor`` may ask
+    (supervisors and admins); the request is audited when an actor is given."""
+    from coding.services.audit import audit_record
     from coding.services.outbox import outbox_record
 
     run = AgreementRun.objects.create(
@@ -679,7 +711,16 @@ def project_recompute_request(*, project: Project, kind: str = "recompute") -> A
         input_digest=f"{kind}:{timezone.now().isoformat()}:{os.urandom(4).hex()}",
         progress_total=project.articles.count(),
         lease_until=_lease_end(),
+        params={"gamma": True} if gamma else {},
     )
+    if actor is not None:
+        audit_record(
+            action="agreement.recompute",
+            actor=actor,
+            project=project,
+            target=run,
+            data={"gamma": gamma},
+        )
     if kind == "recompute":
         outbox_record(
             kind="project_run",

@@ -44,10 +44,12 @@ from coding.exporting import (
 )
 from coding.models import AgreementResult, DatasetRelease, Project, ReleaseFile, User
 from coding.services.agreement import DETECTION_F1, latest_project_run
+from coding.services.agreement_gamma import GAMMA, gamma_row
 from coding.services.agreement_leases import lease_end
 from coding.services.audit import audit_record
 from coding.services.outbox import outbox_record
 from coding.services.projects import csv_formula_guard
+from coding.services.release_reliability import reliability_figures, reliability_files
 
 TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 TEXT_FORMATS: dict[str, tuple[str, Callable[..., Iterator[str]]]] = {
@@ -55,6 +57,9 @@ TEXT_FORMATS: dict[str, tuple[str, Callable[..., Iterator[str]]]] = {
     "jsonl": ("events.jsonl", jsonl_chunks),
     "geojson": ("events.geojson", geojson_chunks),
 }
+
+REPORT_FILES = (("reliability_json", "reliability.json"), ("reliability_html", "reliability.html"))
+"""The reliability report, as figures and as the page a reviewer reads (same numbers)."""
 
 
 def agreement_report(project: Project) -> dict[str, Any]:
@@ -92,7 +97,15 @@ def agreement_report(project: Project) -> dict[str, Any]:
         "detection_f1": None
         if detection is None
         else {"value": detection.value, **detection.details},
+        # γ per article, only where the run was asked for it (a supervisor's recompute).
+        "gamma": sorted((gamma_row(r) for r in overall.filter(metric=GAMMA)), key=_by_article)
+        if run.params.get("gamma")
+        else None,
     }
+
+
+def _by_article(row: dict[str, Any]) -> int:
+    return int(row["article"])
 
 
 @transaction.atomic
@@ -305,8 +318,13 @@ def _build(release: DatasetRelease) -> DatasetRelease:
         outputs = [output(fmt, filename) for fmt, filename in names]
         package = output("datapackage", "datapackage.zip")
         rows = _write_files(project, release, spec, report, outputs, package)
+        figures = reliability_figures(release=release, spec=spec, report=report)
+        reports = []
+        for (fmt, filename), data in zip(REPORT_FILES, reliability_files(figures), strict=True):
+            reports.append(output(fmt, filename))
+            reports[-1].hashing.write(data)
         _test_pause()
-        for written in [*outputs, package]:
+        for written in [*outputs, package, *reports]:
             written.file.seek(0)
             ReleaseFile.objects.create(
                 release=release,

@@ -240,7 +240,7 @@ def test_review_query_counts_are_pinned_and_do_not_grow_with_the_data(
     assert len(view["gold_events"]) == 4
     assert {len(e["spans"]) for e in view["gold_events"]} == {4}
     releases = large["projects/{p}/releases/"]
-    assert [len(r["files"]) for r in releases] == [4] * 5
+    assert [len(r["files"]) for r in releases] == [6] * 5  # 4 data files + the report × 2
     adjudicated = large["assignments/{a}/adjudicated/"]
     assert (len(adjudicated["gold_events"]), len(adjudicated["my_events"])) == (4, 8)
     assert large["projects/{p}/agreement/?by=coder_pair"]["results"] != []

@@ -152,7 +152,14 @@ def test_releases_are_immutable_checksummed_and_scoped(
     release = listed[0]
     assert release["status"] == "ready"
     assert release["row_count"] == 1
-    assert {f["format"] for f in release["files"]} == {"csv", "jsonl", "geojson", "datapackage"}
+    assert {f["format"] for f in release["files"]} == {
+        "csv",
+        "jsonl",
+        "geojson",
+        "datapackage",
+        "reliability_json",
+        "reliability_html",
+    }
     csv_file = next(f for f in release["files"] if f["format"] == "csv")
     download = disputed.client(disputed.researcher).get(csv_file["url"])
     content = b"".join(download.streaming_content)

@@ -154,5 +154,5 @@ def test_a_release_being_built_is_neither_built_again_nor_swept(
         thread.join(30)
     built = release_build(release_id=release.pk)  # the lock is gone: now it is built
     assert built.status == "ready"
-    assert ReleaseFile.objects.filter(release=release).count() == 4
+    assert ReleaseFile.objects.filter(release=release).count() == 6  # 4 data + 2 report
     assert release_build(release_id=release.pk).finished_at == built.finished_at  # idempotent

@@ -168,7 +168,14 @@ def test_a_release_whose_worker_is_killed_mid_build_is_built_by_another_within_i
     assert (built.attempts, built.row_count, built.lease_until) == (2, 1, None)
     assert built.data_as_of is not None
     files = list(ReleaseFile.objects.filter(release=release).order_by("format"))
-    assert [f.format for f in files] == ["csv", "datapackage", "geojson", "jsonl"]
+    assert [f.format for f in files] == [
+        "csv",
+        "datapackage",
+        "geojson",
+        "jsonl",
+        "reliability_html",
+        "reliability_json",
+    ]
     for record in files:
         with record.file.open("rb") as stored:
             data = stored.read()
