@@ -77,7 +77,7 @@ def adjudication_queue(
         if min_severity:  # no disagreement is that severe in a unanimous article
             entries = entries.none()
     elif min_severity:
-        entries = entries.filter(max_severity__gte=min_severity)
+        entries = entries.filter(top_severity__gte=min_severity)
     else:
         # An article with one coder has nothing to disagree on, yet a human decides each of
         # its events (they are never auto-accepted): listed here, after every disagreement.
@@ -101,13 +101,11 @@ def adjudication_queue(
         entries = entries.filter(adjudication_state="")
     elif status:
         entries = entries.filter(adjudication_state=status)
-    return entries.order_by(
-        F("max_severity").desc(nulls_last=True), F("n_disagreements").desc(), "article_id"
-    ).values(
+    return entries.order_by("-top_severity", "-n_disagreements", "article_id").values(
         "article_id",
-        "max_severity",
         "n_disagreements",
         "finished_at",
+        max_severity=NullIf("top_severity", Value(0)),
         adjudication_status=NullIf("adjudication_state", Value("")),
         title=F("article__title"),
     )  # type: ignore[return-value]

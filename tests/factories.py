@@ -235,7 +235,7 @@ class ReviewQueueEntryFactory(factory.django.DjangoModelFactory):
     article = factory.LazyAttribute(lambda o: o.run.article)
     project = factory.LazyAttribute(lambda o: o.run.project)
     unanimous = False
-    max_severity = 5
+    top_severity = 5
     n_disagreements = 1
     n_coders = 2
     finished_at = factory.LazyAttribute(lambda o: o.run.finished_at)

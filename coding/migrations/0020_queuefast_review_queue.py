@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                         help_text="Two or more coders and no disagreement: listed under the unanimous tab."
                     ),
                 ),
-                ("max_severity", models.PositiveSmallIntegerField(null=True)),
+                ("top_severity", models.PositiveSmallIntegerField(help_text="0: no disagreement.")),
                 ("n_disagreements", models.PositiveIntegerField()),
                 ("n_coders", models.PositiveIntegerField(null=True)),
                 (
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                     models.Index(
                         models.F("project"),
                         models.F("unanimous"),
-                        models.OrderBy(models.F("max_severity"), descending=True, nulls_last=True),
+                        models.OrderBy(models.F("top_severity"), descending=True),
                         models.OrderBy(models.F("n_disagreements"), descending=True),
                         models.F("article"),
                         name="reviewqueue_order",
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                         models.F("project"),
                         models.F("unanimous"),
                         models.F("adjudication_state"),
-                        models.OrderBy(models.F("max_severity"), descending=True, nulls_last=True),
+                        models.OrderBy(models.F("top_severity"), descending=True),
                         models.OrderBy(models.F("n_disagreements"), descending=True),
                         models.F("article"),
                         name="reviewqueue_status_order",
@@ -112,7 +112,15 @@ class Migration(migrations.Migration):
                             _connector="OR",
                         ),
                         name="reviewqueue_unanimous_consistent",
-                    )
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("n_disagreements", 0), ("top_severity", 0)),
+                            models.Q(("n_disagreements__gt", 0), ("top_severity__gt", 0)),
+                            _connector="OR",
+                        ),
+                        name="reviewqueue_severity_iff_disagreements",
+                    ),
                 ],
             },
         ),

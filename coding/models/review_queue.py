@@ -13,8 +13,10 @@ class ReviewQueueEntry(models.Model):
     that store a run or change an adjudication's status, so the queue's pages read a few
     index entries instead of every run of the project (issue #19, item 1).
 
-    `max_severity` is None when the run has no disagreement; `n_coders` is the run's number
-    of coders (None if the run did not record them, as the former query read it);
+    `top_severity` is the run's highest disagreement severity, 0 when it has none (not NULL:
+    SQLite cannot index NULLS LAST, and 0 sorts after every severity, which start at 1);
+    `n_coders` is the run's number of coders (None if the run did not record them, as the
+    former query read it);
     `adjudication_state` is "" before the adjudication is opened.
     """
 
@@ -26,7 +28,7 @@ class ReviewQueueEntry(models.Model):
     unanimous = models.BooleanField(
         help_text="Two or more coders and no disagreement: listed under the unanimous tab."
     )
-    max_severity = models.PositiveSmallIntegerField(null=True)
+    top_severity = models.PositiveSmallIntegerField(help_text="0: no disagreement.")
     n_disagreements = models.PositiveIntegerField()
     n_coders = models.PositiveIntegerField(null=True)
     adjudication_state = models.CharField(
@@ -40,7 +42,7 @@ class ReviewQueueEntry(models.Model):
             models.Index(
                 "project",
                 "unanimous",
-                F("max_severity").desc(nulls_last=True),
+                F("top_severity").desc(),
                 F("n_disagreements").desc(),
                 "article",
                 name="reviewqueue_order",
@@ -49,7 +51,7 @@ class ReviewQueueEntry(models.Model):
                 "project",
                 "unanimous",
                 "adjudication_state",
-                F("max_severity").desc(nulls_last=True),
+                F("top_severity").desc(),
                 F("n_disagreements").desc(),
                 "article",
                 name="reviewqueue_status_order",
@@ -60,7 +62,13 @@ class ReviewQueueEntry(models.Model):
                 condition=Q(unanimous=False) | Q(n_disagreements=0, n_coders__gte=2),
                 name="reviewqueue_unanimous_consistent",
             ),
+            # A disagreement of severity 0 would read as "none": refused rather than hidden.
+            models.CheckConstraint(
+                condition=Q(n_disagreements=0, top_severity=0)
+                | Q(n_disagreements__gt=0, top_severity__gt=0),
+                name="reviewqueue_severity_iff_disagreements",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"queue: article {self.article_id}, severity {self.max_severity}"
+        return f"queue: article {self.article_id}, severity {self.top_severity}"

@@ -41,7 +41,7 @@ _FIELDS = (
     "project_id",
     "run_id",
     "unanimous",
-    "max_severity",
+    "top_severity",
     "n_disagreements",
     "n_coders",
     "adjudication_state",
@@ -108,6 +108,7 @@ def queue_rows(
     for row in rows:
         n_coders = row["n_coders"]
         row["adjudication_state"] = row.pop("adjudication_status") or ""
+        row["top_severity"] = row.pop("max_severity") or 0
         row["unanimous"] = row["n_disagreements"] == 0 and n_coders is not None and n_coders >= 2
         result.append(row)
     return result

@@ -268,7 +268,7 @@ def test_rebuild_command_restores_rows_lost_or_altered(disputed: World) -> None:
     coders = [disputed.coder_a, disputed.coder_b]
     before = list(adjudication_queue(disputed.project))
     assert len(before) == 1
-    ReviewQueueEntry.objects.update(max_severity=1, n_disagreements=99)
+    ReviewQueueEntry.objects.update(top_severity=1, n_disagreements=99)
     assert list(adjudication_queue(disputed.project)) != before  # the damage shows
     call_command("rebuild_review_queue", "--project", disputed.project.slug)
     assert list(adjudication_queue(disputed.project)) == before
