@@ -5,20 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
-    Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
-    PositiveSmallIntegerField,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce
+from django.db.models.functions import NullIf
 
 from coding.codebook_runtime import event_type_codes
 from coding.models import (
@@ -31,18 +25,9 @@ from coding.models import (
     Disagreement,
     EvidenceSpan,
     Project,
+    ReviewQueueEntry,
 )
 from coding.text.offsets import OffsetMap
-
-
-class _JsonArrayLength(Func):
-    """The number of elements of a JSON array (PostgreSQL jsonb, or SQLite's JSON text)."""
-
-    function = "jsonb_array_length"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, function="json_array_length", **extra_context)
 
 
 def latest_article_runs(project: Project) -> QuerySet[AgreementRun]:
@@ -73,7 +58,7 @@ def adjudication_queue(
     coder: int | None = None,
     min_severity: int | None = None,
     status: str | None = None,
-) -> QuerySet[AgreementRun]:
+) -> QuerySet[ReviewQueueEntry]:
     """One row per article whose coders have all submitted, from its latest agreement run:
     most severe disagreement first (5 = an event found by one coder only), then most
     disagreements, then article id; articles coded by a single coder come after them
@@ -81,43 +66,25 @@ def adjudication_queue(
     lists the articles of two or more coders without any disagreement instead (max_severity
     None, n_disagreements 0, by article id).
 
-    Every filter is a WHERE condition (EXISTS) and the severity and count are per-run
-    subqueries rather than a join grouped by run, so the paginator's COUNT only checks that
-    disagreements exist, and PostgreSQL reads the severity and count from the (run_id,
-    severity) index of migration 0006. 10,000 articles, COUNT + first page: 53 ms of CPU
-    (Django + PostgreSQL), was 107; with the event-type filter 66, was 173
-    (bench/bench_adjudication.py).
+    Reads ReviewQueueEntry, kept by coding.services.review_queue in the transactions that
+    store a run or change an adjudication, in the order of its (project, unanimous, severity,
+    count, article) index: a page reads the next entries of that index whatever the size of
+    the project. The event-type and coder filters are EXISTS over the live coder events and
+    assignments, checked entry by entry along that order.
     """
-    of_run = Disagreement.objects.filter(run_id=OuterRef("pk"))
-    single_coder = Q(n_run_coders__lt=2)
-    runs = latest_article_runs(project).annotate(
-        n_run_coders=_JsonArrayLength(KeyTransform("coders", "params"))
-    )
+    entries = ReviewQueueEntry.objects.filter(project=project, unanimous=unanimous)
     if unanimous:
-        runs = runs.filter(~Exists(of_run), ~single_coder).annotate(
-            max_severity=Value(None, output_field=PositiveSmallIntegerField()),
-            n_disagreements=Value(0, output_field=IntegerField()),
-        )
         if min_severity:  # no disagreement is that severe in a unanimous article
-            runs = runs.none()
+            entries = entries.none()
+    elif min_severity:
+        entries = entries.filter(top_severity__gte=min_severity)
     else:
-        severe = of_run.filter(severity__gte=min_severity) if min_severity else of_run
         # An article with one coder has nothing to disagree on, yet a human decides each of
-        # its events (they are never auto-accepted): listed here, after every disagreement
-        # (no severity), unless a minimum severity is asked for.
-        needs_review = Exists(severe) if min_severity else Exists(severe) | single_coder
-        runs = runs.filter(needs_review).annotate(
-            max_severity=Subquery(of_run.order_by("-severity").values("severity")[:1]),
-            n_disagreements=Coalesce(
-                Subquery(
-                    of_run.values("run_id").annotate(n=Count("*")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-        )
+        # its events (they are never auto-accepted): listed here, after every disagreement.
+        # (Not unanimous but neither case: a run that recorded no coders, listed nowhere.)
+        entries = entries.filter(Q(n_disagreements__gt=0) | Q(n_coders__lt=2))
     if event_type:
-        runs = runs.filter(
+        entries = entries.filter(
             Exists(
                 CodedEvent.objects.filter(
                     Q(event_type__code=event_type) | Q(event_subtype__code=event_type),
@@ -127,27 +94,20 @@ def adjudication_queue(
             )
         )
     if coder:
-        runs = runs.filter(
+        entries = entries.filter(
             Exists(Assignment.objects.filter(article_id=OuterRef("article_id"), coder_id=coder))
         )
-    adjudication = Adjudication.objects.filter(article_id=OuterRef("article_id"))
     if status == "none":
-        runs = runs.filter(~Exists(adjudication))
-    elif status:  # an article has at most one adjudication (one-to-one)
-        runs = runs.filter(Exists(adjudication.filter(status=status)))
-    runs = runs.annotate(
-        adjudication_status=Subquery(adjudication.values("status")[:1]),
-        title=Subquery(Article.objects.filter(pk=OuterRef("article_id")).values("title")[:1]),
-    )
-    return runs.order_by(
-        F("max_severity").desc(nulls_last=True), "-n_disagreements", "article_id"
-    ).values(
+        entries = entries.filter(adjudication_state="")
+    elif status:
+        entries = entries.filter(adjudication_state=status)
+    return entries.order_by("-top_severity", "-n_disagreements", "article_id").values(
         "article_id",
-        "title",
-        "max_severity",
         "n_disagreements",
-        "adjudication_status",
         "finished_at",
+        max_severity=NullIf("top_severity", Value(0)),
+        adjudication_status=NullIf("adjudication_state", Value("")),
+        title=F("article__title"),
     )  # type: ignore[return-value]
 
 

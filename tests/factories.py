@@ -218,6 +218,29 @@ class AgreementRunFactory(factory.django.DjangoModelFactory):
     input_digest = factory.Sequence(lambda n: f"{n:064x}")
 
 
+class ReviewQueueEntryFactory(factory.django.DjangoModelFactory):
+    """A queue row; the services write the real ones (coding.services.review_queue)."""
+
+    class Meta:
+        model = m.ReviewQueueEntry
+
+    run = factory.SubFactory(
+        AgreementRunFactory,
+        scope=m.AgreementRun.Scope.ARTICLE,
+        status=m.AgreementRun.Status.DONE,
+        article=factory.SubFactory(ArticleFactory),
+        project=factory.LazyAttribute(lambda o: o.article.project),
+        finished_at=factory.LazyFunction(timezone.now),
+    )
+    article = factory.LazyAttribute(lambda o: o.run.article)
+    project = factory.LazyAttribute(lambda o: o.run.project)
+    unanimous = False
+    top_severity = 5
+    n_disagreements = 1
+    n_coders = 2
+    finished_at = factory.LazyAttribute(lambda o: o.run.finished_at)
+
+
 class AgreementResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.AgreementResult
@@ -401,6 +424,7 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         AgreementRunFactory,
         AgreementResultFactory,
         DisagreementFactory,
+        ReviewQueueEntryFactory,
         OutboxItemFactory,
         DatasetReleaseFactory,
         ReleaseFileFactory,

@@ -11,6 +11,7 @@ from .export_rows import ExportCsvRow, ExportEpoch
 from .outbox import OutboxItem
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
+from .review_queue import ReviewQueueEntry
 from .users import User
 from .workflow import Assignment
 
@@ -46,5 +47,6 @@ __all__ = [
     "OutboxItem",
     "Project",
     "ReleaseFile",
+    "ReviewQueueEntry",
     "User",
 ]

@@ -42,6 +42,7 @@ from coding.services.gold import (
 )
 from coding.services.gold_reopen import adjudication_reopen_locked
 from coding.services.outbox import outbox_record
+from coding.services.review_queue import review_queue_refresh
 
 Kind = AdjudicationDecision.Kind
 
@@ -73,6 +74,7 @@ def adjudication_open(*, article_id: int, actor: User | None = None) -> Adjudica
         article=article, defaults={"project": article.project}
     )
     if created:
+        review_queue_refresh(article_ids=[article_id])
         audit_record(
             action="adjudication.open", actor=actor, project=article.project, target=adjudication
         )
@@ -462,6 +464,7 @@ def _validate(locked: Adjudication, actor: User) -> Adjudication:
     locked.validated_by = actor
     locked.version += 1
     locked.save(update_fields=["status", "validated_at", "validated_by", "version"])
+    review_queue_refresh(article_ids=[locked.article_id])
     reports_attach_validated(locked=locked, now=locked.validated_at)
     # The "same event?" search for its reports runs after the commit (outbox_drain).
     outbox_record(

@@ -54,6 +54,7 @@ from coding.services.agreement_inputs import (
 from coding.services.agreement_leases import lease_end as _lease_end
 from coding.services.agreement_leases import run_claim as _claim
 from coding.services.agreement_leases import run_renew as _renew
+from coding.services.review_queue import review_queue_refresh
 
 CHUNK = 500
 _CHUNKS_PER_COLLECTION = 10  # full garbage collections while streaming (see _cyclic_gc_paused)
@@ -343,6 +344,7 @@ def _store_article_runs(
             disagreements += run_disagreements
         _insert_rows(AgreementResult, _RESULT_COLUMNS, results)
         _insert_rows(Disagreement, _DISAGREEMENT_COLUMNS, disagreements)
+        review_queue_refresh(article_ids=[inputs.article_id for inputs, _ in computed])
     return runs
 
 

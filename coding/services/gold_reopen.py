@@ -23,6 +23,7 @@ from django.utils import timezone
 from coding.models import Adjudication, GoldRetraction, User
 from coding.services.audit import audit_record
 from coding.services.dataset_reports import reports_withdraw
+from coding.services.review_queue import review_queue_refresh
 
 
 def adjudication_reopen_locked(
@@ -49,6 +50,7 @@ def adjudication_reopen_locked(
     locked.revision += 1
     locked.version += 1
     locked.save(update_fields=["status", "revision", "version"])
+    review_queue_refresh(article_ids=[locked.article_id])
     audit_record(
         action="adjudication.reopen",
         actor=actor,

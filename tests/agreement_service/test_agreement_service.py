@@ -87,14 +87,23 @@ def test_project_figures_are_reproducible(coded: World) -> None:
     b = project_agreement_compute(project_id=coded.project.pk)
 
     def figures(run: AgreementRun) -> list[tuple]:  # type: ignore[type-arg]
-        return list(
-            AgreementResult.objects.filter(run=run)
-            # metric too: α, weekly α and detection F1 rows share the other keys, and ties
-            # came back in either order (the test failed now and then).
-            .order_by("field_key", "event_type_code", "coder_a", "coder_b", "metric", "details")
-            .values_list(
-                "field_key", "event_type_code", "coder_a", "value", "ci_low", "ci_high", "status"
-            )
+        # Sorted in Python over every value compared: several rows share field, type and
+        # coders (one per metric and week), so an ORDER BY on those left ties in the order
+        # the rows happened to be read, and the test failed at random.
+        return sorted(
+            AgreementResult.objects.filter(run=run).values_list(
+                "metric",
+                "field_key",
+                "event_type_code",
+                "coder_a",
+                "coder_b",
+                "level",
+                "value",
+                "ci_low",
+                "ci_high",
+                "status",
+            ),
+            key=repr,
         )
 
     assert figures(a) == figures(b)
