@@ -4,6 +4,7 @@ pytest-django's live server on PostgreSQL. Never downloads a browser."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -118,9 +119,16 @@ def _wait_for_server_transactions(timeout: float = 5.0) -> None:
     database under it deadlocks."""
     from django.db import connection
 
+    deadline = time.monotonic() + timeout
+    # The live server answers each request in its own thread (named after
+    # socketserver's process_request_thread): a request sent just before the page closed may
+    # not have reached the database yet, so wait for those threads first.
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.02)
     if connection.vendor != "postgresql":
         return
-    deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
