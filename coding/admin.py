@@ -112,6 +112,14 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(m.ProposalLink)
+class ProposalLinkAdmin(ReadOnlyAdmin):
+    """Written only by the proposed-names service, which also audits it and refreshes exports."""
+
+    list_display = ("project", "kind", "name", "actor", "location", "created_at")
+    list_filter = ("kind",)
+
+
 @admin.register(m.Project)
 class ProjectAdmin(NoDeleteAdmin):
     list_display = ("slug", "name", "codebook_version", "overlap")

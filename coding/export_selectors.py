@@ -38,6 +38,7 @@ from coding.export_dataset_events import (
     plan_chunk,
     tombstones,
 )
+from coding.export_links import RowRelinker
 from coding.export_queries import EVENT_COLUMNS, AnyOf, reference_ids, resolved_entries
 from coding.exporting import (
     ExportActor,
@@ -176,8 +177,11 @@ class EventReader:
         self.places: dict[int, ExportLocation] = {}
         self.articles: dict[int, tuple[ExportArticle, dict[str, float | None]]] = {}
         self.adjudications: dict[int, tuple[dt.datetime | None, int]] = {}
+        self.relinker = RowRelinker(project, spec)
 
     def events(self, rows: list[tuple[Any, ...]]) -> list[ExportEvent]:
+        if self.relinker:  # names frozen gold keeps, read as the entries they were resolved to
+            rows = self.relinker.rows(rows)
         ids = [row[0] for row in rows]
         articles = self._articles({row[1] for row in rows})
         adjudications = self._adjudications({row[2] for row in rows})

@@ -7,23 +7,30 @@ how many events use it, how many of those are still *open* (coder events of an a
 not yet submitted, gold events of an adjudication not yet validated: the ones a merge may
 rewrite; validated gold is frozen), and the dictionary entries its name already resembles,
 so that a supervisor can merge it as an alias of an entry instead of creating a duplicate.
+
+A name already resolved (a ``ProposalLink``: frozen events still carry it, exports show the
+entry) is listed with the entry it is linked to; ``status`` chooses open ones, linked ones or
+both.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
 from coding.codebook_spec.model import REFERENCE_KINDS
 from coding.dictionary_search import SearchHit, dictionary_search
+from coding.export_links import project_links
 from coding.models import Adjudication, Assignment, CodebookVersion, CodedEvent, Project
 from coding.text.matching import alias_key
 
-__all__ = ["ProposedName", "proposed_names"]
+__all__ = ["PROPOSAL_STATUSES", "ProposedName", "proposed_names", "with_candidates"]
+
+PROPOSAL_STATUSES = ("open", "linked", "all")
 
 CANDIDATES_PER_NAME = 3
 
@@ -37,7 +44,8 @@ class ProposedName:
     events: int
     open_events: int
     fields: tuple[str, ...]  # codebook fields it was proposed in
-    candidates: tuple[SearchHit, ...]  # dictionary entries the name resembles, best first
+    candidates: tuple[SearchHit, ...]  # entries the name resembles, best first (with_candidates)
+    linked_entry_id: int | None = None  # the entry it was resolved into, if it was
 
 
 def _reference_fields(spec: CodebookSpec) -> dict[str, str]:
@@ -61,8 +69,10 @@ def _is_open(layer: str, assignment_status: str | None, adjudication_status: str
     return assignment_status != Assignment.Status.SUBMITTED
 
 
-def proposed_names(project: Project) -> list[ProposedName]:
-    """Every proposed name in the project's events, most used first (then by name)."""
+def proposed_names(project: Project, status: str = "all") -> list[ProposedName]:
+    """Every proposed name in the project's events, most used first (then by name):
+    ``open`` ones (never resolved), ``linked`` ones, or ``all``."""
+    links = project_links(project)
     rows = CodedEvent.objects.filter(article__project=project).values_list(
         "codebook_version_id", "layer", "assignment__status", "adjudication__status", "values"
     )
@@ -89,6 +99,9 @@ def proposed_names(project: Project) -> list[ProposedName]:
     proposals = []
     for group, counter in spellings.items():
         kind, key = group
+        linked = links.get(group)
+        if (status == "open" and linked is not None) or (status == "linked" and linked is None):
+            continue
         ordered = tuple(name for name, _ in counter.most_common())
         proposals.append(
             ProposedName(
@@ -99,10 +112,23 @@ def proposed_names(project: Project) -> list[ProposedName]:
                 events=events[group],
                 open_events=open_events[group],
                 fields=tuple(sorted(fields[group])),
-                candidates=tuple(
-                    dictionary_search(kind, ordered[0], limit=CANDIDATES_PER_NAME)  # type: ignore[arg-type]
-                ),
+                candidates=(),
+                linked_entry_id=linked,
             )
         )
     proposals.sort(key=lambda p: (-p.events, p.kind, p.name))
     return proposals
+
+
+def with_candidates(proposals: Iterable[ProposedName]) -> list[ProposedName]:
+    """``proposals`` each with the dictionary entries its name resembles (one search a name:
+    call it on the page shown, not on the whole list)."""
+    return [
+        replace(
+            p,
+            candidates=tuple(
+                dictionary_search(p.kind, p.name, limit=CANDIDATES_PER_NAME)  # type: ignore[arg-type]
+            ),
+        )
+        for p in proposals
+    ]

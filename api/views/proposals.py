@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import DefaultPagination
 from api.serializers.workflow import error_responses
 from coding import access
 from coding.models import Actor, Location
-from coding.proposal_selectors import proposed_names
+from coding.proposal_selectors import PROPOSAL_STATUSES, proposed_names, with_candidates
 from coding.services.proposals import NewEntry, proposed_name_resolve
 
 
@@ -23,6 +24,11 @@ class CandidateSerializer(serializers.Serializer):
     name = serializers.CharField()
     matched_alias = serializers.CharField()
     rank = serializers.IntegerField(help_text="0 exact alias, 1 prefix, 2 substring")
+
+
+class LinkedEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
 
 
 class ProposedNameSerializer(serializers.Serializer):
@@ -35,30 +41,61 @@ class ProposedNameSerializer(serializers.Serializer):
     )
     fields = serializers.ListField(child=serializers.CharField())
     candidates = CandidateSerializer(many=True)
+    linked_entry = LinkedEntrySerializer(
+        allow_null=True,
+        help_text="The entry the name was resolved into (exports show it), or null if open",
+    )
+
+
+class ProposedNameQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=list(PROPOSAL_STATUSES),
+        default="open",
+        help_text="open: never resolved (the review list); linked: resolved; all",
+    )
+
+
+class ProposedNamePagination(DefaultPagination):
+    page_size = 20
 
 
 @extend_schema(tags=["dictionaries"])
-class ProposedNameListView(APIView):
-    """Actor and place names coders typed because the dictionary had no entry, grouped by
-    spelling (folded), most used first, each with the entries it resembles. Supervisors and
-    admins of the project only. Read-only."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ProposedNameQuerySerializer],
         responses={
             200: ProposedNameSerializer(many=True),
-            **error_responses(401, 403, 404),
-        }
+            **error_responses(400, 401, 403, 404),
+        },
     )
-    def get(self, request: Request, project_id: int) -> Response:
+)
+class ProposedNameListView(generics.ListAPIView):
+    """Actor and place names coders typed because the dictionary had no entry, grouped by
+    spelling (folded), most used first, each with the entries it resembles; paginated
+    (``page``, ``page_size``, 20 by default). ``status=linked`` lists names already resolved
+    (frozen events still carry them; exports show the entry). Supervisors and admins of the
+    project only. Read-only."""
+
+    serializer_class = ProposedNameSerializer
+    pagination_class = ProposedNamePagination
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         project, _ = access.access_project(
             request.user,  # type: ignore[arg-type]
-            project_id,
+            self.kwargs["project_id"],
             roles=access.MANAGERS,
         )
-        proposals = proposed_names(project)
+        query = ProposedNameQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(
+            proposed_names(project, status=query.validated_data["status"])  # type: ignore[arg-type]
+        )
+        proposals = with_candidates(page or [])
         ids: dict[str, set[int]] = {"actor": set(), "location": set()}
         for proposal in proposals:
             ids[proposal.kind].update(hit.entry_id for hit in proposal.candidates)
+            if proposal.linked_entry_id is not None:
+                ids[proposal.kind].add(proposal.linked_entry_id)
         names = {
             "actor": dict(Actor.objects.filter(pk__in=ids["actor"]).values_list("pk", "name")),
             "location": dict(
@@ -67,6 +104,7 @@ class ProposedNameListView(APIView):
         }
 
         def row(proposal: Any) -> dict[str, Any]:
+            linked = proposal.linked_entry_id
             return {
                 "kind": proposal.kind,
                 "name": proposal.name,
@@ -83,9 +121,12 @@ class ProposedNameListView(APIView):
                     }
                     for hit in proposal.candidates
                 ],
+                "linked_entry": None
+                if linked is None
+                else {"id": linked, "name": names[proposal.kind].get(linked, "")},
             }
 
-        return Response([row(p) for p in proposals])
+        return self.get_paginated_response([row(p) for p in proposals])
 
 
 class NewEntrySerializer(serializers.Serializer):

@@ -63,6 +63,7 @@ class JsonlSink:
 
     def __init__(self, spec: CodebookSpec) -> None:
         self._actor_keys = actor_field_keys(spec)
+        self._location_keys = location_field_keys(spec)
         self._lines: list[str] = []
         self._pending = 0
         self._texts: dict[int, tuple[object, str]] = {}
@@ -101,9 +102,10 @@ class JsonlSink:
         return ""
 
     def _live_line(self, event: ExportEvent) -> str:
-        actors, places = with_proposed_names(event, self._actor_keys), event.places
+        actors = with_proposed_names(event, self._actor_keys)
+        places = with_proposed_places(event, self._location_keys)
         if not all(type(key) is str for key in (*actors, *places)):  # json's own key rules
-            return _line_json(_record(event, self._actor_keys, _fresh)) + "\n"
+            return _line_json(_record(event, self._actor_keys, self._location_keys, _fresh)) + "\n"
         text = self._text
         provenance = event.provenance
         subtype = event.event_subtype
@@ -139,7 +141,7 @@ class JsonlSink:
                 ',"actors":',
                 self._entries(actors, actor_entry_record),
                 ',"places":',
-                self._entries(places, location_record),
+                self._entries(places, place_entry_record),
                 ',"evidence":',
                 _line_json([span.as_dict() for span in event.evidence]),
                 ',"provenance":',
@@ -206,12 +208,17 @@ def _fresh(obj: Any, build: Callable[[Any], Any]) -> Any:
 
 def event_record(event: ExportEvent, spec: CodebookSpec) -> dict[str, Any]:
     """The nested JSON object of a live event (keys documented in docs/export-formats.md)."""
-    record = _record(event, actor_field_keys(spec), _fresh)
+    record = _record(event, actor_field_keys(spec), location_field_keys(spec), _fresh)
     record["values"] = plain(event.values)
     return record
 
 
-def _record(event: ExportEvent, actor_keys: tuple[str, ...], shared: Shared) -> dict[str, Any]:
+def _record(
+    event: ExportEvent,
+    actor_keys: tuple[str, ...],
+    location_keys: tuple[str, ...],
+    shared: Shared,
+) -> dict[str, Any]:
     """``event_record``, with ``values`` as stored (not copied) and the parts that many
     events share built through ``shared(obj, build)``."""
     provenance = event.provenance
@@ -236,8 +243,8 @@ def _record(event: ExportEvent, actor_keys: tuple[str, ...], shared: Shared) -> 
             for key, actors in with_proposed_names(event, actor_keys).items()
         },
         "places": {
-            key: [shared(place, location_record) for place in places]
-            for key, places in event.places.items()
+            key: [shared(place, place_entry_record) for place in places]
+            for key, places in with_proposed_places(event, location_keys).items()
         },
         "evidence": [span.as_dict() for span in event.evidence],
         "provenance": {
@@ -316,8 +323,20 @@ def actor_entry_record(entry: ExportActor | str) -> dict[str, Any]:
     return actor_record(entry)
 
 
+def place_entry_record(entry: ExportLocation | str) -> dict[str, Any]:
+    """A gazetteer entry's ``location_record``, or a proposed place's
+    ``{"id": null, "name": s, "proposed": true}``."""
+    if isinstance(entry, str):
+        return {"id": None, "name": entry, "proposed": True}
+    return location_record(entry)
+
+
 def actor_field_keys(spec: CodebookSpec) -> tuple[str, ...]:
     return tuple(field.key for field in spec.fields if field.kind == "actor")
+
+
+def location_field_keys(spec: CodebookSpec) -> tuple[str, ...]:
+    return tuple(field.key for field in spec.fields if field.kind == "location")
 
 
 def with_proposed_names(
@@ -326,14 +345,25 @@ def with_proposed_names(
     """``event.actors`` with each actor field's proposed names (``{"name": s}`` in the stored
     values) after its dictionary entries, in stored order; a field holding only proposed
     names is added after the resolved ones. Without proposals it is ``event.actors`` itself."""
-    merged: dict[str, tuple[ExportActor | str, ...]] | None = None
-    for key in actor_keys:
+    return _with_proposed(event, actor_keys, event.actors)
+
+
+def with_proposed_places(
+    event: ExportEvent, location_keys: tuple[str, ...]
+) -> Mapping[str, tuple[ExportLocation | str, ...]]:
+    """``event.places`` with each place field's proposed names, as ``with_proposed_names``."""
+    return _with_proposed(event, location_keys, event.places)
+
+
+def _with_proposed(event: ExportEvent, keys: tuple[str, ...], entries: Mapping[str, Any]) -> Any:
+    merged: dict[str, tuple[Any, ...]] | None = None
+    for key in keys:
         names = _proposed_names(event.values.get(key))
         if names:
             if merged is None:
-                merged = dict(event.actors)
-            merged[key] = (*event.actors.get(key, ()), *names)
-    return event.actors if merged is None else merged
+                merged = dict(entries)
+            merged[key] = (*entries.get(key, ()), *names)
+    return entries if merged is None else merged
 
 
 def _proposed_names(raw: Any) -> tuple[str, ...]:

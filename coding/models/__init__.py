@@ -5,7 +5,14 @@ from .audit import AuditEntry
 from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
 from .corpus import Article, Membership, Project
 from .dataset_events import DatasetEvent, DatasetEventReport, DuplicateCandidate
-from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, LocationAlias
+from .dictionaries import (
+    Actor,
+    ActorAlias,
+    DictionaryStatus,
+    Location,
+    LocationAlias,
+    ProposalLink,
+)
 from .events import CodedEvent, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
 from .outbox import OutboxItem
@@ -46,6 +53,7 @@ __all__ = [
     "Membership",
     "OutboxItem",
     "Project",
+    "ProposalLink",
     "ReleaseFile",
     "ReviewQueueEntry",
     "User",

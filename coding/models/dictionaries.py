@@ -135,3 +135,54 @@ class LocationAlias(_Alias):
                 fields=["location", "text", "lang"], name="locationalias_unique_text_lang"
             )
         ]
+
+
+class ProposalLink(models.Model):
+    """A proposed name (``{"name": s}`` in events' values) a supervisor resolved into a
+    dictionary entry, for one project.
+
+    Open events are rewritten to point at the entry when the proposal is resolved; frozen
+    ones (validated gold, submitted coder work) keep the name they were coded with, and
+    exports read that name through this link, so a released row shows the entry. ``key`` is
+    the name's folded key (``coding.text.matching.alias_key``), shared by its spellings.
+    Creating, changing or deleting a link raises the export epoch (stored lines go stale).
+    """
+
+    class Kind(models.TextChoices):
+        ACTOR = "actor", "Actor"
+        LOCATION = "location", "Place"
+
+    project = models.ForeignKey("coding.Project", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, help_text="The spelling the supervisor resolved.")
+    actor = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "key"], name="proposallink_one_per_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="actor", actor__isnull=False, location__isnull=True)
+                | Q(kind="location", location__isnull=False, actor__isnull=True),
+                name="proposallink_entry_of_its_kind",
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="proposallink_key_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} → {self.actor_id or self.location_id}"
+
+    @property
+    def entry_id(self) -> int:
+        return int(self.actor_id or self.location_id or 0)

@@ -6,6 +6,13 @@ Rule for frozen events: coder events of a submitted assignment and gold events o
 validated adjudication are never rewritten (agreement was computed on them, and validated
 gold is frozen by the database); they keep the typed name and are counted in the result as
 ``frozen_events``. Reopening an adjudication makes its gold events open again.
+
+Exports show the entry all the same: every resolution records a ``ProposalLink`` (project,
+kind, folded name → entry) that the export reader applies to the names frozen gold still
+carries (coding/exporting/proposal_links.py). The link raises the export epoch (stored CSV
+lines go stale and are stored again in the background), and the dataset events reported by
+frozen gold that carries the name get a new ``changed_at``, so an incremental sync sends
+them again with the entry. Resolving the same name again moves the link to the new entry.
 """
 
 from __future__ import annotations
@@ -29,14 +36,17 @@ from coding.models import (
     Adjudication,
     Assignment,
     CodedEvent,
+    DatasetEvent,
     DictionaryStatus,
     Location,
     LocationAlias,
     Project,
+    ProposalLink,
     User,
 )
 from coding.services.audit import audit_record
 from coding.services.events import typed_columns
+from coding.services.export_rows import csv_rows_schedule
 from coding.text.matching import alias_key, normalize_for_search
 
 __all__ = ["NewEntry", "ProposalResolution", "proposed_name_resolve"]
@@ -220,9 +230,12 @@ def proposed_name_resolve(
 
     rewritten = frozen = 0
     now = timezone.now()
+    frozen_gold: list[int] = []
     for event, fields in carrying:
         if not _is_open(event):
             frozen += 1
+            if event.layer == CodedEvent.Layer.GOLD:
+                frozen_gold.append(event.pk)
             continue
         values = dict(event.values)
         for field_key in set(fields):
@@ -239,6 +252,7 @@ def proposed_name_resolve(
             target=event,
             data={"version": event.version + 1, "proposal": name, f"{kind}_id": entry.pk},
         )
+    _link(project, kind, key, name, entry, actor, frozen_gold, now)
     audit_record(
         action=f"dictionary.proposal_{'create' if created else 'merge'}",
         actor=actor,
@@ -253,3 +267,34 @@ def proposed_name_resolve(
         },
     )
     return ProposalResolution(kind, entry.pk, created, len(new_aliases), rewritten, frozen)
+
+
+def _link(
+    project: Project,
+    kind: str,
+    key: str,
+    name: str,
+    entry: Actor | Location,
+    actor: User,
+    frozen_gold: list[int],
+    now: Any,
+) -> None:
+    """Record (or move) the project's link from the folded name to ``entry``, so exports show
+    the entry for the frozen gold that keeps the name; resend its dataset events."""
+    ProposalLink.objects.update_or_create(
+        project=project,
+        kind=kind,
+        key=key,
+        defaults={
+            "name": name.strip(),
+            "actor": entry if isinstance(entry, Actor) else None,
+            "location": entry if isinstance(entry, Location) else None,
+            "created_by": actor,
+        },
+    )
+    if frozen_gold:
+        DatasetEvent.objects.filter(
+            project=project, retired_at__isnull=True, reports__gold_event_id__in=frozen_gold
+        ).update(changed_at=now)
+    # the link raised the export epoch (a trigger): every stored line is stale
+    csv_rows_schedule()

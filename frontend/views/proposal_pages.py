@@ -18,7 +18,7 @@ def proposed_names(request: HttpRequest, project_id: int) -> HttpResponse:
     """The review list of the API (who may call it may open the page), handed to the module;
     the module asks the API for searches and resolutions itself."""
     nav = navigation_for(request)
-    answer = api_get(request, f"/api/v1/projects/{project_id}/proposed-names/")
+    answer = api_get(request, f"/api/v1/projects/{project_id}/proposed-names/", {"status": "open"})
     context = project_context(request, nav, project_id, "proposed-names") if answer.ok else None
     if context is None:
         return refused(request, nav, answer)

@@ -14,7 +14,7 @@ from coding.models import ActorAlias, CodedEvent, Location
 from coding.text.matching import alias_key
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import ActorAliasFactory
-from tests.world import World, complete_event
+from tests.world import World, code_and_submit, complete_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,3 +109,65 @@ def test_a_refusal_reads_in_arabic_at_its_field_and_changes_nothing(
     assert not ActorAlias.objects.filter(text=ACTOR).exists()
     assert CodedEvent.objects.get(pk=event_id).values["location"] == {"name": PLACE}
     assert CodedEvent.objects.get(pk=event_id).values["actor1"] == {"name": ACTOR}
+
+
+def test_pages_keys_and_resolved_names(
+    page: Page, live_server: Any, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """23 names on two pages; J / K move between them; "Groupe 00" is also in a submitted
+    assignment, so once merged it stays listed under "Resolved names" (exports show the
+    entry for the frozen event)."""
+    ActorAliasFactory(actor=world.actor, text="JNIM", normalized=alias_key("JNIM"))
+    events = []
+    for n in range(23):
+        body = complete_event(world)
+        body["values"] = dict(body["values"]) | {"actor1": {"name": f"Groupe {n:02d}"}}  # type: ignore[call-overload]
+        events.append(body)
+    code_and_submit(
+        world, world.assignment_a, world.coder_a, [events[0]], django_capture_on_commit_callbacks
+    )
+    client = world.client(world.coder_b)
+    for body in events:
+        response = client.post(
+            f"/api/v1/assignments/{world.assignment_b.pk}/events/", body, format="json"
+        )
+        assert response.status_code == 201, response.json()
+    sign_in(page, live_server.url, world.supervisor.username)
+    page.goto(f"{live_server.url}/projects/{world.project.pk}/proposed-names/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#proposals-status")).to_have_text("Proposed names: 23")
+    expect(page.locator("#page-text")).to_have_text("Page 1 of 2")
+    cards = page.locator("section.proposal")
+    expect(cards).to_have_count(20)
+    expect(cards.nth(0)).to_have_attribute("data-name", "Groupe 00")  # most used first
+
+    # J / K move between the names (real keys, focus outside any field)
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    expect(cards.nth(0)).to_be_focused()
+    page.keyboard.press("j")
+    expect(cards.nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(cards.nth(0)).to_be_focused()
+    expect(cards.nth(0)).to_have_attribute("aria-current", "true")
+
+    page.get_by_role("button", name="Next page").click()
+    expect(page.locator("#page-text")).to_have_text("Page 2 of 2")
+    expect(cards).to_have_count(3)
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.locator("#page-text")).to_have_text("Page 1 of 2")
+
+    first = page.locator("section.proposal[data-name='Groupe 00']")
+    first.get_by_label("Search the dictionary").click()
+    page.keyboard.type("JNIM")
+    first.locator(".search-results label", has_text="JNIM").first.click()
+    first.get_by_role("button", name="Merge as an alias").click()
+    expect(page.locator("#proposals-status")).to_contain_text("Proposed names: 22")
+    expect(cards).to_have_count(20)  # the next page's first name moved up
+
+    page.get_by_label("Show").select_option("linked")
+    expect(page.locator("#proposals-status")).to_have_text("Resolved names: 1")
+    resolved = page.locator("section.proposal[data-name='Groupe 00']")
+    expect(resolved.locator(".linked")).to_contain_text("Resolved into:")
+    expect(resolved.locator(".linked")).to_contain_text(f"#{world.actor.pk}")
+    screenshot(page, "proposed-names-resolved-en.png", full_page=True)

@@ -27,10 +27,24 @@ def test_a_reviewer_reads_the_reliability_report_of_a_release(
         f"{base}/api/v1/projects/{disputed.project.pk}/releases/{release.pk}/files/"
         "reliability_html/"
     )
+    # from the project's data page: a link that opens the report in a new tab
+    page.goto(f"{base}/projects/{disputed.project.pk}/data/")
+    page.wait_for_selector("body[data-ready=true]")
+    link = page.get_by_role("link", name="Open the reliability report")
+    assert link.get_attribute("href") == url.removeprefix(base)
+    assert link.get_attribute("download") is None
+    with page.expect_popup() as popup:
+        link.click()
+    report = popup.value
+    report.wait_for_load_state()
+    assert report.url == url
+    report.close()
+
     response = page.goto(url)
     assert response is not None
     assert response.status == 200
     assert "style-src 'self' 'sha256-" in response.headers["content-security-policy"]
+    assert "attachment" not in response.headers.get("content-disposition", "")
 
     assert page.locator("h1").inner_text() == "Reliability report: P1 v1"
     # The one stylesheet ran (its hash is in the policy): tables collapse their borders.

@@ -45,8 +45,8 @@ def test_proposals_are_grouped_by_spelling_counted_and_matched_to_entries(
     before = (Actor.objects.count(), Location.objects.count(), AuditEntry.objects.count())
 
     # events, the codebook version, then one dictionary search per proposal
-    with django_assert_max_num_queries(12):
-        body = world.client(world.supervisor).get(_url(world)).json()
+    with django_assert_max_num_queries(14):
+        body = world.client(world.supervisor).get(_url(world)).json()["results"]
 
     dozo = next(p for p in body if p["kind"] == "actor")
     assert dozo["spellings"] in (["Dozo", "DOZO"], ["DOZO", "Dozo"])
@@ -65,7 +65,7 @@ def test_proposals_are_grouped_by_spelling_counted_and_matched_to_entries(
 
 
 def test_only_managers_of_the_project_see_the_list(world: World) -> None:
-    assert world.client(world.supervisor).get(_url(world)).json() == []
+    assert world.client(world.supervisor).get(_url(world)).json()["results"] == []
     assert world.client(world.coder_a).get(_url(world)).status_code == 403
     assert world.client(world.outsider).get(_url(world)).status_code == 404
 
@@ -76,7 +76,7 @@ def test_events_with_entries_only_propose_nothing(world: World) -> None:
     )
     assert response.status_code == 201
     assert CodedEvent.objects.count() == 1
-    assert world.client(world.supervisor).get(_url(world)).json() == []
+    assert world.client(world.supervisor).get(_url(world)).json()["count"] == 0
 
 
 # ---- resolving a proposal ------------------------------------------------------------------
@@ -146,10 +146,13 @@ def test_merging_a_proposal_adds_aliases_and_rewrites_only_open_events(
     assert frozen.values["actor1"] == {"name": "Dozo"}
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)[audits:])
     assert actions == ["event.update", "dictionary.proposal_merge"]
-    # the review list now shows the frozen use only
-    listed = world.client(world.supervisor).get(_url(world)).json()
-    dozo = next(p for p in listed if p["kind"] == "actor")
+    # resolved: off the review list; listed as linked, with the frozen use only
+    listed = world.client(world.supervisor).get(_url(world)).json()["results"]
+    assert [p["kind"] for p in listed] == ["location"]
+    linked = world.client(world.supervisor).get(_url(world) + "?status=linked").json()["results"]
+    (dozo,) = linked
     assert (dozo["events"], dozo["open_events"]) == (1, 0)
+    assert dozo["linked_entry"] == {"id": world.actor.pk, "name": world.actor.name}
 
 
 def test_creating_an_entry_from_a_proposed_place_sets_the_events_location(

@@ -338,4 +338,5 @@ def test_the_epoch_triggers_exist_on_postgresql() -> None:
         found = cursor.fetchall()
     tables = ["coding_actor", "coding_article", "coding_codebook", "coding_eventtype"]
     expected = [(t, op) for t in [*tables, "coding_location"] for op in ("DELETE", "UPDATE")]
-    assert found == sorted(expected)
+    links = [("coding_proposallink", op) for op in ("DELETE", "INSERT", "UPDATE")]
+    assert found == sorted(expected + links)

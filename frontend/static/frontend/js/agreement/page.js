@@ -9,6 +9,7 @@ import { $, el, formatInteger, formatNumber, formatPercent, readBoot } from "../
 import { formatDateTime, t, tn, uiLang, colon } from "../i18n.js";
 import { KINDS, SEVERITY_ICON, band, kindText, severityText, statusText } from "./bands.js";
 import { drawAlphaPlot } from "./plot.js";
+import { drawWeeklyChart } from "./weekly.js";
 
 const boot = readBoot();
 const projectId = boot.project.id;
@@ -135,12 +136,31 @@ function renderRun() {
   if (running && boot.can_manage) follow(running);
 }
 
+function renderWeekly() {
+  const rows = answers.week ? answers.week.results : [];
+  const select = $("week-field");
+  const keys = [...new Set(rows.map((r) => r.field))];
+  if (select.options.length !== keys.length) {
+    const current = select.value;
+    select.replaceChildren(...keys.map((key) => el("option", { value: key, text: fieldLabel(key) })));
+    if (keys.includes(current)) select.value = current;
+  }
+  select.disabled = !keys.length;
+  const chosen = rows.filter((r) => r.field === select.value);
+  const title = t("α per week for {field}", { field: fieldLabel(select.value) });
+  fillTable($("week-table"), chosen, t("Week"), (r) => r.week, title);
+  drawWeeklyChart($("week-plot"), chosen, title);
+}
+
 async function loadDrillDowns() {
-  const [types, pairs] = await Promise.all([apiFetch(`${base}/agreement/?by=event_type`), apiFetch(`${base}/agreement/?by=coder_pair`)]);
+  const [types, pairs, weeks] = await Promise.all([
+    apiFetch(`${base}/agreement/?by=event_type`), apiFetch(`${base}/agreement/?by=coder_pair`), apiFetch(`${base}/agreement/?by=week`)]);
   if (types.ok) answers.event_type = types.data;
   if (pairs.ok) answers.coder_pair = pairs.data;
+  if (weeks.ok) answers.week = weeks.data;
   renderTypes();
   renderPairs();
+  renderWeekly();
 }
 
 async function reloadAll() {
@@ -295,6 +315,7 @@ async function setUpDisagreements() {
 
 $("type-select").addEventListener("change", renderTypes);
 $("pair-field").addEventListener("change", renderPairs);
+$("week-field").addEventListener("change", renderWeekly);
 if (boot.can_manage) {
   $("btn-recompute").addEventListener("click", recompute);
   await setUpDisagreements();

@@ -190,9 +190,13 @@ function sizeText(bytes) {
 function releaseCard(release) {
   const files = el("ul", { class: "plain-list files" });
   for (const file of release.files) {
-    const link = release.status === "ready"
-      ? el("a", { class: "button", href: file.url, download: "", text: t("Download {name}", { name: file.filename }) })
-      : el("span", { text: file.filename });
+    // The reliability report is a page to read (served inline under the site's policy), not a file to save.
+    const report = file.format === "reliability_html";
+    const link = release.status !== "ready"
+      ? el("span", { text: file.filename })
+      : report
+        ? el("a", { class: "button", href: file.url, target: "_blank", rel: "noopener", "data-format": file.format, text: t("Open the reliability report") })
+        : el("a", { class: "button", href: file.url, download: "", text: t("Download {name}", { name: file.filename }) });
     files.append(el("li", {}, link, " ", el("span", { class: "muted", text: sizeText(file.size) }), " ",
       el("span", { class: "checksum" }, "SHA-256 ", el("code", { dir: "ltr", text: file.sha256 }))));
   }

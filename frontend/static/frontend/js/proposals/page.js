@@ -3,6 +3,8 @@
 // the entries it resembles; a supervisor merges it into an entry (one of those, or one found
 // by searching the dictionary) or creates a new entry. Refusals of the server are shown at
 // the field they concern, in the UI language; nothing is sent for a merge without an entry.
+// The list is paginated (20 a page); "Resolved" lists names already linked to an entry (frozen
+// events keep the name, exports show the entry). Keys: J / K move between names.
 
 import { apiFetch } from "../api.js";
 import { $, el, focusOn, formatInteger, readBoot } from "../dom.js";
@@ -10,7 +12,11 @@ import { t } from "../i18n.js";
 
 const boot = readBoot();
 const projectId = boot.project.id;
+const PAGE_SIZE = 20;
+const EDITABLE = "input, textarea, select";
 let serial = 0;
+let page = 1;
+let generation = 0;
 
 const KIND_LABEL = { actor: () => t("Actor"), location: () => t("Place") };
 const SEARCH_URL = { actor: "/api/v1/dictionary/actors/", location: "/api/v1/dictionary/locations/" };
@@ -174,25 +180,75 @@ async function resolve(form, card, proposal, choice) {
   }
   const done = answer.data;
   card.remove();
-  $("proposals-status").textContent = t(
+  const said = t(
     "{name} now points at entry #{id}: {rewritten} open events changed, {frozen} submitted or validated events keep the typed name.",
     { name: proposal.name, id: done.entry_id, rewritten: formatInteger(done.events_rewritten), frozen: formatInteger(done.frozen_events) });
-  focusOn($("proposals-status"));
+  await load(said);  // the page's names moved up by one
 }
 
 function card(proposal) {
-  const node = el("section", { class: "card proposal", "data-kind": proposal.kind, "data-name": proposal.name });
+  const node = el("section", { class: "card proposal", tabindex: "-1", "data-kind": proposal.kind, "data-name": proposal.name });
   node.append(
     el("h2", {}, el("bdi", { dir: "auto", text: proposal.name }), " ", el("small", { class: "muted", text: KIND_LABEL[proposal.kind]() })),
     el("p", { text: t("Events: {events} (still open: {open}); fields: {fields}", {
       events: formatInteger(proposal.events), open: formatInteger(proposal.open_events), fields: proposal.fields.join(", ") }) }),
     el("p", {}, t("Spellings:"), " ", ...proposal.spellings.flatMap((s, i) => [i ? " · " : "", el("bdi", { dir: "auto", text: s })])),
+    ...(proposal.linked_entry ? [el("p", { class: "linked", "data-linked-entry": String(proposal.linked_entry.id) },
+      t("Resolved into:"), " ", el("bdi", { dir: "auto", text: proposal.linked_entry.name }), ` #${proposal.linked_entry.id}`)] : []),
     mergeForm(proposal, node),
     createForm(proposal, node));
   return node;
 }
 
-const proposals = boot.proposals || [];
-$("proposals").replaceChildren(...proposals.map(card));
-$("proposals-status").textContent = proposals.length ? t("Proposed names: {count}", { count: proposals.length }) : t("No proposed names: every coded actor and place is in the dictionary.");
+function show(data, said) {
+  const { results, count } = data;
+  $("proposals").replaceChildren(...results.map(card));
+  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
+  if (page > pages) { page = pages; return load(said); }
+  $("page-text").textContent = t("Page {page} of {pages}", { page, pages });
+  $("page-prev").disabled = page <= 1;
+  $("page-next").disabled = page >= pages;
+  const linked = $("f-status").value === "linked";
+  const total = count
+    ? t(linked ? "Resolved names: {count}" : "Proposed names: {count}", { count: formatInteger(count) })
+    : (linked ? t("No resolved names yet.") : t("No proposed names: every coded actor and place is in the dictionary."));
+  $("proposals-status").textContent = said ? `${said} ${total}` : total;
+  if (said) focusOn($("proposals-status"));
+}
+
+async function load(said) {
+  const mine = ++generation;
+  const params = new URLSearchParams({ page: String(page), page_size: String(PAGE_SIZE), status: $("f-status").value });
+  const answer = await apiFetch(`/api/v1/projects/${projectId}/proposed-names/?${params}`);
+  if (mine !== generation) return;  // a later load answers instead
+  if (!answer.ok) {
+    $("proposals-status").textContent = (answer.data && answer.data.detail) || t("Could not load the names.");
+    return;
+  }
+  show(answer.data, said);
+}
+
+/** Move the keyboard focus to the next (+1) or previous (-1) name of the page. */
+function step(delta) {
+  const cards = [...document.querySelectorAll("#proposals .proposal")];
+  if (!cards.length) return;
+  const at = cards.indexOf(document.activeElement && document.activeElement.closest(".proposal"));
+  const next = at < 0 ? (delta > 0 ? 0 : cards.length - 1) : Math.min(cards.length - 1, Math.max(0, at + delta));
+  for (const c of cards) c.removeAttribute("aria-current");
+  cards[next].setAttribute("aria-current", "true");
+  focusOn(cards[next]);
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+  if (e.target.closest && e.target.closest(EDITABLE)) return;
+  if (e.code === "KeyJ") step(+1);
+  else if (e.code === "KeyK") step(-1);
+  else return;
+  e.preventDefault();
+});
+$("f-status").addEventListener("change", () => { page = 1; load(); });
+$("page-prev").addEventListener("click", () => { page -= 1; load(); });
+$("page-next").addEventListener("click", () => { page += 1; load(); });
+show(boot.proposals);
 document.body.dataset.ready = "true";
