@@ -49,7 +49,9 @@ export function drawWeeklyChart(container, rows, title) {
   const every = Math.max(1, Math.ceil(rows.length / 8));  // at most ~8 week labels
   rows.forEach((row, i) => {
     if (i % every === 0 || i === rows.length - 1) {
-      axis.append(svg("text", { x: x(i), y: HEIGHT - BOTTOM + 18, "text-anchor": "middle", class: "week-label", text: row.week }));
+      // the first and last labels hang inward so that neither is cut at the edge
+      const anchor = rows.length > 1 && i === 0 ? "start" : rows.length > 1 && i === rows.length - 1 ? "end" : "middle";
+      axis.append(svg("text", { x: x(i), y: HEIGHT - BOTTOM + 18, "text-anchor": anchor, class: "week-label", text: row.week }));
     }
   });
   root.append(axis);
