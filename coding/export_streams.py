@@ -36,7 +36,6 @@ from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
 from coding.export_dataset_events import DatasetCombiner, grouping, plan_chunk, tombstones
 from coding.export_selectors import (
-    CHUNK,
     EVENT_COLUMNS,
     AnyOf,
     EventReader,
@@ -54,11 +53,15 @@ from coding.exporting import (
     jsonl_chunks,
     plover_jsonl_chunks,
 )
-from coding.exporting.chunks import CHUNK_CHARS
+from coding.exporting.chunks import CHUNK_CHARS, batched_text
 from coding.exporting.renderings import Piece, piece_writer
 from coding.models import AgreementRun, CodedEvent, ExportCsvRow, ExportEpoch, Project
 
 FORMATS = ("csv", "jsonl", "geojson", "plover")
+STORED_CHUNK = 1000
+"""Stored rows per fetch: a JSONL line is ~2,300 characters, and text with an emoji takes
+4 bytes a character in Python, so 1,000 rows hold ~10 MB; the texts go out in ~64K-character
+chunks (``CHUNK_CHARS``)."""
 _WRITERS = {"jsonl": jsonl_chunks, "geojson": geojson_chunks, "plover": plover_jsonl_chunks}
 _GEOJSON_OPENING = '{"type":"FeatureCollection","features":['
 _GEOJSON_CLOSING = "]}\n"
@@ -220,7 +223,7 @@ def _chunks(
             gold_events(project, filters, as_of)
             .annotate(stored=stored)
             .values_list("id", "stored")
-            .iterator(CHUNK)
+            .iterator(STORED_CHUNK)
         )
         group = grouping(project)
         emitted: set[int] = set()
@@ -229,7 +232,7 @@ def _chunks(
         reader: EventReader | None = None
         features = 0
         try:
-            while chunk := list(islice(rows, CHUNK)):
+            while chunk := list(islice(rows, STORED_CHUNK)):
                 ids = [pk for pk, _ in chunk]
                 plan: list[int | tuple[int]] = list(ids)
                 fresh: list[int] = []
@@ -257,11 +260,12 @@ def _chunks(
                     pieces = [piece for piece in pieces if piece]
                     if not pieces:
                         continue
-                    text = ("," if features else "") + ",".join(pieces)
+                    pieces = [
+                        ("," if features else "") + pieces[0],
+                        *("," + piece for piece in pieces[1:]),
+                    ]
                     features += len(pieces)
-                    yield text
-                else:
-                    yield "".join(pieces)
+                yield from batched_text(pieces, CHUNK_CHARS)
         finally:
             rows.close()  # type: ignore[attr-defined]  # the cursor goes before the snapshot
         if sync:
