@@ -113,14 +113,15 @@ def latest_agreement_run(project_id: int, article: Any) -> Coalesce:
 
 def valid_csv_rows(epoch: int, codebook_version_id: int) -> QuerySet[ExportCsvRow]:
     """The stored row of the outer gold event (``OuterRef``) whose CSV and GeoJSON texts are
-    still valid: same epoch, same column layout, same event version, same validation of its
-    article. ``valid_rows`` adds what JSONL needs."""
+    still valid: same epoch, same column layout, same event version, same validation (time
+    and revision) of its article. ``valid_rows`` adds what JSONL needs."""
     return ExportCsvRow.objects.filter(
         event_id=OuterRef("pk"),
         epoch=epoch,
         codebook_version_id=codebook_version_id,
         event_version=OuterRef("version"),
         validated_at=OuterRef("adjudication__validated_at"),
+        revision=OuterRef("adjudication__revision"),
     )
 
 

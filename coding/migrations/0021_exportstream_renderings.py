@@ -113,6 +113,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="exportcsvrow",
+            name="revision",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="The article's adjudication revision (JSONL shows it) when rendered.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="exportcsvrow",
             name="agreement_run",
             field=models.BigIntegerField(
                 default=0,

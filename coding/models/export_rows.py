@@ -33,8 +33,9 @@ class ExportEpoch(models.Model):
 
 class ExportCsvRow(models.Model):
     """The renderings of one gold event in every export format, valid while the event's
-    ``version``, its article's ``validated_at``, the project's codebook version (the column
-    layout) and the ``ExportEpoch`` are those it was rendered with — and, for ``jsonl`` (which
+    ``version``, its article's ``validated_at`` and adjudication ``revision``, the project's
+    codebook version (the column layout) and the ``ExportEpoch`` are those it was rendered
+    with — and, for ``jsonl`` (which
     shows the article's agreement figures), while the article's latest finished agreement run
     is still ``agreement_run``.
 
@@ -62,6 +63,9 @@ class ExportCsvRow(models.Model):
     jsonl = models.TextField(null=True, blank=True)  # noqa: DJ001
     geojson = models.TextField(null=True, blank=True)  # noqa: DJ001
     plover = models.TextField(null=True, blank=True)  # noqa: DJ001
+    revision = models.PositiveIntegerField(
+        default=0, help_text="The article's adjudication revision (JSONL shows it) when rendered."
+    )
     agreement_run = models.BigIntegerField(
         default=0, help_text="The article's latest done agreement run (0: none) when rendered."
     )

@@ -36,22 +36,22 @@ from coding.exporting.renderings import EventRenderer, Rendering
 from coding.models import Adjudication, CodedEvent, Project
 
 _COLUMNS = (
-    "event_id, codebook_version_id, epoch, event_version, validated_at, agreement_run, "
+    "event_id, codebook_version_id, epoch, event_version, validated_at, revision, agreement_run, "
     "line, csv_exact, jsonl, geojson, plover"
 )
 _UPSERT = """
 INSERT INTO coding_exportcsvrow (event_id, codebook_version_id, epoch, event_version,
-                                 validated_at, agreement_run, line, csv_exact, jsonl, geojson,
-                                 plover)
-SELECT event_id, codebook_version_id, epoch, event_version, validated_at, agreement_run, line,
-       csv_exact, jsonl, geojson, plover
+                                 validated_at, revision, agreement_run, line, csv_exact, jsonl,
+                                 geojson, plover)
+SELECT event_id, codebook_version_id, epoch, event_version, validated_at, revision,
+       agreement_run, line, csv_exact, jsonl, geojson, plover
 FROM athar_csv_rows_stage s
 WHERE EXISTS (SELECT 1 FROM coding_codedevent e WHERE e.id = s.event_id)
 ORDER BY event_id
 ON CONFLICT (event_id) DO UPDATE SET
     codebook_version_id = EXCLUDED.codebook_version_id, epoch = EXCLUDED.epoch,
     event_version = EXCLUDED.event_version, validated_at = EXCLUDED.validated_at,
-    agreement_run = EXCLUDED.agreement_run, line = EXCLUDED.line,
+    revision = EXCLUDED.revision, agreement_run = EXCLUDED.agreement_run, line = EXCLUDED.line,
     csv_exact = EXCLUDED.csv_exact, jsonl = EXCLUDED.jsonl, geojson = EXCLUDED.geojson,
     plover = EXCLUDED.plover
 """
@@ -97,17 +97,22 @@ def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
                 events = events.filter(article_id__in=list(article_ids))
             keys = list(
                 events.values_list(
-                    "id", "version", "adjudication__validated_at", "valid", "agreement"
+                    "id",
+                    "version",
+                    "adjudication__validated_at",
+                    "adjudication__revision",
+                    "agreement",
+                    "valid",
                 )[:CHUNK]
             )
             if not keys:
                 return written
-            stale = [key for key in keys if not key[3]]
+            stale = [key for key in keys if not key[5]]
             if stale:
                 texts = _render(project, spec, [key[0] for key in stale])
                 _upsert(
-                    (pk, version_id, epoch, version, validated_at, agreement, *texts[pk])
-                    for pk, version, validated_at, _, agreement in stale
+                    (pk, version_id, epoch, version, validated_at, revision, agreement, *texts[pk])
+                    for pk, version, validated_at, revision, agreement, _ in stale
                 )
         written += len(stale)
         after = keys[-1][0]
