@@ -244,7 +244,7 @@ def _chunks(
                 if sync:
                     exported.update(pk for pk in plan if isinstance(pk, int))
                 if not missing and not fresh and len(plan) == len(chunk):
-                    pieces: list[str] = [text for _, text in chunk]  # type: ignore[misc]
+                    pieces: list[str] = [text for _, text in chunk]
                 else:
                     reader = reader or EventReader(project, spec)
                     rendered = render_pieces(reader, how.piece, missing) if missing else {}
