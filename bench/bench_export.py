@@ -53,6 +53,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _common
 from _common import (
     CpuSnapshot,
     cpu_snapshot,
@@ -64,6 +65,10 @@ from _common import (
     setup_django,
     token_for,
 )
+
+# gunicorn's start (Django, the app) took over 30 s on the shared machine at load 20: wait
+# longer for /healthz than _common's default before giving up.
+_common._wait_ready.__defaults__ = (180.0,)
 
 # Overridable so that two worktrees can run it at once without dropping each other's database.
 DB = os.environ.get("ATHAR_BENCH_EXPORT_DB", "athar_bench_export")
