@@ -53,6 +53,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _common
 from _common import (
     CpuSnapshot,
     cpu_snapshot,
@@ -64,6 +65,10 @@ from _common import (
     setup_django,
     token_for,
 )
+
+# gunicorn's start (Django, the app) took over 30 s on the shared machine at load 20: wait
+# longer for /healthz than _common's default before giving up.
+_common._wait_ready.__defaults__ = (180.0,)
 
 # Overridable so that two worktrees can run it at once without dropping each other's database.
 DB = os.environ.get("ATHAR_BENCH_EXPORT_DB", "athar_bench_export")
@@ -691,23 +696,6 @@ class StreamRun:
         return self.rows / self.seconds
 
 
-class _Counted:
-    """Passes a byte stream through, counting its bytes and CRLFs (rows end with CRLF and
-    generated cells hold at most LF, so CRLFs are rows)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self.chunks = chunks
-        self.size = self.crlf = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        tail = b""
-        for data in self.chunks:
-            self.crlf += (tail + data[:1]).count(b"\r\n") + data.count(b"\r\n")
-            self.size += len(data)
-            tail = data[-1:]
-            yield data
-
-
 def _lines(chunks: Iterator[bytes]) -> Iterator[str]:
     """Decoded lines (with their ends) of a UTF-8 byte stream, for csv.reader."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -719,30 +707,76 @@ def _lines(chunks: Iterator[bytes]) -> Iterator[str]:
     assert not rest + decoder.decode(b"", final=True), "the export ends without a line break"
 
 
-def stream_csv(base_url: str, project_id: int, token: str, *, parse: bool = False) -> StreamRun:
-    """GET the CSV export and count its rows; ``parse`` also reads it with csv.reader and
-    checks that every row has the header's number of cells and that rows are CRLFs."""
+FORMATS = ("csv", "jsonl", "jsonl-sync", "geojson")
+"""What the HTTP part streams: jsonl-sync is JSONL with ``validated_since`` (incremental sync,
+the events validated after 2000-01-01 plus tombstones: every row)."""
+_QUERIES = {
+    "csv": "format=csv",
+    "jsonl": "format=jsonl",
+    "jsonl-sync": "format=jsonl&validated_since=2000-01-01T00:00:00Z",
+    "geojson": "format=geojson",
+}
+_FEATURE = b'{"type":"Feature","id":'
+
+
+class _Rows:
+    """Passes a byte stream through, counting its bytes and rows: CRLFs for CSV (rows end with
+    CRLF and generated cells hold at most LF; the header is one), LFs for JSONL, features for
+    GeoJSON (a pattern that only starts a feature), across chunk boundaries."""
+
+    def __init__(self, chunks: Iterator[bytes], fmt: str) -> None:
+        self.chunks = chunks
+        self.mark = {"csv": b"\r\n", "geojson": _FEATURE}.get(fmt, b"\n")
+        self.size = self.count = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        tail = b""
+        keep = len(self.mark) - 1
+        for data in self.chunks:
+            self.count += (tail + data[:keep]).count(self.mark) + data.count(self.mark)
+            self.size += len(data)
+            tail = data[-keep:] if keep else b""
+            yield data
+
+
+def stream_export(
+    base_url: str, project_id: int, token: str, fmt: str = "csv", *, parse: bool = False
+) -> StreamRun:
+    """GET the export in ``fmt`` (one of ``FORMATS``) and count its rows; ``parse`` also
+    reads it (csv.reader: every row has the header's number of cells; JSONL: every line is
+    JSON; GeoJSON: the whole document is JSON with that many features)."""
     import httpx
 
-    url = f"{base_url}/api/v1/projects/{project_id}/export/?format=csv"
+    url = f"{base_url}/api/v1/projects/{project_id}/export/?{_QUERIES[fmt]}"
     started = time.perf_counter()
     with httpx.stream(
         "GET", url, headers={"Authorization": f"Token {token}"}, timeout=600
     ) as response:
         response.raise_for_status()
-        stream = _Counted(response.iter_raw(1 << 20))
-        if parse:
+        stream = _Rows(response.iter_raw(1 << 20), fmt)
+        if parse and fmt == "csv":
             widths: set[int] = set()
             records = 0
             for row in csv.reader(_lines(iter(stream))):
                 widths.add(len(row))
                 records += 1
             assert len(widths) == 1, f"rows of {sorted(widths)} cells"
-            assert records == stream.crlf, (records, stream.crlf)
+            assert records == stream.count, (records, stream.count)
+        elif parse and fmt == "geojson":
+            document = json.loads(b"".join(stream))
+            assert len(document["features"]) == stream.count
+        elif parse:
+            for line in _lines(iter(stream)):
+                json.loads(line)
         else:
             for _data in stream:
                 pass
-    return StreamRun(stream.crlf - 1, time.perf_counter() - started, stream.size / 1e6)
+    rows = stream.count - 1 if fmt == "csv" else stream.count
+    return StreamRun(rows, time.perf_counter() - started, stream.size / 1e6)
+
+
+def stream_csv(base_url: str, project_id: int, token: str, *, parse: bool = False) -> StreamRun:
+    return stream_export(base_url, project_id, token, "csv", parse=parse)
 
 
 def cpu_line(run: StreamRun) -> str:
@@ -795,21 +829,31 @@ class HttpFigures:
     runs: list[StreamRun]
     copy_rates: list[float]
     peak_kib: int
-    cold: StreamRun | None = None  # no stored lines: every row rendered
+    cold: StreamRun | None = None  # no stored renderings: every row rendered
     store_seconds: float = 0.0
     stored: int = 0
+    store_cpu: float = 0.0  # the refresh's process and its PostgreSQL backend
+    fmt: str = "csv"
 
 
-def store_lines(world: World) -> tuple[float, int]:
-    """Seconds to render and store every event's CSV line (what the refresh task does after
-    validations or dictionary changes), and how many were stored."""
+def store_lines(world: World) -> tuple[float, int, float]:
+    """Seconds to render and store every event's renderings (what the refresh task does after
+    validations or dictionary changes), how many were stored, and the CPU seconds of this
+    process and the bench database's PostgreSQL backends meanwhile."""
     from coding.models import Project
     from coding.services.export_rows import csv_rows_refresh
 
     project = Project.objects.select_related("codebook_version__codebook").get(pk=world.project_id)
+    cpu, backends = time.process_time(), _backend_cpu()
     started = time.perf_counter()
     written = csv_rows_refresh(project=project)
-    return time.perf_counter() - started, written
+    seconds = time.perf_counter() - started
+    cpu = (
+        time.process_time()
+        - cpu
+        + sum(value - backends.get(pid, 0.0) for pid, value in _backend_cpu().items())
+    )
+    return seconds, written, cpu
 
 
 def _drop_stored_lines() -> None:
@@ -819,47 +863,72 @@ def _drop_stored_lines() -> None:
         cursor.execute("TRUNCATE coding_exportcsvrow")
 
 
-def http_runs(world: World, runs: int, timeout: int, *, cold: bool) -> HttpFigures:
-    """With ``cold``, first one export with no stored line (every row rendered), then the
-    lines are stored. Then a warm-up (parsed) and ``runs`` timed exports through gunicorn
-    (one sync worker), each followed by a bare COPY of the same rows; the worker's peak RSS
-    over all of them."""
-    figures = HttpFigures([], [], 0)
+def _reset_peak(pid: int) -> None:
+    """Start the worker's VmHWM again from its current RSS (Linux: clear_refs 5), so each
+    format's peak is its own."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def http_runs(
+    world: World, runs: int, timeout: int, *, cold: bool, formats: tuple[str, ...] = FORMATS
+) -> list[HttpFigures]:
+    """Stores every missing rendering first (timed: the refresh task's work), except that
+    with ``cold`` each format is first exported with nothing stored (every row rendered).
+    Then for each format a warm-up (parsed) and ``runs`` timed exports through gunicorn (one
+    sync worker), each followed by a bare COPY of the same rows; the worker's peak RSS over
+    each format's runs."""
+    out = []
     with gunicorn(database_url(DB), workers=1, extra_args=["--timeout", str(timeout)]) as server:
         (worker,) = _children(server.process.pid)
+        colds: dict[str, StreamRun] = {}
         if cold:
             _drop_stored_lines()
-            figures.cold = stream_csv(server.base_url, world.project_id, world.researcher_token)
-            assert figures.cold.rows == world.dataset_rows
-            print(
-                f"  no stored lines: {figures.cold.rows_per_s:8,.0f} rows/s "
-                f"({figures.cold.seconds:.1f} s)",
-                flush=True,
-            )
-            figures.store_seconds, figures.stored = store_lines(world)
-            print(f"  stored {figures.stored:,} lines in {figures.store_seconds:.1f} s", flush=True)
-        warm = stream_csv(server.base_url, world.project_id, world.researcher_token, parse=True)
-        assert warm.rows == world.dataset_rows, (warm.rows, world.dataset_rows)
-        print(f"  warm-up, read with csv.reader: {warm.rows:,} rows, {warm.megabytes:.0f} MB")
-        for run in range(runs):
-            before, backends = cpu_snapshot(server.process.pid, DB), _backend_cpu()
-            result = stream_csv(server.base_url, world.project_id, world.researcher_token)
-            result.cpu = cpu_snapshot(server.process.pid, DB) - before
-            result.database_cpu = sum(
-                seconds - backends.get(pid, 0.0) for pid, seconds in _backend_cpu().items()
-            )
-            assert result.rows == world.dataset_rows
-            copy_rate, copy_rows = copy_rows_per_s(world.project_id)
-            assert copy_rows == world.total_events
-            figures.runs.append(result)
-            figures.copy_rates.append(copy_rate)
-            print(
-                f"  run {run + 1}: {result.rows_per_s:8,.0f} rows/s ({result.seconds:.1f} s)  "
-                f"COPY {copy_rate:8,.0f} rows/s  CPU µs/row: {cpu_line(result)}",
-                flush=True,
-            )
-        figures.peak_kib = _status_kib(worker, "VmHWM")
-    return figures
+            for fmt in formats:
+                colds[fmt] = run = stream_export(
+                    server.base_url, world.project_id, world.researcher_token, fmt
+                )
+                print(f"  {fmt}, nothing stored: {run.rows_per_s:8,.0f} rows/s", flush=True)
+        store = store_lines(world)
+        print(f"  stored {store[1]:,} events' renderings in {store[0]:.1f} s", flush=True)
+        for fmt in formats:
+            figures = HttpFigures([], [], 0, colds.get(fmt), *store, fmt=fmt)
+            _reset_peak(worker)
+            # A parsed warm-up up to 100,000 events (json.loads of 2 GB of JSONL would take
+            # longer than the runs); above, the first timed run is the warm-up's only check.
+            warm = None
+            if world.total_events <= 100_000:
+                warm = stream_export(
+                    server.base_url, world.project_id, world.researcher_token, fmt, parse=True
+                )
+                if fmt != "geojson":  # events without coordinates have no feature
+                    assert warm.rows == world.dataset_rows, (fmt, warm.rows, world.dataset_rows)
+                print(f"  {fmt} warm-up: {warm.rows:,} rows, {warm.megabytes:.0f} MB", flush=True)
+            for run in range(runs):
+                before, backends = cpu_snapshot(server.process.pid, DB), _backend_cpu()
+                result = stream_export(
+                    server.base_url, world.project_id, world.researcher_token, fmt
+                )
+                result.cpu = cpu_snapshot(server.process.pid, DB) - before
+                result.database_cpu = sum(
+                    seconds - backends.get(pid, 0.0) for pid, seconds in _backend_cpu().items()
+                )
+                if warm is not None:
+                    assert result.rows == warm.rows
+                elif fmt != "geojson":
+                    assert result.rows == world.dataset_rows, (fmt, result.rows)
+                copy_rate, copy_rows = copy_rows_per_s(world.project_id)
+                assert copy_rows == world.total_events
+                figures.runs.append(result)
+                figures.copy_rates.append(copy_rate)
+                print(
+                    f"  {fmt} run {run + 1}: {result.rows_per_s:8,.0f} rows/s "
+                    f"({result.seconds:.1f} s)  COPY {copy_rate:8,.0f} rows/s  "
+                    f"CPU µs/row: {cpu_line(result)}  load {_load()}",
+                    flush=True,
+                )
+            figures.peak_kib = _status_kib(worker, "VmHWM")
+            out.append(figures)
+    return out
 
 
 def release_run(world: World) -> tuple[float, int, dict[str, int]]:
@@ -924,9 +993,12 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP export")
     parser.add_argument("--no-release", action="store_true", help="skip the release")
     parser.add_argument(
-        "--no-cold",
+        "--cold",
         action="store_true",
-        help="skip the export without stored lines (and storing them: use those there are)",
+        help="first export every format with nothing stored (every row rendered)",
+    )
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help=f"comma-separated, of {', '.join(FORMATS)}"
     )
     parser.add_argument(
         "--linked",
@@ -948,10 +1020,12 @@ def main() -> None:
         loads = [_load()]
         lines: list[str] = []
         if not args.no_http:
-            print("CSV over HTTP (gunicorn, one sync worker) and bare COPY:", flush=True)
-            lines += http_lines(
-                world, http_runs(world, args.runs, args.timeout, cold=not args.no_cold)
-            )
+            print("Every format over HTTP (gunicorn, one sync worker), bare COPY:", flush=True)
+            formats = tuple(args.formats.split(","))
+            measured = http_runs(world, args.runs, args.timeout, cold=args.cold, formats=formats)
+            lines.append(store_line(measured[0]))
+            for figures in measured:
+                lines += http_lines(world, figures)
             loads.append(_load())
         if not args.no_release:
             print("Release (release_build, every format) ...", flush=True)
@@ -973,7 +1047,7 @@ def main() -> None:
             f"and after each part: {' | '.join(loads)}"
         )
         command = COMMAND if args.events == 1_000_000 else f"{COMMAND} --events {args.events}"
-        print_summary("Dataset export (issue 8)", command, lines)
+        print_summary("Dataset export, every format (issues 8, 19.2)", command, lines)
     finally:
         from django.db import connections
 
@@ -984,6 +1058,7 @@ def main() -> None:
 
 def http_lines(world: World, figures: HttpFigures) -> list[str]:
     runs = figures.runs
+    fmt = figures.fmt
     rate = statistics.median(run.rows_per_s for run in runs)
     copy_rate = statistics.median(figures.copy_rates)
     peak_mib = figures.peak_kib / 1024
@@ -991,25 +1066,28 @@ def http_lines(world: World, figures: HttpFigures) -> list[str]:
     cold = []
     if figures.cold is not None:
         cold = [
-            f"Before any line is stored (every row rendered, as on SQLite or right after a "
-            f"dictionary change): {figures.cold.rows_per_s:,.0f} rows/s; storing "
-            f"{figures.stored:,} lines (the refresh task) took {figures.store_seconds:.0f} s "
-            f"({figures.stored / figures.store_seconds:,.0f} lines/s)"
+            f"{fmt}, nothing stored (every row rendered): {figures.cold.rows_per_s:,.0f} rows/s"
         ]
     return [
-        f"CSV export over HTTP from stored lines, {world.total_events:,} rows "
-        f"({runs[0].megabytes:.0f} MB): "
+        f"{fmt} over HTTP from stored renderings, {runs[0].rows:,} rows of "
+        f"{world.total_events:,} events ({runs[0].megabytes:.0f} MB): "
         f"**{rate:,.0f} rows/s**, median of {len(runs)} runs "
         f"({', '.join(f'{run.rows_per_s:,.0f}' for run in runs)}; target ≥ "
-        f"{TARGET_ROWS_PER_S:,}: {'met' if rate >= TARGET_ROWS_PER_S else 'MISSED'})",
-        f"CPU per row in the median run (µs): {cpu_line(middle)}",
-        f"Peak RSS of the gunicorn worker (VmHWM): **{peak_mib:.0f} MiB** (target ≤ "
-        f"{TARGET_RSS_MB} MB: {'met' if peak_mib * 1.048576 <= TARGET_RSS_MB else 'MISSED'})",
-        f"Bare PostgreSQL `COPY (SELECT …) TO STDOUT` of the same rows' main columns: "
-        f"{copy_rate:,.0f} rows/s (median); the HTTP CSV export runs at "
-        f"**{rate / copy_rate:.2f}×** COPY's rate",
+        f"{TARGET_ROWS_PER_S:,}: {'met' if rate >= TARGET_ROWS_PER_S else 'MISSED'}); "
+        f"{rate / copy_rate:.2f}× a bare COPY ({copy_rate:,.0f} rows/s)",
+        f"  CPU per row in the median run (µs): {cpu_line(middle)}; peak RSS of the gunicorn "
+        f"worker (VmHWM) **{peak_mib:.0f} MiB** (target ≤ {TARGET_RSS_MB} MB: "
+        f"{'met' if peak_mib * 1.048576 <= TARGET_RSS_MB else 'MISSED'})",
         *cold,
     ]
+
+
+def store_line(figures: HttpFigures) -> str:
+    return (
+        f"Storing {figures.stored:,} events' renderings in every format (the refresh task's "
+        f"work, in this process): {figures.store_seconds:.1f} s, CPU {figures.store_cpu:.1f} s "
+        "(this process + PostgreSQL)"
+    )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ from coding.models import CodedEvent, GoldRetraction, Project
 from coding.models.dataset_events import DatasetEvent, DatasetEventReport
 
 if TYPE_CHECKING:  # the reader's module imports this one
-    from coding.export_selectors import EventReader
+    from coding.export_reader import EventReader
 
 
 @dataclass(frozen=True)

@@ -129,8 +129,16 @@ def _filters(params: Any) -> ExportFilters:
 
 
 def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
-    for chunk in chunks:
-        yield chunk.encode("utf-8")
+    """The chunks as UTF-8. When the client goes away mid-stream the server closes this
+    generator; closing ``chunks`` then ends the export's server-side cursor and read-only
+    transaction at once (not whenever the garbage collector gets to them)."""
+    try:
+        for chunk in chunks:
+            yield chunk.encode("utf-8")
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 @extend_schema(tags=["export"])

@@ -48,9 +48,20 @@ class GeoJsonSink:
         return _HEADER
 
     def add(self, event: ExportEvent) -> None:
+        feature = self.feature_text(event)
+        if not feature:
+            return
+        text = ("," if self.features else "") + feature
+        self.features += 1
+        self._parts.append(text)
+        self._pending += len(text)
+
+    def feature_text(self, event: ExportEvent) -> str:
+        """The JSON of ``event``'s feature, without a separator; "" when the event has none
+        (retracted, or no coordinates). Stored renderings keep exactly this text."""
         place = event.location
         if event.retracted or place is None or place.latitude is None or place.longitude is None:
-            return
+            return ""
         feature: dict[str, Any] = {
             "type": "Feature",
             "id": event.event_id,
@@ -59,10 +70,7 @@ class GeoJsonSink:
         }
         if event.reports:  # a dataset event with several reports: each with its evidence
             feature["properties"]["athar_reports"] = [report_record(r) for r in event.reports]
-        text = ("," if self.features else "") + compact_json(feature)
-        self.features += 1
-        self._parts.append(text)
-        self._pending += len(text)
+        return compact_json(feature)
 
     def take(self) -> str:
         text = "".join(self._parts)

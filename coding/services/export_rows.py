@@ -1,6 +1,8 @@
-"""Store the CSV export line of gold events (``ExportCsvRow``), so exports stream them.
+"""Store the export renderings of gold events in every format (``ExportCsvRow``: the CSV
+lines, guarded and exact, the JSONL line, the GeoJSON feature, the PLOVER line), so exports
+stream them.
 
-Lines are stored after an article is validated (a task enqueued on commit), by
+Renderings are stored after an article is validated (a task enqueued on commit), by
 ``manage.py refresh_export_rows`` (after bulk dictionary changes, which make every stored
 line stale through the export epoch) and by the release task. Nothing depends on a line
 being there: an export renders whatever is missing or stale (``coding.export_streams``).
@@ -12,10 +14,11 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
+from coding.export_queries import EVENT_COLUMNS, AnyOf
 from coding.export_selectors import (
     CHUNK,
     EventReader,
@@ -25,39 +28,45 @@ from coding.export_selectors import (
 )
 from coding.export_streams import (
     current_epoch,
-    render_csv_lines,
+    latest_agreement_run,
     stores_csv_lines,
-    valid_csv_rows,
+    valid_rows,
 )
-from coding.exporting import CsvSink
-from coding.models import Adjudication, Project
+from coding.exporting.renderings import EventRenderer, Rendering
+from coding.models import Adjudication, CodedEvent, Project
 
-_COLUMNS = "event_id, codebook_version_id, epoch, event_version, validated_at, line"
+_COLUMNS = (
+    "event_id, codebook_version_id, epoch, event_version, validated_at, revision, agreement_run, "
+    "line, csv_exact, jsonl, geojson, plover"
+)
 _UPSERT = """
 INSERT INTO coding_exportcsvrow (event_id, codebook_version_id, epoch, event_version,
-                                 validated_at, line)
-SELECT event_id, codebook_version_id, epoch, event_version, validated_at, line
+                                 validated_at, revision, agreement_run, line, csv_exact, jsonl,
+                                 geojson, plover)
+SELECT event_id, codebook_version_id, epoch, event_version, validated_at, revision,
+       agreement_run, line, csv_exact, jsonl, geojson, plover
 FROM athar_csv_rows_stage s
 WHERE EXISTS (SELECT 1 FROM coding_codedevent e WHERE e.id = s.event_id)
 ORDER BY event_id
 ON CONFLICT (event_id) DO UPDATE SET
     codebook_version_id = EXCLUDED.codebook_version_id, epoch = EXCLUDED.epoch,
     event_version = EXCLUDED.event_version, validated_at = EXCLUDED.validated_at,
-    line = EXCLUDED.line
+    revision = EXCLUDED.revision, agreement_run = EXCLUDED.agreement_run, line = EXCLUDED.line,
+    csv_exact = EXCLUDED.csv_exact, jsonl = EXCLUDED.jsonl, geojson = EXCLUDED.geojson,
+    plover = EXCLUDED.plover
 """
 
 
 def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = None) -> int:
-    """Render and store the line of every exportable gold event of ``project`` (of the
-    articles ``article_ids`` only, when given) whose stored line is missing or stale;
-    returns how many lines were written. A no-op except on PostgreSQL.
+    """Render and store the renderings of every exportable gold event of ``project`` (of the
+    articles ``article_ids`` only, when given) whose stored rendering is missing or stale
+    in any format; returns how many events were stored. A no-op except on PostgreSQL.
 
     Idempotent, and safe to run concurrently with itself (lines are upserted in event-id
     order, so two refreshes never deadlock) and with supervisors' work: each chunk is its own
     transaction that reads the export epoch before any data (see ``current_epoch``), and is
-    keyed to the event version and validation it read, so a line is at worst needlessly
-    stale. Each chunk gets a fresh ``EventReader``: a reader's dictionary entries must not be
-    older than the chunk's epoch.
+    keyed to the event version, validation and latest agreement run it read before
+    rendering, so a rendering is at worst needlessly stale (``_render``).
     """
     if not stores_csv_lines():
         return 0
@@ -68,7 +77,6 @@ def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = 
 def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
     spec = version_spec(project.codebook_version)
     version_id = project.codebook_version_id
-    sink = CsvSink(spec)  # the guarded rendering (coding.export_streams)
     written = 0
     after = 0
     while True:
@@ -80,25 +88,45 @@ def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
             events = (
                 gold_events(project, ExportFilters(), timezone.now())
                 .filter(id__gt=after)
-                .annotate(valid=Exists(valid_csv_rows(epoch, version_id)))
+                .annotate(
+                    valid=Exists(valid_rows(epoch, project)),
+                    agreement=latest_agreement_run(project.pk, OuterRef("article_id")),
+                )
             )
             if article_ids is not None:
                 events = events.filter(article_id__in=list(article_ids))
             keys = list(
-                events.values_list("id", "version", "adjudication__validated_at", "valid")[:CHUNK]
+                events.values_list(
+                    "id",
+                    "version",
+                    "adjudication__validated_at",
+                    "adjudication__revision",
+                    "agreement",
+                    "valid",
+                )[:CHUNK]
             )
             if not keys:
                 return written
-            stale = [key for key in keys if not key[3]]
+            stale = [key for key in keys if not key[5]]
             if stale:
-                reader = EventReader(project, spec)
-                lines = render_csv_lines(reader, sink, [key[0] for key in stale])
+                texts = _render(project, spec, [key[0] for key in stale])
                 _upsert(
-                    (pk, version_id, epoch, version, validated_at, lines[pk])
-                    for pk, version, validated_at, _ in stale
+                    (pk, version_id, epoch, version, validated_at, revision, agreement, *texts[pk])
+                    for pk, version, validated_at, revision, agreement, _ in stale
                 )
         written += len(stale)
         after = keys[-1][0]
+
+
+def _render(project: Project, spec: Any, ids: list[int]) -> dict[int, Rendering]:
+    """Every format's text of each gold event in ``ids``. A fresh ``EventReader`` per chunk:
+    its dictionary entries must not be older than the chunk's epoch."""
+    reader = EventReader(project, spec)
+    renderer = EventRenderer(spec)
+    rows = list(
+        CodedEvent.objects.filter(AnyOf(F("id"), ids)).order_by("id").values_list(*EVENT_COLUMNS)
+    )
+    return {event.event_id: renderer.render(event) for event in reader.events(rows)}
 
 
 def _upsert(rows: Any) -> None:
@@ -122,7 +150,8 @@ def _upsert(rows: Any) -> None:
 
 
 def csv_rows_refresh_all() -> int:
-    """``csv_rows_refresh`` for every project with validated articles."""
+    """``csv_rows_refresh`` for every project with validated articles (the renderings of every
+    format, despite the name, which outbox rows and the command already use)."""
     projects = Project.objects.select_related("codebook_version__codebook").filter(
         adjudications__status=Adjudication.Status.VALIDATED
     )

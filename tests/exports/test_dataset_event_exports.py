@@ -291,7 +291,7 @@ def test_reports_of_one_event_in_different_chunks_make_one_row(
     link(first.pk, last.pk, world.supervisor)
     expected = {fmt: export_text(world.project, fmt) for fmt in ("csv", "jsonl")}
     monkeypatch.setattr(export_selectors, "CHUNK", 1)
-    monkeypatch.setattr(export_streams, "CHUNK", 1)
+    monkeypatch.setattr(export_streams, "STORED_CHUNK", 1)
     for fmt in ("csv", "jsonl"):
         assert export_text(world.project, fmt) == expected[fmt]
     csv_rows_refresh(project=world.project)

@@ -137,7 +137,7 @@ def _no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any) -> dict[int, str]:
         raise AssertionError("a line was rendered although a valid one is stored")
 
-    monkeypatch.setattr(export_streams, "render_csv_lines", refuse)
+    monkeypatch.setattr(export_streams, "render_pieces", refuse)
 
 
 def test_an_export_from_stored_lines_is_the_rendered_export(
@@ -241,7 +241,8 @@ def test_a_new_validation_or_event_version_is_not_served_an_old_line(world: Worl
         CodedEvent.objects.filter(pk=later.pk).update(values={**later.values, "fatalities": 99})
     assert _stored_export(world.project) == _rendered_export(world.project)
     assert ",99," in _stored_export(world.project)
-    assert csv_rows_refresh(project=world.project) == 1 + 2  # the event, its article's two
+    # Both reopened articles were revalidated with a new revision: their two events each.
+    assert csv_rows_refresh(project=world.project) == 2 + 2
 
 
 def test_deleting_a_gold_event_deletes_its_line(world: World) -> None:
@@ -315,17 +316,33 @@ def test_guarded_exports_stream_stored_lines_unguarded_ones_render(
     assert _remarks(exact) == RISKY
 
     assert csv_rows_refresh(project=world.project) == len(gold)
-    ExportCsvRow.objects.filter(event_id=gold[-1].pk).update(line="tampered\r\n")
+    # The exact line is stored only where the guard changed something.
+    exact_lines = dict(ExportCsvRow.objects.values_list("event_id", "csv_exact"))
+    assert [exact_lines[event.pk] is not None for event in gold] == [True] * 5 + [False]
+    _no_rendering(monkeypatch)
     unguarded = export_chunks(
         world.project, "csv", ExportFilters(), timezone.now(), formula_guard=False
     )
-    assert "".join(unguarded) == exact  # rendered: never the stored (guarded) lines
-    ExportCsvRow.objects.filter(event_id=gold[-1].pk).delete()
-    csv_rows_refresh(project=world.project)
-    _no_rendering(monkeypatch)
+    assert "".join(unguarded) == exact  # stored: the exact lines, else the guarded ones
     assert _stored_export(world.project) == guarded
     with_bom = export_chunks(world.project, "csv", ExportFilters(), timezone.now(), bom=True)
     assert "".join(with_bom) == "\ufeff" + guarded
+
+
+def test_a_row_stored_before_every_format_gives_no_exact_line(world: World) -> None:
+    """A row stored by an older version holds only the guarded line (``jsonl`` NULL): the
+    unguarded export renders it rather than take the guarded line for the exact one."""
+    gold = with_risky_remarks(_validated_articles(world))
+    spec = export_streams.version_spec(world.project.codebook_version)
+    events = iter_export_events(world.project, ExportFilters(), timezone.now())
+    exact = "".join(csv_chunks(events, spec, formula_guard=False))
+    csv_rows_refresh(project=world.project)
+    ExportCsvRow.objects.update(csv_exact=None, jsonl=None, geojson=None)
+    unguarded = export_chunks(
+        world.project, "csv", ExportFilters(), timezone.now(), formula_guard=False
+    )
+    assert "".join(unguarded) == exact
+    assert csv_rows_refresh(project=world.project) == len(gold)  # every row stored again
 
 
 def test_the_epoch_triggers_exist_on_postgresql() -> None:
@@ -338,5 +355,8 @@ def test_the_epoch_triggers_exist_on_postgresql() -> None:
         found = cursor.fetchall()
     tables = ["coding_actor", "coding_article", "coding_codebook", "coding_eventtype"]
     expected = [(t, op) for t in [*tables, "coding_location"] for op in ("DELETE", "UPDATE")]
-    links = [("coding_proposallink", op) for op in ("DELETE", "INSERT", "UPDATE")]
-    assert found == sorted(expected + links)
+    aliases = ["coding_actoralias", "coding_locationalias"]
+    expected += [(t, op) for t in aliases for op in ("DELETE", "INSERT", "UPDATE")]
+    expected += [("coding_user", "UPDATE")]
+    expected += [("coding_proposallink", op) for op in ("DELETE", "INSERT", "UPDATE")]
+    assert found == sorted(expected)

@@ -8,8 +8,10 @@ from coding.services.export_rows import csv_rows_refresh, csv_rows_refresh_all
 
 class Command(BaseCommand):
     help = (
-        "Store the CSV export lines that are missing or stale (after bulk dictionary or "
-        "article changes), so that CSV exports stream stored lines. PostgreSQL only."
+        "Store the export renderings (CSV, JSONL, GeoJSON, PLOVER) that are missing or stale "
+        "(after bulk dictionary or article changes, a recompute, or the migration that added "
+        "the formats), so that exports stream them. PostgreSQL only. Prints the events "
+        "stored (as 'CSV line(s)', the wording scripts know)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
