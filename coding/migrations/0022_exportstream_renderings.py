@@ -87,7 +87,7 @@ def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0020_review_queue"),
+        ("coding", "0021_lead_proposal_links"),
     ]
 
     operations = [
