@@ -12,6 +12,7 @@ from .outbox import OutboxItem
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
+from .review_queue_keys import ReviewQueueCount, ReviewQueueKey
 from .users import User
 from .workflow import Assignment
 
@@ -47,6 +48,8 @@ __all__ = [
     "OutboxItem",
     "Project",
     "ReleaseFile",
+    "ReviewQueueCount",
     "ReviewQueueEntry",
+    "ReviewQueueKey",
     "User",
 ]
