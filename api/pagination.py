@@ -13,6 +13,17 @@ class DefaultPagination(PageNumberPagination):
     max_page_size = 500
 
 
+def _is_order_key(position: str) -> bool:
+    return position.isascii() and position.isdigit() and int(position) < 2**63
+
+
+def _invalid(why: str) -> ValidationFailed:
+    return ValidationFailed(
+        "invalid cursor: follow the `next` or `previous` link of a queue page",
+        errors=[{"field": "cursor", "code": "invalid", "message": why}],
+    )
+
+
 class QueueCursorPagination(CursorPagination):
     """Keyset pages in the adjudication queue's order (ReviewQueueEntry.order_key, unique):
     `next` / `previous` links carry an opaque cursor; a page costs the same however deep.
@@ -27,12 +38,13 @@ class QueueCursorPagination(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as error:  # DRF answers 404 for a cursor it cannot read
-            raise ValidationFailed(
-                "invalid cursor: follow the `next` or `previous` link of a queue page",
-                errors=[{"field": "cursor", "code": "invalid", "message": str(error.detail)}],
-            ) from error
+            raise _invalid(str(error.detail)) from error
+        position = None if cursor is None else cursor.position
+        if position is not None and not _is_order_key(position):
+            raise _invalid("its position is not an order key")
+        return cursor
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
