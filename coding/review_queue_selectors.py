@@ -111,8 +111,14 @@ def adjudication_queue_count(
     "more than COUNT_CAP")."""
     keys = _keys(event_type, coder)
     if len(keys) > 1:
-        filters = {"event_type": event_type, "coder": coder, "min_severity": min_severity}
-        rows = adjudication_queue(project, unanimous=unanimous, status=status, **filters)
+        rows = adjudication_queue(
+            project,
+            unanimous=unanimous,
+            event_type=event_type,
+            coder=coder,
+            min_severity=min_severity,
+            status=status,
+        )
         n = rows.order_by()[: COUNT_CAP + 1].count()
         return min(n, COUNT_CAP), n <= COUNT_CAP
     kind, value = keys[0] if keys else ("", "")

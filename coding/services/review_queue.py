@@ -159,8 +159,9 @@ def queue_keys(article_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]
 
 
 def _stored(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int, list[tuple[str, str]]]]:
-    entries = list(
-        ReviewQueueEntry.objects.filter(article_id__in=ids).values(
+    entries: list[dict[str, Any]] = [
+        dict(row)
+        for row in ReviewQueueEntry.objects.filter(article_id__in=ids).values(
             "project_id",
             "article_id",
             "unanimous",
@@ -169,7 +170,7 @@ def _stored(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int, list[tuple[
             "n_disagreements",
             "n_coders",
         )
-    )
+    ]
     keys: dict[int, list[tuple[str, str]]] = {}
     for article_id, kind, value in ReviewQueueKey.objects.filter(article_id__in=ids).values_list(
         "article_id", "kind", "value"

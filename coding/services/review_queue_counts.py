@@ -132,7 +132,7 @@ def counts_recount(*, project: Project) -> int:
         ):
             combination = ("", "", state["unanimous"], state["adjudication_state"])
             found[(*combination, state["top_severity"])] = state["n"]
-        for state in (
+        for key_state in (
             ReviewQueueKey.objects.filter(project=project)
             .values(
                 "kind",
@@ -144,8 +144,13 @@ def counts_recount(*, project: Project) -> int:
             .annotate(n=Count("*"))
             .order_by()
         ):
-            key = (state["kind"], state["value"], state["unanimous"], state["adjudication_state"])
-            found[(*key, state["severity"])] = state["n"]
+            key = (
+                key_state["kind"],
+                key_state["value"],
+                key_state["unanimous"],
+                key_state["adjudication_state"],
+            )
+            found[(*key, key_state["severity"])] = key_state["n"]
         ReviewQueueCount.objects.bulk_create(
             (
                 ReviewQueueCount(
