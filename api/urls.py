@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from .views import (
     adjudication,
+    adjudication_queue,
     agreement,
     assignments,
     codebooks,
@@ -150,7 +151,7 @@ v1 = [
     ),
     path(
         "projects/<int:project_id>/adjudication/queue/",
-        adjudication.QueueView.as_view(),
+        adjudication_queue.QueueView.as_view(),
         name="adjudication-queue",
     ),
     path(

@@ -349,7 +349,7 @@ def gunicorn(url: str, workers: int, extra_args: Sequence[str] = ()) -> Iterator
             process.wait()
 
 
-def _wait_ready(server: Server, timeout: float = 30.0) -> None:
+def _wait_ready(server: Server, timeout: float = 120.0) -> None:  # slow starts under load
     import httpx
 
     deadline = time.monotonic() + timeout

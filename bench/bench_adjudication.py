@@ -1070,11 +1070,22 @@ def main() -> None:
         help="equivalent: bulk-create runs shaped as the service's (fast); service: "
         "project_agreement_compute over every article (slow: ~0.1 s an article here)",
     )
+    parser.add_argument(
+        "--scale",
+        help="comma-separated project sizes (e.g. 1000,10000,100000): grow one database to "
+        "each and measure only the queue, over HTTP, with several supervisors "
+        "(bench/_queue_scale.py)",
+    )
+    parser.add_argument("--rate", type=float, default=5, help="--scale: requests/s offered")
+    parser.add_argument("--duration", type=float, default=5, help="--scale: seconds per row")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument(
         "--reuse-db", action="store_true", help="measure the database a --keep-db run left"
     )
     args = parser.parse_args()
+    if args.scale:
+        run_scale_mode(args)
+        return
     url = f"{SERVER}/{DB}" if args.reuse_db else recreate_database()
     try:
         setup_django(url)
@@ -1117,6 +1128,42 @@ def main() -> None:
         print("\n".join(table("state", "JSON", side)))
     finally:
         if not (args.keep_db or args.reuse_db):
+            from django.db import connections
+
+            connections.close_all()
+            drop_database()
+
+
+def run_scale_mode(args: argparse.Namespace) -> None:
+    """The queue alone at growing sizes, over HTTP (bench/_queue_scale.py)."""
+    from bench._queue_scale import run_scale
+
+    url = recreate_database()
+    try:
+        setup_django(url)
+        from coding.models import User
+
+        def client() -> InProcess:
+            supervisor = User.objects.filter(username__startswith="qsupervisor").first()
+            assert supervisor is not None
+            return InProcess(token_for(supervisor.pk))
+
+        def workers(path: str) -> int:
+            return parallel_workers(client(), path, {})
+
+        def inprocess_cpu(path: str) -> tuple[float, float]:
+            """Median over 5 batches of 10 GETs of (Django, backend) CPU ms per request."""
+            caller = client()
+            batches = [repeat(partial(caller.get, path), 10, in_process=True) for _ in range(5)]
+            django = sorted(b.django_cpu or 0.0 for b in batches)[2]
+            database = sorted(b.database_cpu or 0.0 for b in batches)[2]
+            return django, database
+
+        command = ".venv/bin/python bench/bench_adjudication.py " + " ".join(sys.argv[1:])
+        print(f"Command: `{command.strip()}` (database {DB})", flush=True)
+        run_scale(args, DB, url, workers, inprocess_cpu)
+    finally:
+        if not args.keep_db:
             from django.db import connections
 
             connections.close_all()

@@ -6,13 +6,9 @@ from typing import Any
 
 from django.db.models import (
     Exists,
-    F,
     OuterRef,
-    Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import NullIf
 
 from coding.codebook_runtime import event_type_codes
 from coding.models import (
@@ -25,9 +21,17 @@ from coding.models import (
     Disagreement,
     EvidenceSpan,
     Project,
-    ReviewQueueEntry,
 )
+from coding.review_queue_selectors import adjudication_queue, adjudication_queue_count
 from coding.text.offsets import OffsetMap
+
+__all__ = [
+    "adjudication_queue",
+    "adjudication_queue_count",
+    "event_dict",
+    "latest_article_runs",
+    "side_by_side",
+]
 
 
 def latest_article_runs(project: Project) -> QuerySet[AgreementRun]:
@@ -48,67 +52,6 @@ def latest_article_runs(project: Project) -> QuerySet[AgreementRun]:
     return AgreementRun.objects.filter(
         project=project, scope=AgreementRun.Scope.ARTICLE, status=AgreementRun.Status.DONE
     ).filter(~Exists(newer))
-
-
-def adjudication_queue(
-    project: Project,
-    *,
-    unanimous: bool = False,
-    event_type: str | None = None,
-    coder: int | None = None,
-    min_severity: int | None = None,
-    status: str | None = None,
-) -> QuerySet[ReviewQueueEntry]:
-    """One row per article whose coders have all submitted, from its latest agreement run:
-    most severe disagreement first (5 = an event found by one coder only), then most
-    disagreements, then article id; articles coded by a single coder come after them
-    (max_severity None, n_disagreements 0) unless `min_severity` is given. `unanimous=True`
-    lists the articles of two or more coders without any disagreement instead (max_severity
-    None, n_disagreements 0, by article id).
-
-    Reads ReviewQueueEntry, kept by coding.services.review_queue in the transactions that
-    store a run or change an adjudication, in the order of its (project, unanimous, severity,
-    count, article) index: a page reads the next entries of that index whatever the size of
-    the project. The event-type and coder filters are EXISTS over the live coder events and
-    assignments, checked entry by entry along that order.
-    """
-    entries = ReviewQueueEntry.objects.filter(project=project, unanimous=unanimous)
-    if unanimous:
-        if min_severity:  # no disagreement is that severe in a unanimous article
-            entries = entries.none()
-    elif min_severity:
-        entries = entries.filter(top_severity__gte=min_severity)
-    else:
-        # An article with one coder has nothing to disagree on, yet a human decides each of
-        # its events (they are never auto-accepted): listed here, after every disagreement.
-        # (Not unanimous but neither case: a run that recorded no coders, listed nowhere.)
-        entries = entries.filter(Q(n_disagreements__gt=0) | Q(n_coders__lt=2))
-    if event_type:
-        entries = entries.filter(
-            Exists(
-                CodedEvent.objects.filter(
-                    Q(event_type__code=event_type) | Q(event_subtype__code=event_type),
-                    article_id=OuterRef("article_id"),
-                    layer="coder",
-                )
-            )
-        )
-    if coder:
-        entries = entries.filter(
-            Exists(Assignment.objects.filter(article_id=OuterRef("article_id"), coder_id=coder))
-        )
-    if status == "none":
-        entries = entries.filter(adjudication_state="")
-    elif status:
-        entries = entries.filter(adjudication_state=status)
-    return entries.order_by("-top_severity", "-n_disagreements", "article_id").values(
-        "article_id",
-        "n_disagreements",
-        "finished_at",
-        max_severity=NullIf("top_severity", Value(0)),
-        adjudication_status=NullIf("adjudication_state", Value("")),
-        title=F("article__title"),
-    )  # type: ignore[return-value]
 
 
 def event_dict(event: CodedEvent, codes: dict[int, str]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ def ui_strings() -> dict[str, str]:
         "An event found by some coders only": _("An event found by some coders only"),
         "Article #{id}": _("Article #{id}"),
         "Articles on which the coders agree": _("Articles on which the coders agree"),
+        "Articles {first}–{last}": _("Articles {first}–{last}"),
         "Articles shown: {n} of {total}": _("Articles shown: {n} of {total}"),
         "Articles with disagreements, most severe first": _(
             "Articles with disagreements, most severe first"
@@ -121,6 +122,7 @@ def ui_strings() -> dict[str, str]:
         "Merged": _("Merged"),
         "Missing: {fields}": _("Missing: {fields}"),
         "Month": _("Month"),
+        "More than {n} articles": _("More than {n} articles"),
         "New value": _("New value"),
         "New value of {field}": _("New value of {field}"),
         "No": _("No"),

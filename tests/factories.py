@@ -241,6 +241,32 @@ class ReviewQueueEntryFactory(factory.django.DjangoModelFactory):
     finished_at = factory.LazyAttribute(lambda o: o.run.finished_at)
 
 
+class ReviewQueueKeyFactory(factory.django.DjangoModelFactory):
+    """A queue filter key; the services write the real ones (coding.services.review_queue)."""
+
+    class Meta:
+        model = m.ReviewQueueKey
+
+    article = factory.SubFactory(ArticleFactory)
+    project = factory.LazyAttribute(lambda o: o.article.project)
+    kind = m.ReviewQueueKey.Kind.EVENT_TYPE
+    value = "ATTACK"
+    unanimous = False
+    order_key = factory.LazyAttribute(lambda o: o.article.pk)
+
+
+class ReviewQueueCountFactory(factory.django.DjangoModelFactory):
+    """A change to a queue count; the services append the real ones."""
+
+    class Meta:
+        model = m.ReviewQueueCount
+
+    project = factory.SubFactory(ProjectFactory)
+    unanimous = False
+    top_severity = 5
+    n = 1
+
+
 class AgreementResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.AgreementResult
@@ -425,6 +451,8 @@ ALL_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         AgreementResultFactory,
         DisagreementFactory,
         ReviewQueueEntryFactory,
+        ReviewQueueKeyFactory,
+        ReviewQueueCountFactory,
         OutboxItemFactory,
         DatasetReleaseFactory,
         ReleaseFileFactory,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,11 +15,14 @@ from api.parsers import BoundedJSONParser
 from api.serializers.events import EventWriteSerializer, SpanWriteSerializer
 from api.serializers.workflow import error_responses
 from coding import access
-from coding.adjudication_selectors import adjudication_queue, event_dict, side_by_side
+from coding.adjudication_selectors import (
+    event_dict,
+    side_by_side,
+)
 from coding.codebook_runtime import event_type_codes
 from coding.codebook_spec import MAX_REF_ID
 from coding.errors import NotFound, ValidationFailed
-from coding.models import Adjudication, AgreementRun, Article, CodedEvent, User
+from coding.models import Adjudication, Article, CodedEvent, User
 from coding.services import adjudication as service
 from coding.services.agreement import latest_article_run
 from coding.services.events import EventInput, SpanInput
@@ -52,73 +55,6 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 415, 422)
 
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in {"1", "true", "yes"}
-
-
-class QueueRowSerializer(serializers.Serializer):
-    article_id = serializers.IntegerField()
-    title = serializers.CharField()
-    max_severity = serializers.IntegerField(allow_null=True)
-    n_disagreements = serializers.IntegerField()
-    adjudication_status = serializers.CharField(allow_null=True)
-    finished_at = serializers.DateTimeField()
-
-
-@extend_schema(
-    tags=["adjudication"],
-    parameters=[
-        OpenApiParameter("unanimous", bool, description="List the articles without disagreement"),
-        OpenApiParameter("event_type", str),
-        OpenApiParameter("coder", int),
-        OpenApiParameter("min_severity", int),
-        OpenApiParameter("status", str, enum=["none", "open", "validated"]),
-    ],
-)
-@extend_schema_view(
-    get=extend_schema(
-        responses={200: QueueRowSerializer, **error_responses(401, 403, 404, 422, e403=E403)}
-    )
-)
-class QueueView(generics.ListAPIView):
-    """Articles whose coders disagree, most severe first: an event found by one coder only (5)
-    > different event type (4) > different actors/location (3) > other fields (2) > span
-    boundaries only (1)."""
-
-    serializer_class = QueueRowSerializer
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        if getattr(self, "swagger_fake_view", False):
-            return AgreementRun.objects.none()
-        project, _ = access.access_project(
-            self.request.user,
-            self.kwargs["project_id"],  # type: ignore[arg-type]
-            roles=access.MANAGERS,
-        )
-        params = self.request.query_params
-        status_filter = params.get("status")
-        if status_filter and status_filter not in {"none", "open", "validated"}:
-            raise ValidationFailed(
-                "unknown status",
-                errors=[{"field": "status", "code": "invalid_choice", "message": status_filter}],
-            )
-        return adjudication_queue(
-            project,
-            unanimous=_flag(self.request, "unanimous"),
-            event_type=params.get("event_type") or None,
-            coder=_int(params.get("coder"), "coder"),
-            min_severity=_int(params.get("min_severity"), "min_severity"),
-            status=status_filter or None,
-        )
-
-
-def _int(raw: str | None, name: str) -> int | None:
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()):  # int() refuses "²", which isdigit()
-        raise ValidationFailed(
-            f"{name} must be a positive integer",
-            errors=[{"field": name, "code": "invalid", "message": raw}],
-        )
-    return int(raw)
 
 
 class DecisionSerializer(serializers.Serializer):

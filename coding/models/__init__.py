@@ -19,6 +19,7 @@ from .outbox import OutboxItem
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
+from .review_queue_keys import ReviewQueueCount, ReviewQueueKey
 from .users import User
 from .workflow import Assignment
 
@@ -55,6 +56,8 @@ __all__ = [
     "Project",
     "ProposalLink",
     "ReleaseFile",
+    "ReviewQueueCount",
     "ReviewQueueEntry",
+    "ReviewQueueKey",
     "User",
 ]

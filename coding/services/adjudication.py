@@ -90,7 +90,11 @@ def _ensure_run(article_id: int) -> None:
 
 def _locked(adjudication: Adjudication) -> Adjudication:
     locked = (
-        Adjudication.objects.select_for_update()
+        # Only the adjudication's row (of=self): FOR UPDATE on the joined project and article
+        # rows made every decision of a project wait for each other, and deadlocked with a
+        # transaction that holds an article's row lock (a queue refresh) and, at COMMIT,
+        # checks its new rows' foreign keys to the project (KEY SHARE).
+        Adjudication.objects.select_for_update(of=("self",))
         .select_related("project__codebook_version", "article")
         .get(pk=adjudication.pk)
     )
@@ -526,7 +530,9 @@ def adjudication_reopen(*, adjudication: Adjudication, actor: User, reason: str)
             errors=[{"field": "reason", "code": "required", "message": "required"}],
         )
     locked = (
-        Adjudication.objects.select_for_update().select_related("project").get(pk=adjudication.pk)
+        Adjudication.objects.select_for_update(of=("self",))  # not the project's row (_locked)
+        .select_related("project")
+        .get(pk=adjudication.pk)
     )
     if locked.status != Adjudication.Status.VALIDATED:
         raise Conflict("only a validated article can be reopened", code="not_validated")

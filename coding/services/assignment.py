@@ -23,6 +23,7 @@ from coding.services.gold_reopen import (
     adjudications_lock_for_recoding,
     adjudications_reopen_for_recoding,
 )
+from coding.services.review_queue import review_queue_follow_coding
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
             new_rows.append((article_id, coder_id))
     adjudications = adjudications_lock_for_recoding(article_ids={a for a, _ in new_rows})
     _insert_assignments(project, new_rows)
+    review_queue_follow_coding(article_ids={a for a, _ in new_rows})  # coder filter keys
     reopened: list[int] = []
     if new_rows:
         audit_record(

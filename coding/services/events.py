@@ -40,6 +40,7 @@ from coding.models import (
 )
 from coding.prepared import prepared_cursor
 from coding.services.audit import audit_entry, audit_record
+from coding.services.review_queue import review_queue_follow_coding
 from coding.text.offsets import OffsetError, OffsetMap
 
 OffsetUnit = Literal["cp", "utf16"]
@@ -402,6 +403,7 @@ def _create(
     audit.target_type = CodedEvent._meta.model_name or ""
     written = _insert_event(event, spans, audit)
     _mark_started(locked)
+    review_queue_follow_coding(article_ids=[assignment.article_id])  # its type filter keys
     return WrittenEvent(event, written)
 
 
@@ -484,6 +486,7 @@ def _update(
         data={"version": expected_version + 1, "spans": len(spans)},
     )
     stored = CodedEvent.objects.get(pk=event.pk)
+    review_queue_follow_coding(article_ids=[stored.article_id])  # its type filter keys
     return WrittenEvent(stored, sorted(written, key=lambda s: (s.start, s.end, s.pk)))
 
 
@@ -519,3 +522,4 @@ def _delete(*, event: CodedEvent, actor: User, expected_version: int | None) -> 
         data={"version": locked.version, "values": locked.values},
     )
     locked.delete()
+    review_queue_follow_coding(article_ids=[locked.article_id])  # its type filter keys

@@ -69,7 +69,7 @@ def adjudications_lock_for_recoding(*, article_ids: Collection[int]) -> list[Adj
     if not article_ids:
         return []
     return list(
-        Adjudication.objects.select_for_update()
+        Adjudication.objects.select_for_update(of=("self",))  # not the project's row
         .select_related("project")
         .filter(article_id__in=article_ids)
         .order_by("id")

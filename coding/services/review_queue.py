@@ -3,12 +3,16 @@ article's latest finished agreement run and its adjudication say.
 
 Callers: the agreement service when it stores article runs, the adjudication services when an
 adjudication is opened, validated or reopened, the backfill migration and the
-`rebuild_review_queue` command. Each refresh recomputes the named articles' rows from their
-sources (never patches a field), so a refresh run twice, or late, still leaves them right.
+`rebuild_review_queue` command; and, for the filter keys, the event services and the
+assignment services when an already queued article's coder events or coders change
+(`review_queue_follow_coding`). Each refresh recomputes the named articles' rows and keys
+from their sources (never patches a field), so a refresh run twice, or late, still leaves
+them right, and appends the change of the project's counts (review_queue_counts).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -30,10 +34,14 @@ from coding.models import (
     Adjudication,
     AgreementRun,
     Article,
+    Assignment,
+    CodedEvent,
     Disagreement,
     Project,
     ReviewQueueEntry,
+    ReviewQueueKey,
 )
+from coding.services.review_queue_counts import combinations, counts_append, counts_recount, listed
 
 # Articles refreshed per statement by a rebuild: bounded memory at any project size.
 REBUILD_CHUNK = 2000
@@ -130,14 +138,82 @@ def store_rows(
         entry_model.objects.filter(article_id__in=gone).delete()
 
 
-def review_queue_refresh(*, article_ids: Collection[int]) -> None:
-    """Recompute the queue rows of these articles from their sources.
+def queue_keys(article_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]:
+    """The filter keys of these articles, sorted: the event type and sub-type codes of their
+    coder events, and their coders' ids (any assignment, whatever its status)."""
+    found: dict[int, set[tuple[str, str]]] = {pk: set() for pk in article_ids}
+    events = CodedEvent.objects.filter(article_id__in=article_ids, layer=CodedEvent.Layer.CODER)
+    for article_id, type_code, subtype_code in (
+        events.values_list("article_id", "event_type__code", "event_subtype__code")
+        .distinct()
+        .order_by()
+    ):
+        found[article_id].add((ReviewQueueKey.Kind.EVENT_TYPE, type_code))
+        if subtype_code:
+            found[article_id].add((ReviewQueueKey.Kind.EVENT_TYPE, subtype_code))
+    for article_id, coder_id in Assignment.objects.filter(article_id__in=article_ids).values_list(
+        "article_id", "coder_id"
+    ):
+        found[article_id].add((ReviewQueueKey.Kind.CODER, str(coder_id)))
+    return {pk: sorted(keys) for pk, keys in found.items()}
 
-    Call inside the transaction that changed a run or an adjudication of theirs. The
-    articles' rows are locked first (FOR NO KEY UPDATE, in id order), so two transactions
-    refreshing one article take turns, and the later one reads the earlier one's committed
-    change (READ COMMITTED takes a new snapshot per statement) instead of overwriting it
-    with what it saw before.
+
+def _stored(ids: list[int]) -> tuple[list[dict[str, Any]], dict[int, list[tuple[str, str]]]]:
+    entries: list[dict[str, Any]] = [
+        dict(row)
+        for row in ReviewQueueEntry.objects.filter(article_id__in=ids).values(
+            "project_id",
+            "article_id",
+            "unanimous",
+            "adjudication_state",
+            "top_severity",
+            "n_disagreements",
+            "n_coders",
+        )
+    ]
+    keys: dict[int, list[tuple[str, str]]] = {}
+    for article_id, kind, value in ReviewQueueKey.objects.filter(article_id__in=ids).values_list(
+        "article_id", "kind", "value"
+    ):
+        keys.setdefault(article_id, []).append((kind, value))
+    return entries, keys
+
+
+def _store_keys(ids: list[int], keys: dict[int, list[tuple[str, str]]]) -> None:
+    """Make the keys of `ids` those of their listed entries, with the entries' order keys."""
+    ReviewQueueKey.objects.filter(article_id__in=ids).delete()
+    entries = (
+        ReviewQueueEntry.objects.filter(article_id__in=ids, order_key__isnull=False)
+        .order_by("article_id")
+        .values_list("project_id", "article_id", "unanimous", "adjudication_state", "order_key")
+    )
+    ReviewQueueKey.objects.bulk_create(
+        (
+            ReviewQueueKey(
+                project_id=project_id,
+                article_id=article_id,
+                kind=kind,
+                value=value,
+                unanimous=unanimous,
+                adjudication_state=state,
+                order_key=order_key,
+            )
+            for project_id, article_id, unanimous, state, order_key in entries
+            for kind, value in keys[article_id]
+        ),
+        batch_size=5000,
+    )
+
+
+def review_queue_refresh(*, article_ids: Collection[int]) -> None:
+    """Recompute the queue rows, filter keys and counts of these articles from their sources.
+
+    Call inside the transaction that changed a run, an adjudication, or a queued article's
+    coder events or assignments. The articles' rows are locked first (FOR NO KEY UPDATE, in
+    id order), so two transactions refreshing one article take turns, and the later one
+    reads the earlier one's committed change (READ COMMITTED takes a new snapshot per
+    statement) instead of overwriting it with what it saw before; the counts' change is
+    the difference between what the locked rows were and what they become.
     """
     ids = sorted(set(article_ids))
     if not ids:
@@ -149,6 +225,7 @@ def review_queue_refresh(*, article_ids: Collection[int]) -> None:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        before, before_keys = _stored(ids)
         rows = queue_rows(
             run_model=AgreementRun,
             disagreement_model=Disagreement,
@@ -156,11 +233,38 @@ def review_queue_refresh(*, article_ids: Collection[int]) -> None:
             article_ids=ids,
         )
         store_rows(entry_model=ReviewQueueEntry, article_ids=ids, rows=rows)
+        keys = queue_keys([row["article_id"] for row in rows if listed(row)])
+        _store_keys(ids, keys)
+        by_project: dict[int, Counter[Any]] = {}
+        for project_id in {row["project_id"] for row in [*before, *rows]}:
+            delta = combinations([r for r in rows if r["project_id"] == project_id], keys)
+            delta.subtract(
+                combinations([r for r in before if r["project_id"] == project_id], before_keys)
+            )
+            by_project[project_id] = delta
+        for project_id, change in sorted(by_project.items()):
+            counts_append(project_id=project_id, delta=change)
+
+
+def review_queue_follow_coding(*, article_ids: Collection[int]) -> None:
+    """Refresh those of these articles that are queued: their coder events or assignments
+    changed, and with them their filter keys. One indexed look-up when none is queued (the
+    common case: coders code before their article has a run).
+
+    Precondition: inside the transaction that made the change."""
+    queued = list(
+        ReviewQueueEntry.objects.filter(article_id__in=list(article_ids)).values_list(
+            "article_id", flat=True
+        )
+    )
+    if queued:
+        review_queue_refresh(article_ids=queued)
 
 
 def review_queue_rebuild(*, project: Project) -> int:
-    """Recompute every queue row of the project, a chunk of articles per transaction.
-    Returns the number of articles looked at. For repair; the services keep the rows right."""
+    """Recompute every queue row and filter key of the project, a chunk of articles per
+    transaction, then its counts in one. Returns the number of articles looked at. For
+    repair; the services keep the rows right."""
     seen = 0
     article_ids = list(
         Article.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
@@ -169,4 +273,5 @@ def review_queue_rebuild(*, project: Project) -> int:
         chunk = article_ids[start : start + REBUILD_CHUNK]
         review_queue_refresh(article_ids=chunk)
         seen += len(chunk)
+    counts_recount(project=project)
     return seen

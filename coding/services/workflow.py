@@ -19,6 +19,7 @@ from coding.services.gold_reopen import (
     adjudications_lock_for_recoding,
     adjudications_reopen_for_recoding,
 )
+from coding.services.review_queue import review_queue_follow_coding
 
 # Called with the article id, inside the transaction, when the last coder of an article
 # submits: a hook records its work there (an outbox row), so the work commits with the
@@ -197,6 +198,7 @@ def assignment_reassign(
         target=locked,
         data={"from": previous, "to": coder.pk, "discarded_events": drafts},
     )
+    review_queue_follow_coding(article_ids=[locked.article_id])  # its coder filter keys
     # Only for data from before validation waited for every coder: a new coder on a
     # validated article.
     adjudications_reopen_for_recoding(

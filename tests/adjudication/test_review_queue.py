@@ -10,13 +10,28 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
-from coding.adjudication_selectors import adjudication_queue, latest_article_runs
-from coding.models import Adjudication, Article, Assignment, Project, ReviewQueueEntry, User
+from coding.adjudication_selectors import (
+    adjudication_queue,
+    adjudication_queue_count,
+    latest_article_runs,
+)
+from coding.models import (
+    Adjudication,
+    Article,
+    Assignment,
+    Project,
+    ReviewQueueCount,
+    ReviewQueueEntry,
+    ReviewQueueKey,
+    User,
+)
 from coding.services.agreement import project_agreement_compute
 from coding.services.articles import articles_create
 from coding.services.assignment import assignments_balance
 from coding.services.projects import membership_set, project_create
+from coding.services.review_queue import review_queue_rebuild
 from tests.adjudication.queue_reference import queue_from_runs
 from tests.factories import UserFactory
 from tests.world import ARTICLE_TEXT, Item, World, complete_event, span
@@ -43,16 +58,63 @@ def _filters(coders: list[User]) -> list[dict[str, Any]]:
     ]
 
 
+def _stored_state(project: Project) -> tuple[list[Any], list[Any], dict[Any, int]]:
+    entries = list(
+        ReviewQueueEntry.objects.filter(project=project)
+        .order_by("article_id")
+        .values_list(
+            "article_id",
+            "run_id",
+            "unanimous",
+            "top_severity",
+            "n_disagreements",
+            "n_coders",
+            "adjudication_state",
+            "order_key",
+        )
+    )
+    keys = list(
+        ReviewQueueKey.objects.filter(project=project)
+        .order_by("article_id", "kind", "value")
+        .values_list("article_id", "kind", "value", "unanimous", "adjudication_state", "order_key")
+    )
+    counts: dict[Any, int] = {}
+    for *combination, n in ReviewQueueCount.objects.filter(project=project).values_list(
+        "kind", "value", "unanimous", "adjudication_state", "top_severity", "n"
+    ):
+        counts[tuple(combination)] = counts.get(tuple(combination), 0) + n
+    return entries, keys, {c: n for c, n in counts.items() if n}
+
+
+def assert_equal_to_rebuild(project: Project) -> None:
+    """The entries, filter keys and counts the services kept equal those a from-scratch
+    rebuild writes (the rebuild is then undone with the transaction's savepoint)."""
+    kept = _stored_state(project)
+    with transaction.atomic():
+        ReviewQueueEntry.objects.filter(project=project).delete()
+        ReviewQueueKey.objects.filter(project=project).delete()
+        ReviewQueueCount.objects.filter(project=project).delete()
+        review_queue_rebuild(project=project)
+        rebuilt = _stored_state(project)
+        transaction.set_rollback(True)
+    assert kept == rebuilt
+
+
 def assert_queue_matches(project: Project, coders: list[User]) -> int:
-    """Every filter gives the former query's rows; returns how many articles are queued."""
+    """Every filter gives the former query's rows, and its count the number of those rows;
+    returns how many articles are queued."""
     for filters in _filters(coders):
-        assert list(adjudication_queue(project, **filters)) == queue_from_runs(
-            project, **filters
-        ), filters
+        rows = [
+            {k: v for k, v in row.items() if k != "order_key"}
+            for row in adjudication_queue(project, **filters)
+        ]
+        assert rows == queue_from_runs(project, **filters), filters
+        assert adjudication_queue_count(project, **filters) == (len(rows), True), filters
     entries = ReviewQueueEntry.objects.filter(project=project)
     assert sorted(entries.values_list("run_id", flat=True)) == sorted(
         latest_article_runs(project).values_list("id", flat=True)
     )
+    assert_equal_to_rebuild(project)
     return entries.count()
 
 

@@ -118,20 +118,21 @@ def test_event_creation_query_count_is_pinned(world: World, django_assert_num_qu
     """Force-authenticated (a token adds its lookup). In a test the view's transaction is a
     savepoint: SAVEPOINT and RELEASE are counted. Then: access + row lock, both dictionaries,
     event + spans + audit in one statement; the first event also marks the assignment
-    started."""
+    started; last, whether the article is in the adjudication queue (its filter keys follow
+    the coder events: coding.services.review_queue.review_queue_follow_coding)."""
     # Warm the per-process codebook caches (a running server has them) on coder_b's side.
     warm = world.client(world.coder_b).post(
         f"/api/v1/assignments/{world.assignment_b.pk}/events/", complete_event(world), format="json"
     )
     assert warm.status_code == 201
     client = world.client(world.coder_a)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         first = client.post(_url(world), complete_event(world), format="json")
     assert first.status_code == 201
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         second = client.post(_url(world), complete_event(world), format="json")
     assert second.status_code == 201
-    with django_assert_num_queries(4):  # no references: no dictionary lookup
+    with django_assert_num_queries(5):  # no references: no dictionary lookup
         third = client.post(_url(world), {"event_type": "ATTACK"}, format="json")
     assert third.status_code == 201
 
@@ -421,8 +422,8 @@ def test_updated_body_is_byte_for_byte_the_stored_event(
     body["version"] = 1
     url = f"/api/v1/events/{created['id']}/"
     # SAVEPOINT, access + lock, dictionaries, UPDATE, DELETE spans, INSERT spans, audit,
-    # the event as stored, RELEASE.
-    with django_assert_num_queries(9):
+    # the event as stored, is the article queued (filter keys), RELEASE.
+    with django_assert_num_queries(10):
         updated = client.put(url, body, format="json")
     assert updated.status_code == 200, updated.json()
     read = client.get(url)
@@ -455,9 +456,10 @@ def test_delete_query_count_is_pinned(world: World, django_assert_num_queries: A
     created = _created(world)
     client = world.client(world.coder_a)
     # SAVEPOINT, access + lock, the event FOR UPDATE, audit, then Django's delete collector
-    # (comments, spans, decision sources, decisions' gold link, the event), RELEASE. Dataset-
-    # event reports and candidate pairs cascade in PostgreSQL itself (migration 0016).
-    with django_assert_num_queries(10):
+    # (comments, spans, decision sources, decisions' gold link, the event), is the article
+    # queued (filter keys), RELEASE. Dataset-event reports and candidate pairs cascade in
+    # PostgreSQL itself (migration 0016).
+    with django_assert_num_queries(11):
         response = client.delete(f"/api/v1/events/{created['id']}/?version=1")
     assert response.status_code == 204
     assert not CodedEvent.objects.filter(pk=created["id"]).exists()

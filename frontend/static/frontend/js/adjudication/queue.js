@@ -1,6 +1,7 @@
 // The adjudication queue (/projects/<id>/adjudication/): articles whose coders disagree,
-// most severe first, with filters (event type, coder, minimum severity, status) and pages;
-// the unanimous articles in their own tab.
+// most severe first, with filters (event type, coder, minimum severity, status) and pages
+// by cursor (the API's `next` / `previous` links: a page costs the same however deep); the
+// unanimous articles in their own tab.
 
 import { apiFetch } from "../api.js";
 import { SEVERITY_ICON, severityText } from "../agreement/bands.js";
@@ -13,7 +14,9 @@ const boot = readBoot();
 const projectId = boot.project.id;
 const codebook = new Codebook(boot.codebook || { event_types: [], fields: [], languages: ["en"] }, uiLang());
 let unanimous = false;
-let page = 1;
+let cursor = null; // the API's cursor of the page shown; null: the first page
+let offset = 0; // how many articles come before the page shown
+let links = { next: null, previous: null };
 let generation = 0;
 
 export function statusWords(status) {
@@ -38,7 +41,8 @@ function row(item) {
 
 async function load() {
   const mine = ++generation;
-  const params = new URLSearchParams({ page: String(page), page_size: String(PAGE_SIZE) });
+  const params = new URLSearchParams({ page_size: String(PAGE_SIZE) });
+  if (cursor) params.set("cursor", cursor);
   for (const [id, name] of [["f-event-type", "event_type"], ["f-coder", "coder"], ["f-status", "status"]]) {
     if ($(id).value) params.set(name, $(id).value);
   }
@@ -50,18 +54,35 @@ async function load() {
     $("queue-status").textContent = t("Could not load the queue.");
     return;
   }
-  const { results, count } = answer.data;
+  const { results, count, count_exact: exact } = answer.data;
+  links = { next: cursorOf(answer.data.next), previous: cursorOf(answer.data.previous) };
+  if (!links.previous) offset = 0; // the first page, whatever was counted before
   $("queue-body").replaceChildren(...results.map(row));
   $("queue-table").hidden = !results.length;
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
-  $("page-text").textContent = t("Page {page} of {pages}", { page, pages });
-  $("page-prev").disabled = page <= 1;
-  $("page-next").disabled = page >= pages;
+  $("page-text").textContent = results.length
+    ? t("Articles {first}–{last}", { first: (offset + 1).toLocaleString(uiLang()), last: (offset + results.length).toLocaleString(uiLang()) })
+    : "";
+  $("page-prev").disabled = !links.previous;
+  $("page-next").disabled = !links.next;
   $("queue-caption").textContent = unanimous ? t("Articles on which the coders agree") : t("Articles with disagreements, most severe first");
-  $("queue-status").textContent = count
-    ? tn("{n} article", "{n} articles", count)
-    : unanimous ? t("No unanimous articles.") : t("No articles with disagreements match.");
+  const total = count.toLocaleString(uiLang());
+  $("queue-status").textContent = !exact
+    ? t("More than {n} articles", { n: total })
+    : count
+      ? tn("{n} article", "{n} articles", count, { n: total })
+      : unanimous ? t("No unanimous articles.") : t("No articles with disagreements match.");
   document.body.dataset.ready = "true";
+}
+
+// The cursor of a `next` / `previous` link (null when there is none).
+function cursorOf(link) {
+  return link ? new URL(link, window.location.href).searchParams.get("cursor") : null;
+}
+
+function firstPage() {
+  cursor = null;
+  offset = 0;
+  load();
 }
 
 function selectTab(which) {
@@ -72,8 +93,7 @@ function selectTab(which) {
   }
   $("queue-panel").setAttribute("aria-labelledby", unanimous ? "tab-unanimous" : "tab-disputed");
   $("severity-filter").hidden = unanimous;
-  page = 1;
-  load();
+  firstPage();
 }
 
 // The queue filters on the coded events' type (top level), not on their sub-type.
@@ -81,10 +101,7 @@ for (const item of codebook.types.filter((i) => i.depth === 0)) {
   $("f-event-type").append(el("option", { value: item.code, text: codebook.label(item.node) }));
 }
 for (const s of [5, 4, 3, 2, 1]) $("f-severity").append(el("option", { value: String(s), text: `${s} — ${severityText(s)}` }));
-$("queue-filters").addEventListener("change", () => {
-  page = 1;
-  load();
-});
+$("queue-filters").addEventListener("change", firstPage);
 $("queue-filters").addEventListener("submit", (e) => e.preventDefault());
 $("tab-disputed").addEventListener("click", () => selectTab("disputed"));
 $("tab-unanimous").addEventListener("click", () => selectTab("unanimous"));
@@ -95,6 +112,14 @@ document.querySelector("[role=tablist]").addEventListener("keydown", (e) => {
   selectTab(next);
   $(`tab-${next}`).focus();
 });
-$("page-prev").addEventListener("click", () => { page -= 1; load(); });
-$("page-next").addEventListener("click", () => { page += 1; load(); });
+$("page-prev").addEventListener("click", () => {
+  cursor = links.previous;
+  offset = Math.max(0, offset - PAGE_SIZE);
+  load();
+});
+$("page-next").addEventListener("click", () => {
+  cursor = links.next;
+  offset += $("queue-body").children.length;
+  load();
+});
 await load();
