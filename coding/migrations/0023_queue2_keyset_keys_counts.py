@@ -105,7 +105,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0020_review_queue"),
+        ("coding", "0022_exportstream_renderings"),
     ]
 
     operations = [
