@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import mark_safe
 
 from api.renderers import dumps
-
 from frontend.ui_plurals import ui_catalog
 
 from .api_bridge import api_get
