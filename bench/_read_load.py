@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,14 +38,6 @@ class Cpu:
     app: float
     database: float
 
-    def __sub__(self, other: Cpu) -> Cpu:
-        return Cpu(
-            self.machine - other.machine,
-            self.driver - other.driver,
-            self.app - other.app,
-            self.database - other.database,
-        )
-
 
 def _stat(pid_dir: Path) -> tuple[int, float] | None:
     try:
@@ -54,12 +47,19 @@ def _stat(pid_dir: Path) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS
 
 
-def cpu_now(server_pid: int, db_name: str) -> Cpu:
-    """CPU seconds so far of the server (gunicorn master + workers), of the PostgreSQL
-    backends of `db_name` and their parallel workers, of this process, and of the machine."""
-    app = 0.0
+@dataclass
+class _Snapshot:
+    machine: float
+    driver: float
+    app: dict[int, float]  # gunicorn master and workers
+    backends: dict[int, float]  # PostgreSQL backends of the database
+    workers: dict[int, tuple[int, float]]  # parallel worker → (its leader, CPU)
+
+
+def _snapshot(server_pid: int, db_name: str) -> _Snapshot:
+    app: dict[int, float] = {}
     backends: dict[int, float] = {}
-    workers: dict[int, tuple[int, float]] = {}  # parallel worker pid → (leader pid, cpu)
+    workers: dict[int, tuple[int, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -68,7 +68,7 @@ def cpu_now(server_pid: int, db_name: str) -> Cpu:
             continue
         pid, (ppid, cpu) = int(entry.name), stat
         if server_pid in (pid, ppid):
-            app += cpu
+            app[pid] = cpu
             continue
         try:
             title = (entry / "cmdline").read_text()
@@ -81,9 +81,57 @@ def cpu_now(server_pid: int, db_name: str) -> Cpu:
         elif "parallel worker for PID " in title:
             leader = int(title.split("parallel worker for PID ", 1)[1].split()[0].strip("\0"))
             workers[pid] = (leader, cpu)
-    database = sum(backends.values())
-    database += sum(cpu for leader, cpu in workers.values() if leader in backends)
-    return Cpu(machine_busy_seconds(), time.process_time(), app, database)
+    return _Snapshot(machine_busy_seconds(), time.process_time(), app, backends, workers)
+
+
+class CpuMeter:
+    """CPU used between `start()` and `stop()` by the server, the database's backends (per
+    process: a backend that ends meanwhile keeps what it used until last seen) and the
+    parallel workers of those backends, which live for one query: /proc is sampled every
+    `every` seconds and each worker counts with the most CPU it was seen with (a worker that
+    lives less than a sample interval can be missed)."""
+
+    def __init__(self, server_pid: int, db_name: str, every: float = 0.05) -> None:
+        self.server_pid, self.db_name, self.every = server_pid, db_name, every
+        self.first: _Snapshot | None = None
+        self.seen_backends: dict[int, float] = {}
+        self.seen_workers: dict[int, tuple[int, float]] = {}
+        self.seen_app: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _take(self) -> _Snapshot:
+        snap = _snapshot(self.server_pid, self.db_name)
+        self.seen_backends.update(snap.backends)
+        self.seen_workers.update(snap.workers)
+        self.seen_app.update(snap.app)
+        return snap
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.every):
+            self._take()
+
+    def start(self) -> None:
+        self.first = self._take()
+        self._thread.start()
+
+    def stop(self) -> Cpu:
+        self._stop.set()
+        self._thread.join()
+        last = self._take()
+        assert self.first is not None
+        first = self.first
+        app = sum(cpu - first.app.get(pid, 0.0) for pid, cpu in self.seen_app.items())
+        database = sum(
+            cpu - first.backends.get(pid, 0.0) for pid, cpu in self.seen_backends.items()
+        )
+        ours = set(self.seen_backends)
+        database += sum(
+            cpu - first.workers.get(pid, (0, 0.0))[1]
+            for pid, (leader, cpu) in self.seen_workers.items()
+            if leader in ours
+        )
+        return Cpu(last.machine - first.machine, last.driver - first.driver, app, database)
 
 
 @dataclass
@@ -176,13 +224,23 @@ async def _run(
         finally:
             connection.close()
 
-    async def at(moment: float, what):  # type: ignore[no-untyped-def]
-        await asyncio.sleep(max(0.0, moment - loop.time()))
-        return what()
+    meter = CpuMeter(server_pid, db_name)
 
-    cpu_begin = asyncio.ensure_future(at(begin, lambda: cpu_now(server_pid, db_name)))
-    cpu_stop = asyncio.ensure_future(at(stop, lambda: cpu_now(server_pid, db_name)))
-    load = asyncio.ensure_future(at(begin, lambda: os.getloadavg()[0]))
+    async def measure() -> Cpu:
+        await asyncio.sleep(max(0.0, begin - loop.time()))
+        meter.start()
+        await asyncio.sleep(max(0.0, stop - loop.time()))
+        return meter.stop()
+
+    cpu = asyncio.ensure_future(measure())
+    load_average = 0.0
+
+    async def load() -> None:
+        nonlocal load_average
+        await asyncio.sleep(max(0.0, begin - loop.time()))
+        load_average = os.getloadavg()[0]
+
+    loaded = asyncio.ensure_future(load())
     await asyncio.gather(*(client(i, reads) for i, reads in enumerate(clients)))
     window = [s for s in samples if s[0] >= begin and s[1] <= stop]
     failures = [s[4] for s in samples if not s[2]]
@@ -192,6 +250,6 @@ async def _run(
         seconds=duration,
         errors=len(failures),
         error_examples=failures[:3],
-        cpu=(await cpu_stop) - (await cpu_begin),
-        load_average=await load,
+        cpu=await cpu,
+        load_average=(await loaded) or load_average,
     )

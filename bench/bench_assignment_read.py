@@ -104,7 +104,7 @@ def gunicorn_in(app_dir: Path, url: str, workers: int) -> Iterator[Server]:
     process = subprocess.Popen(command, cwd=app_dir, env=env)
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
-        _wait_ready(server)
+        _wait_ready(server, timeout=180)  # a shared, loaded machine starts slowly
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
