@@ -24,6 +24,7 @@ demo builds the same page in Python.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -164,8 +165,12 @@ def _page_in_python(
     after_cursor = [row for row in rows if row[0] > after]
     page = after_cursor if limit is None else after_cursor[:limit]
     events = [_event_body(row, spans[row[0]], codes, offsets) for row in page]
+    try:
+        events_json = orjson.dumps(events)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, which the standard library keeps
+        events_json = json.dumps(events, ensure_ascii=False, separators=(",", ":")).encode()
     return EventPage(
-        events_json=orjson.dumps(events),
+        events_json=events_json,
         count=len(page),
         last_id=page[-1][0] if page else None,
         has_more=len(after_cursor) > len(page),
