@@ -19,6 +19,7 @@ mode raises (the API has no such values).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -27,11 +28,49 @@ from rest_framework.utils.encoders import JSONEncoder
 
 # Types orjson would serialize differently from DRF's encoder go to `default` instead.
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-_DRF_DEFAULT = JSONEncoder().default
+
+
+class RawJSON:
+    """A value that is already JSON text (UTF-8 bytes, e.g. built by PostgreSQL): written
+    into the response as it is, not decoded and encoded again."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def parsed(self) -> Any:
+        # The standard library keeps integers beyond 64 bits exact (orjson refuses them).
+        return json.loads(self.raw)
+
+
+class _Encoder(JSONEncoder):
+    """DRF's encoder (the renderer's fallback: indent, ensure_ascii) reading RawJSON too."""
+
+    def default(self, obj: Any) -> Any:
+        if isinstance(obj, RawJSON):
+            return obj.parsed()
+        return super().default(obj)
+
+
+_DRF_DEFAULT = _Encoder().default
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, RawJSON):
+        return orjson.Fragment(obj.raw)
+    return _DRF_DEFAULT(obj)
+
+
+def dumps(data: Any) -> bytes:
+    """`data` as the renderer writes it (RawJSON spliced in; U+2028/U+2029 not escaped)."""
+    return orjson.dumps(data, default=_default, option=_OPTIONS)
 
 
 class ORJSONRenderer(JSONRenderer):
     """Renders `application/json` with orjson; see the module docstring for the contract."""
+
+    encoder_class = _Encoder
 
     def render(
         self,
@@ -48,7 +87,7 @@ class ORJSONRenderer(JSONRenderer):
         ):
             return super().render(data, accepted_media_type, renderer_context)  # type: ignore[no-any-return]
         try:
-            body = orjson.dumps(data, default=_DRF_DEFAULT, option=_OPTIONS)
+            body = dumps(data)
         except orjson.JSONEncodeError:
             # Whatever orjson cannot do, DRF's renderer does (or fails on) as before.
             return super().render(data, accepted_media_type, renderer_context)  # type: ignore[no-any-return]

@@ -11,6 +11,7 @@ from .views import (
     dictionaries,
     duplicate_candidates,
     duplicate_candidates_find,
+    event_pages,
     events,
     exports,
     projects,
@@ -88,6 +89,11 @@ v1 = [
         "assignments/<int:assignment_id>/events/",
         events.AssignmentEventsView.as_view(),
         name="assignment-events",
+    ),
+    path(
+        "assignments/<int:assignment_id>/events/page/",
+        event_pages.AssignmentEventPageView.as_view(),
+        name="assignment-event-page",
     ),
     path("events/<int:event_id>/", events.EventDetailView.as_view(), name="event"),
     path(

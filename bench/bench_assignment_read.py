@@ -1,326 +1,326 @@
-"""Benchmark: GET /api/v1/assignments/{id}/ for a heavy assignment, through gunicorn in the
-production shape: a 20,000-character article and 500 coded events with ~4 evidence spans each
-(the whole coding screen in one request: assignment, article text and paragraphs, events).
+"""Benchmark: coders opening their assignments, as the coding screen reads them, over HTTP
+through gunicorn, in a database that grows to a realistic size.
 
-Run: .venv/bin/python bench/bench_assignment_read.py [--workers 2] [--events 500]
-     [--duration 15] [--clients 8]
-Target: p95 <= 50 ms.
+Run: .venv/bin/python bench/bench_assignment_read.py [--sizes 100000,300000,1000000]
+     [--workers 2] [--clients 8] [--duration 10] [--baseline DIR]
+Targets (issue #19, item 3): p95 <= 25 ms for 8 coders reading *different* 500-event
+assignments in a database of >= 1M spans; a 2,000-event assignment read in <= 50 ms.
 
-Measured twice: one client sending requests back to back (the latency one coder sees), then 8
-concurrent clients reading the same assignment (a read takes no lock, so this costs what 8
-coders reading their own would). The load
-generator (bench/_common.run_load) runs on the same machine. Then the request is replayed in-process
-to show where its time goes.
+The world (bench/_read_world.py): one project, 16 coders with their own API tokens, 504
+articles of 20,000 characters (Arabic/French/English, emoji), each assigned to one coder;
+assignments of 500 events (and four of 2,000) with 3 to 5 spans each. It lives in its own
+database (ATHAR_BENCH_DB, default athar_bench_read), built once and grown size by size, never
+dropped: 1M spans take minutes to write here. A size the database already exceeds is skipped.
+
+At each size:
+- the plans: EXPLAIN ANALYZE of the page query (coding.event_pages, generic plan as the
+  prepared statement runs it) and of the span query the read used before (a join on the
+  assignment), to show which reads the whole span table;
+- 8 clients, each a different coder with their own token cycling through their own
+  500-event assignments (GET /api/v1/assignments/{id}/?events_limit=500, what the coding page
+  asks for), closed loop (back to back: a saturation figure) and open loop at --rate reads/s
+  (what a busy team does);
+- one client alone, back to back (the latency a lone coder sees);
+- the 2,000-event assignments read whole (the first page of 500 + three pages of
+  /events/page/), closed loop with one client per assignment and alone.
+With --baseline DIR (a checkout of another commit, e.g. the one before this change), the same
+reads are sent to a gunicorn running that code, on the same database (reads of the whole
+assignment in one request there, as it knew no pages).
+
+CPU per read counts the gunicorn workers, the PostgreSQL backends and their parallel workers
+and the load generator; the machine's load average is printed as each window begins.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import random
-import statistics
+import os
+import signal
+import subprocess
 import sys
 import time
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (
-    EVENT_LEAD,
-    Call,
-    Component,
-    LoadResult,
-    Seat,
-    article_text,
-    breakdown_lines,
-    describe_cpu,
-    drop_database,
-    event_payload,
-    gunicorn,
+    GUNICORN,
+    REPO,
+    Server,
+    _wait_ready,
+    database_url,
+    free_port,
     latency_summary,
-    measure_breakdown,
-    percentile,
     print_summary,
-    recreate_database,
-    run_load,
-    seed_seats,
+    production_env,
     setup_django,
 )
+from bench._load import build_request
+from bench._read_load import ReadResult, run_reads
+from bench._read_world import EVENTS_LARGE, EVENTS_SMALL, Reader, ensure_world, grow_to, readers
 
-DB_NAME = "athar_bench_read"
-TARGET_P95_MS = 50.0
-ROLES = ("trigger", "actor1", "location", "date")
-
-COMPONENTS: list[Component] = [
-    ("DRF view dispatch (all below)", 0, "api.views.assignments:AssignmentDetailView.dispatch"),
-    ("token authentication", 1, "rest_framework.authentication:TokenAuthentication.authenticate"),
-    ("access check (assignment + article)", 1, "coding.access:access_assignment"),
-    ("events + spans queries (plain rows)", 1, "coding.selectors:assignment_event_rows"),
-    ("event dicts (500 × event_row_dict)", 1, "api.views.assignments:event_row_dict"),
-    (
-        "assignment serializer",
-        1,
-        "api.views.assignments:AssignmentSerializer.to_representation",
-    ),
-    (
-        "article serializer",
-        1,
-        "api.views.assignments:ArticleDetailSerializer.to_representation",
-    ),
-    ("JSON rendering (orjson)", 1, "api.renderers:ORJSONRenderer.render"),
-]
+DB_NAME = os.environ.get("ATHAR_BENCH_DB", "athar_bench_read")
+PAGE = 500
+TARGET_500_P95_MS = 25.0
+TARGET_2000_MS = 50.0
 
 
-def heavy_text(chars: int, seed: int) -> str:
-    """A text of exactly `chars` code points once stored (LF line breaks, NFC)."""
-    _, body = article_text(seed, chars, random.Random(seed))
-    text = unicodedata.normalize("NFC", (EVENT_LEAD + body).replace("\r\n", "\n"))
-    return text[:chars]
+def ensure_database(name: str) -> str:
+    import psycopg
 
-
-def add_events(seat: Seat, refs: dict[str, int], n: int, seed: int) -> int:
-    """`n` events through the real service, each with 3 to 5 spans at varied places of the
-    text (quotes taken from the text); returns the number of spans written."""
-    from coding.models import Assignment, User
-    from coding.services.events import EventInput, SpanInput, event_create
-
-    rng = random.Random(seed)
-    assignment = Assignment.objects.select_related("project__codebook_version", "article").get(
-        pk=seat.assignment_id
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url(name)
+    env = {**production_env(url), "ATHAR_ENV": "test"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--skip-checks", "-v", "0"],
+        cwd=REPO,
+        env=env,
+        check=True,
     )
-    coder = User.objects.get(username=seat.username)
-    base = event_payload(seat.text, refs, unit="cp")
-    text = seat.text
-    n_spans = 0
-    for i in range(n):
-        spans = []
-        for _ in range(rng.choice((3, 4, 4, 5))):
-            start = rng.randrange(0, len(text) - 40)
-            end = start + rng.randint(4, 30)
-            spans.append(SpanInput(rng.choice(ROLES), start, end, text[start:end]))
-        values = dict(base["values"], fatalities=i % 17)
-        data = EventInput(
-            event_type="BATTLES", event_subtype="ARMED_CLASH", values=values, spans=spans
-        )
-        event_create(assignment=assignment, actor=coder, data=data)
-        n_spans += len(spans)
-    return n_spans
-
-
-def events_via_models(assignment_id: int) -> list[dict[str, Any]]:
-    """The events part of the response, as the view builds it (model instances, prefetch)."""
-    from api.presenters import event_dict
-    from coding import selectors
-    from coding.codebook_runtime import event_type_codes
-    from coding.models import Assignment
-    from coding.text.offsets import OffsetMap
-
-    assignment = Assignment.objects.select_related("article", "project").get(pk=assignment_id)
-    codes = event_type_codes(assignment.project.codebook_version_id)
-    offsets = OffsetMap(assignment.article.text)
-    return [event_dict(e, codes, offsets) for e in selectors.assignment_events(assignment)]
-
-
-def events_via_rows(assignment_id: int) -> list[dict[str, Any]]:
-    """The same list as the view builds it: plain rows (coding.selectors.assignment_event_rows:
-    timestamps formatted by PostgreSQL, values decoded in one orjson call) and
-    api.presenters.event_row_dict."""
-    from api.presenters import event_row_dict
-    from coding import selectors
-    from coding.codebook_runtime import event_type_codes
-    from coding.models import Assignment
-    from coding.text.offsets import OffsetMap
-
-    assignment = Assignment.objects.select_related("article", "project").get(pk=assignment_id)
-    codes = event_type_codes(assignment.project.codebook_version_id)
-    offsets = OffsetMap(assignment.article.text)
-    rows, spans = selectors.assignment_event_rows(assignment)
-    return [event_row_dict(row, spans[row[0]], codes, offsets) for row in rows]
-
-
-def compare_readers(assignment_id: int, repeats: int = 20) -> str:
-    """Median time of the two ways of building the events list (checked equal)."""
-    if events_via_models(assignment_id) != events_via_rows(assignment_id):
-        raise SystemExit("the view's row reader does not reproduce the model-instance events")
-    timings = {}
-    for name, build in (("models", events_via_models), ("rows", events_via_rows)):
-        samples = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            build(assignment_id)
-            samples.append((time.perf_counter() - start) * 1000)
-        timings[name] = statistics.median(samples)
-    return (
-        f"building the 500 event dicts in-process: {timings['models']:.1f} ms from model "
-        f"instances + prefetch_related vs {timings['rows']:.1f} ms as the view does (two plain "
-        f"row queries, timestamps as text from PostgreSQL; same output, checked) — "
-        f"{timings['models'] / timings['rows']:.1f}× less"
-    )
-
-
-def compare_gc(call: Call, requests: int = 60) -> str:
-    """The same request in-process with Python's default cyclic-GC settings, and with the
-    start-up objects frozen out of collection (gc.freeze) and a higher first threshold, as
-    config/gunicorn.conf.py does in each worker: a read allocates ~100,000 objects, which
-    triggers full collections of the whole heap."""
-    from django.test import Client
-
-    client = Client()
-
-    def timed_requests() -> tuple[float, float]:
-        samples = []
-        for _ in range(requests):
-            start = time.perf_counter()
-            response = client.get(
-                call.path, headers={"authorization": call.headers["Authorization"]}
-            )
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-        return statistics.mean(samples), percentile(samples, 95)
-
-    default = gc.get_threshold()
-    tuned_thresholds = _gunicorn_config()["GC_THRESHOLDS"]
-    timed_requests()  # warm-up
-    try:
-        plain = timed_requests()
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*tuned_thresholds)
-        tuned = timed_requests()
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*default)
-    return (
-        f"Python's cyclic GC: in-process mean {plain[0]:.1f} ms / p95 {plain[1]:.1f} ms with "
-        f"the default thresholds {default}; mean {tuned[0]:.1f} ms / p95 {tuned[1]:.1f} ms "
-        f"after gc.freeze() and gc.set_threshold{tuned_thresholds} (what the gunicorn workers "
-        "do: config/gunicorn.conf.py)"
-    )
-
-
-def _gunicorn_config() -> dict[str, Any]:
-    import runpy
-
-    return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config/gunicorn.conf.py"))
+    return url
 
 
 @contextmanager
-def gc_as_in_the_workers() -> Iterator[None]:
-    """This process's heap frozen and GC thresholds set as config/gunicorn.conf.py does in a
-    gunicorn worker, then put back."""
-    default = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*_gunicorn_config()["GC_THRESHOLDS"])
+def gunicorn_in(app_dir: Path, url: str, workers: int) -> Iterator[Server]:
+    """gunicorn (sync workers, config/gunicorn.conf.py) running the code in `app_dir`."""
+    port = free_port()
+    command = [
+        str(GUNICORN),
+        "config.wsgi",
+        "-c",
+        "config/gunicorn.conf.py",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    env = {**production_env(url), "PYTHONDONTWRITEBYTECODE": "1"}
+    process = subprocess.Popen(command, cwd=app_dir, env=env)
+    server = Server(f"http://127.0.0.1:{port}", process)
     try:
-        yield
+        _wait_ready(server, timeout=180)  # a shared, loaded machine starts slowly
+        yield server
     finally:
-        gc.unfreeze()
-        gc.set_threshold(*default)
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def read_call(seat: Seat) -> Call:
-    return Call(
-        "GET",
-        f"/api/v1/assignments/{seat.assignment_id}/",
-        {"Authorization": f"Token {seat.token}"},
+def page_bounds(assignment_id: int) -> list[int]:
+    """The `after` cursor of each page after the first (ids of every PAGE-th event)."""
+    from coding.models import CodedEvent
+
+    ids = list(
+        CodedEvent.objects.filter(assignment_id=assignment_id)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
+    return [ids[i - 1] for i in range(PAGE, len(ids), PAGE)]
 
 
-def describe(label: str, result: LoadResult) -> str:
-    stats = latency_summary(result.latencies_ms)
-    return (
-        f"{label}: p50 {stats['p50']:.1f} ms, **p95 {stats['p95']:.1f} ms**, p99 "
-        f"{stats['p99']:.1f} ms, {result.requests_per_second:.0f} req/s, errors {result.errors} "
-        f"({len(result.latencies_ms):,} requests in {result.seconds:.0f} s). "
-        + describe_cpu(result)
-    )
+def reads_of(base_url: str, reader: Reader, size: int, paged: bool) -> list[list[bytes]]:
+    """The reads of `reader`'s assignments of `size` events: paged (the coding screen's first
+    page, then the pages after it), or one request for all (the baseline's only way)."""
+    headers = {"Authorization": f"Token {reader.token}"}
+    reads = []
+    for assignment in reader.assignments.get(size, []):
+        if not paged:
+            path = f"/api/v1/assignments/{assignment}/"
+            reads.append([build_request(base_url, "GET", path, headers, None)])
+            continue
+        paths = [f"/api/v1/assignments/{assignment}/?events_limit={PAGE}"]
+        paths += [
+            f"/api/v1/assignments/{assignment}/events/page/?after={after}&limit={PAGE}"
+            for after in page_bounds(assignment)
+        ]
+        reads.append([build_request(base_url, "GET", p, headers, None) for p in paths])
+    return reads
 
 
-def response_size(server_url: str, call: Call) -> int:
+def check_pages(base_url: str, reader: Reader) -> str:
+    """One 2,000-event assignment read page by page equals its read in one request."""
     import httpx
 
-    response = httpx.get(server_url + call.path, headers=call.headers, timeout=30)
-    body = response.json()
-    assert len(body["events"]) > 0
-    return len(response.content)
+    headers = {"Authorization": f"Token {reader.token}"}
+    assignment = reader.assignments[EVENTS_LARGE][0]
+    whole = httpx.get(f"{base_url}/api/v1/assignments/{assignment}/", headers=headers).json()
+    first = httpx.get(
+        f"{base_url}/api/v1/assignments/{assignment}/?events_limit={PAGE}", headers=headers
+    )
+    events, url = first.json()["events"], first.json()["events_next"]
+    while url:
+        page = httpx.get(url, headers=headers).json()
+        events += page["events"]
+        url = page["next"]
+    if events != whole["events"] or len(events) != EVENTS_LARGE:
+        raise SystemExit("the pages do not add up to the whole assignment")
+    return f"{len(first.content) / 1024:.0f} KiB for a page of {PAGE} events"
+
+
+def explain(sql: str, params: list[object]) -> tuple[str, bool]:
+    """(plan summary, whether it scans the whole span table) of `sql` (placeholders %s) as a
+    prepared statement runs it: a generic plan, blind to the parameters' values."""
+    from django.db import connection
+
+    numbered = sql
+    for i in range(1, len(params) + 1):
+        numbered = numbered.replace("%s", f"${i}", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute("PREPARE bench_plan AS " + numbered)
+        marks = ", ".join(["%s"] * len(params))
+        cursor.execute(f"EXPLAIN (ANALYZE) EXECUTE bench_plan({marks})", params)
+        plan = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DEALLOCATE bench_plan")
+        cursor.execute("RESET plan_cache_mode")
+    seq = any("Seq Scan on coding_evidencespan" in line for line in plan)
+    took = next(line for line in plan if line.startswith("Execution Time"))
+    return f"{'SEQ SCAN of every span' if seq else 'index only'}, {took.lower()}", seq
+
+
+OLD_SPANS_SQL = """SELECT s.id, s.event_id, s.role, s.start, s."end", s.quote
+FROM coding_evidencespan s JOIN coding_codedevent e ON s.event_id = e.id
+WHERE e.assignment_id = %s ORDER BY s.start, s."end", s.id"""
+
+
+def plans(assignment_id: int) -> list[str]:
+    from coding.event_pages import _page_sql
+
+    sql = _page_sql(False).replace("%(a)s", "%s").replace("%(after)s", "%s")
+    sql = sql.replace("%(limit)s", "%s").replace("%(astral)s", "'{}'")
+    count = sql.count("%s")
+    # a, after, limit in order of appearance; the EXISTS at the end repeats a
+    params: list[object] = [assignment_id, 0, PAGE, assignment_id]
+    assert count == len(params), sql
+    new, seq = explain(sql, params)
+    old, _ = explain(OLD_SPANS_SQL, [assignment_id])
+    if seq:
+        raise SystemExit(f"the page query scans the span table: {new}")
+    return [f"page query (now): {new}", f"span query before this change: {old}"]
+
+
+def describe(result: ReadResult) -> dict[str, float]:
+    stats = latency_summary(result.read_ms)
+    cpu = result.per_read_cpu_ms()
+    return {
+        "p50": stats["p50"],
+        "p95": stats["p95"],
+        "reads/s": len(result.read_ms) / result.seconds,
+        "gunicorn": cpu["app"],
+        "pg": cpu["database"],
+        "driver": cpu["driver"],
+        "load": result.load_average,
+        "others": result.other_share * 100,
+        "errors": result.errors,
+    }
+
+
+def row(size: int, spans: int, code: str, what: str, d: dict[str, float]) -> str:
+    return (
+        f"| {spans:,} | {code} | {what} | {d['p50']:.1f} | **{d['p95']:.1f}** | "
+        f"{d['reads/s']:.0f} | {d['gunicorn']:.1f} + {d['pg']:.1f} | {d['driver']:.1f} | "
+        f"{d['load']:.2f} | {d['others']:.0f}% | {int(d['errors'])} |"
+    )
+
+
+def measure(args: argparse.Namespace, url: str, code: str, app_dir: Path, paged: bool):  # type: ignore[no-untyped-def]
+    coders = readers()
+    out = []
+    with gunicorn_in(app_dir, url, args.workers) as server:
+        base = server.base_url
+        pid = server.process.pid
+        if paged:
+            out.append(
+                (
+                    "check",
+                    check_pages(base, next(r for r in coders if EVENTS_LARGE in r.assignments)),
+                )
+            )
+        small = [reads_of(base, r, EVENTS_SMALL, paged) for r in coders]
+        small = [reads for reads in small if reads][: args.clients]
+        large = [reads_of(base, r, EVENTS_LARGE, paged) for r in coders]
+        large = [[read] for reads in large for read in reads]
+        runs = [
+            (f"500 events, {len(small)} coders, back to back", small, None),
+            (f"500 events, {len(small)} coders, {args.rate:g} reads/s", small, args.rate),
+            ("500 events, 1 coder alone", small[:1], None),
+            (f"2,000 events, {len(large)} coders, back to back", large, None),
+            ("2,000 events, 1 coder alone", large[:1], None),
+        ]
+        for what, clients, rate in runs:
+            result = run_reads(
+                base, pid, DB_NAME, clients, warmup=args.warmup, duration=args.duration, rate=rate
+            )
+            out.append((what, describe(result)))
+            if result.errors:
+                print("errors:", result.error_examples)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,300000,1000000")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--events", type=int, default=500)
-    parser.add_argument("--chars", type=int, default=20_000)
-    parser.add_argument("--duration", type=float, default=15.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--profile-requests", type=int, default=100)
-    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--rate", type=float, default=40.0)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--baseline", type=Path, default=None)
     args = parser.parse_args()
 
-    url = recreate_database(DB_NAME)
+    url = ensure_database(DB_NAME)
     setup_django(url)
-    try:
-        seats, refs = seed_seats("read", [heavy_text(args.chars, seed=1)])
-        n_spans = add_events(seats[0], refs, args.events, seed=1)
-        print(f"seeded 1 assignment with {args.events} events and {n_spans:,} spans")
-        calls = [read_call(seats[0])] * args.clients
-        with gunicorn(url, args.workers) as server:
-            size = response_size(server.base_url, calls[0])
-            sequential, concurrent = (
-                run_load(
-                    server,
-                    clients,
-                    warmup=args.warmup,
-                    duration=args.duration,
-                    expect=200,
-                    db_name=DB_NAME,
-                )
-                for clients in (calls[:1], calls)
-            )
-        print(describe("sequential", sequential))
-        print(describe(f"{args.clients} clients", concurrent))
-        seq_p95 = latency_summary(sequential.latencies_ms)["p95"]
-        con_p95 = latency_summary(concurrent.latencies_ms)["p95"]
-        lines = [
-            f"assignment with a {args.chars:,}-character article (Arabic/French/English, emoji) "
-            f"and {args.events} events with {n_spans / args.events:.1f} spans each "
-            f"on average; response {size / 1024:.0f} KiB of JSON; token authentication",
-            describe("one client, back to back", sequential),
-            describe(f"{args.clients} concurrent clients", concurrent),
-            f"target p95 ≤ {TARGET_P95_MS:.0f} ms: sequential "
-            f"{'met' if seq_p95 <= TARGET_P95_MS else 'MISSED'}, {args.clients} clients "
-            f"{'met' if con_p95 <= TARGET_P95_MS else 'MISSED'}",
-            f"server: gunicorn {args.workers} sync workers with config/gunicorn.conf.py (GC "
-            f"frozen after start-up, thresholds {_gunicorn_config()['GC_THRESHOLDS']}), "
-            "ATHAR_ENV=production, DEBUG off; "
-            "the load generator and PostgreSQL share the same 2 cores",
-            "for scale: doccano 1.8.4 p95 61 ms for a 3,000-character document with 500 bare "
-            "spans in two requests; Label Studio p95 1.5 s",
-        ]
-        with gc_as_in_the_workers():
-            report = measure_breakdown(
-                calls[0], COMPONENTS, requests=args.profile_requests, expect=200
-            )
-        lines.append("(the in-process replay below runs with the workers' GC settings)")
-        lines.extend(breakdown_lines(report))
-        lines.append(compare_readers(seats[0].assignment_id))
-        lines.append(compare_gc(calls[0]))
-        failed = sequential.errors + concurrent.errors > 0
-    finally:
-        if not args.keep_db:
-            drop_database(DB_NAME)
+    from django.db import connection
+
+    started = time.perf_counter()
+    ensure_world()
+    lines, table = [], []
+    for size in (int(s) for s in args.sizes.split(",")):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM coding_evidencespan")
+            if cursor.fetchone()[0] > size * 1.1:
+                lines.append(f"size {size:,} skipped: the database already holds more spans")
+                continue
+        took = grow_to(size)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM coding_evidencespan")
+            spans = cursor.fetchone()[0]
+        lines.append(f"{spans:,} spans: grown in {took:.0f} s")
+        sample = next(r for r in readers() if EVENTS_SMALL in r.assignments)
+        lines += [f"{spans:,} spans, {p}" for p in plans(sample.assignments[EVENTS_SMALL][-1])]
+        apps = [("this", REPO, True)]
+        if args.baseline:
+            apps.append(("baseline", args.baseline, False))
+        for code, app_dir, paged in apps:
+            for what, d in measure(args, url, code, app_dir, paged):
+                if what == "check":
+                    lines.append(f"{spans:,} spans: pages add up to the whole read; {d}")
+                    continue
+                table.append(row(size, spans, code, what, d))
+                print(table[-1], flush=True)
+    lines.append(f"whole run {time.perf_counter() - started:.0f} s")
+    header = [
+        "| spans in the database | code | reads | p50 ms | p95 ms | reads/s | CPU ms per read "
+        "(gunicorn + PostgreSQL incl. parallel workers) | load generator ms | load average "
+        "| other processes | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     command = (
-        f".venv/bin/python bench/bench_assignment_read.py --workers {args.workers} "
-        f"--events {args.events} --clients {args.clients} --duration {args.duration:g}"
+        f"ATHAR_BENCH_DB={DB_NAME} .venv/bin/python bench/bench_assignment_read.py --sizes "
+        f"{args.sizes} --workers {args.workers} --clients {args.clients} --rate {args.rate:g} "
+        f"--duration {args.duration:g}" + (f" --baseline {args.baseline}" if args.baseline else "")
     )
-    print_summary("Reading a heavy assignment (GET /api/v1/assignments/{id}/)", command, lines)
-    if failed:
-        raise SystemExit("some requests failed")
+    print_summary("Reading assignments (19.3)", command, lines)
+    print("\n".join(header + table))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -47,7 +48,8 @@ from bench._common import (
     setup_django,
 )
 
-DB_NAME = "athar_bench_events"
+# ATHAR_BENCH_DB: a database name of your own (several people benchmark on one server).
+DB_NAME = os.environ.get("ATHAR_BENCH_DB", "athar_bench_events")
 TARGET_P95_MS = 50.0
 TARGET_RPS = 300.0
 

@@ -206,6 +206,10 @@ def ui_strings() -> dict[str, str]:
         "The article is validated: its gold events are now in the exports.": _(
             "The article is validated: its gold events are now in the exports."
         ),
+        "Not every event of this assignment could be loaded: coding is disabled. Reload the page.": _(  # noqa: E501
+            "Not every event of this assignment could be loaded: coding is disabled. "
+            "Reload the page."
+        ),
         "The codebook of this project could not be loaded: coding is disabled.": _(
             "The codebook of this project could not be loaded: coding is disabled."
         ),

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.presenters import event_row_dict
+from api.renderers import RawJSON
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import (
     ArticleDetailSerializer,
@@ -24,9 +24,10 @@ from api.serializers.workflow import (
     ReopenSerializer,
     error_responses,
 )
+from api.views.event_pages import count_param, next_url
 from coding import access, selectors
-from coding.codebook_runtime import event_type_codes
 from coding.errors import ValidationFailed
+from coding.event_pages import MAX_PAGE_SIZE, assignment_event_page
 from coding.models import Assignment, User
 from coding.services.assignment import assignments_balance
 from coding.services.workflow import (
@@ -34,7 +35,6 @@ from coding.services.workflow import (
     assignment_reopen,
     assignment_submit,
 )
-from coding.text.offsets import OffsetMap
 
 _FILTERS = [
     OpenApiParameter("status", str, enum=["assigned", "in_progress", "submitted"]),
@@ -158,37 +158,53 @@ AssignmentDetailResponse = inline_serializer(
         "assignment": AssignmentSerializer(),
         "article": ArticleDetailSerializer(),
         "events": EventReadSerializer(many=True),
+        "events_next": serializers.URLField(
+            allow_null=True,
+            help_text="With events_limit: the URL of the next page of events "
+            "(GET /assignments/{id}/events/page/); null when `events` holds them all.",
+        ),
     },
+)
+
+EVENTS_LIMIT = OpenApiParameter(
+    "events_limit",
+    int,
+    description=f"Answer only the first events_limit events (1 to {MAX_PAGE_SIZE}) and the "
+    "URL of the next page in events_next. Without it, every event (as before).",
 )
 
 
 @extend_schema(tags=["assignments"])
 class AssignmentDetailView(APIView):
-    """One assignment with its article (text, paragraphs with direction) and the coder's events.
+    """One assignment with its article (text, paragraphs with direction) and the coder's events
+    (in id order): all of them, or with `events_limit` the first page and `events_next`.
 
     Span offsets are given in code points and UTF-16 units; `article.len_u16` lets a browser
     check that what it rendered is the stored text.
     """
 
-    @extend_schema(responses={200: AssignmentDetailResponse, **error_responses(401, 404)})
+    @extend_schema(
+        parameters=[EVENTS_LIMIT],
+        responses={200: AssignmentDetailResponse, **error_responses(401, 404, 422)},
+    )
     def get(self, request: Request, assignment_id: int) -> Response:
+        limit = count_param(request, "events_limit", minimum=1, maximum=MAX_PAGE_SIZE)
         assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
         article = assignment.article
-        offsets = OffsetMap(article.text)
-        codes = event_type_codes(assignment.project.codebook_version_id)
-        rows, spans = selectors.assignment_event_rows(assignment)
-        # The summary the lists annotate in SQL, computed from the events we have anyway (the
-        # rows' ISO timestamps, all UTC and of one shape, sort chronologically as text).
-        last_activity = max((row[9] for row in rows), default=None)
-        assignment.n_events = len(rows)  # type: ignore[attr-defined]
+        page = assignment_event_page(
+            assignment, article_text=article.text, limit=limit, with_totals=True
+        )
+        # The summary the lists annotate in SQL, over every event of the assignment.
+        assignment.n_events = page.total  # type: ignore[attr-defined]
         assignment.last_activity = (  # type: ignore[attr-defined]
-            datetime.fromisoformat(last_activity) if last_activity else None
+            datetime.fromisoformat(page.last_activity) if page.last_activity else None
         )
         return Response(
             {
                 "assignment": AssignmentSerializer(assignment).data,
                 "article": ArticleDetailSerializer(article).data,
-                "events": [event_row_dict(row, spans[row[0]], codes, offsets) for row in rows],
+                "events": RawJSON(page.events_json),
+                "events_next": next_url(request, assignment_id, page, limit) if limit else None,
             }
         )
 

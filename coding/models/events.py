@@ -28,8 +28,14 @@ class CodedEvent(models.Model):
         CodebookVersion, on_delete=models.PROTECT, related_name="events"
     )
     layer = models.CharField(max_length=8, choices=Layer.choices)
+    # Indexed by (assignment, id) below: the coding screen's keyset pages.
     assignment = models.ForeignKey(
-        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Assignment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
     )
     adjudication = models.ForeignKey(
         "coding.Adjudication",
@@ -87,6 +93,9 @@ class CodedEvent(models.Model):
         indexes = [
             models.Index(fields=["article", "layer"]),
             models.Index(fields=["date_start"]),
+            # An assignment's events in id order, a page at a time (coding.event_pages); it
+            # replaces the foreign key's own index on assignment_id, so writes keep one index.
+            models.Index(fields=["assignment", "id"], name="codedevent_assignment_page"),
         ]
         ordering = ["id"]
 

@@ -12,13 +12,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.safestring import mark_safe
 
+from api.renderers import dumps
 from frontend.ui_plurals import ui_catalog
 
 from .api_bridge import api_get
 from .shell import Navigation, navigation_for, project_links, render_page
 
 MAX_CACHED_VERSIONS = 32
+# Events in the coding screen's page and in each page its module loads after it.
+CODING_EVENTS_PAGE = 500
+# What Django's json_script escapes, so that the JSON cannot close the <script> element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @login_required
@@ -80,7 +86,11 @@ def codebook_version(request: HttpRequest, ref: dict[str, Any]) -> dict[str, Any
 @login_required
 def code_screen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     nav = navigation_for(request)
-    detail = api_get(request, f"/api/v1/assignments/{assignment_id}/")
+    detail = api_get(
+        request,
+        f"/api/v1/assignments/{assignment_id}/",
+        {"events_limit": str(CODING_EVENTS_PAGE)},
+    )
     if not detail.ok:
         return render_page(
             request,
@@ -98,7 +108,8 @@ def code_screen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     boot = {
         "assignment": data["assignment"],
         "article": article,
-        "events": data["events"],
+        "events": data["events"],  # JSON text from the API, spliced in as it is
+        "events_next": data["events_next"],
         "codebook": codebook,
         "my_role": project.get("my_role") if project else None,
         "user_id": request.user.pk,
@@ -107,7 +118,13 @@ def code_screen(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "assignment": data["assignment"],
         "article": article,
         "paragraphs": paragraphs,
-        "boot": boot,
+        "boot_json": script_json(boot),
         "ui_strings": ui_catalog(),
     }
     return render_page(request, "frontend/code.html", context, nav=nav)
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON for a `<script type="application/json">` element, escaped as Django's
+    json_script escapes; the API's pre-rendered JSON (the events) is written as it is."""
+    return mark_safe(dumps(data).decode().translate(_SCRIPT_ESCAPES))  # noqa: S308

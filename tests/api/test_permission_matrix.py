@@ -340,6 +340,16 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("POST",   "assignments/{a}/reassign/",        "ex_coder",    404),
     ("POST",   "assignments/{a_q}/reassign/",      "supervisor",  404),
 
+    ("GET",    "assignments/{a}/events/page/",     "anonymous",   401),
+    ("GET",    "assignments/{a}/events/page/",     "coder",       200),
+    ("GET",    "assignments/{a}/events/page/",     "other_coder", 404),
+    ("GET",    "assignments/{a}/events/page/",     "supervisor",  200),
+    ("GET",    "assignments/{a}/events/page/",     "researcher",  404),
+    ("GET",    "assignments/{a}/events/page/",     "admin",       200),
+    ("GET",    "assignments/{a}/events/page/",     "outsider",    404),
+    ("GET",    "assignments/{a}/events/page/",     "superuser",   200),
+    ("GET",    "assignments/{a}/events/page/",     "ex_coder",    404),
+
     ("GET",    "assignments/{a}/events/",          "anonymous",   401),
     ("GET",    "assignments/{a}/events/",          "coder",       200),
     ("GET",    "assignments/{a}/events/",          "other_coder", 404),

@@ -39,9 +39,12 @@ EXPECTED: list[tuple[str, str, int]] = [
     ("projects/{p}/members/",             "supervisor", 4),
     ("projects/{p}/audit/",               "supervisor", 4),
     ("projects/",                         "coder",      3),  # COUNT, page, roles
-    ("assignments/{a}/",                  "coder",      3),  # assignment+article, events, spans
-    ("assignments/{a}/",                  "supervisor", 4),  # + role
+    ("assignments/{a}/",                  "coder",      2),  # assignment+article, events as JSON
+    ("assignments/{a}/",                  "supervisor", 3),  # + role
+    ("assignments/{a}/?events_limit=20",  "coder",      2),
     ("assignments/{a}/events/",           "coder",      3),
+    ("assignments/{a}/events/page/",      "coder",      2),
+    ("assignments/{a}/events/page/",      "supervisor", 3),
     ("events/{e}/",                       "coder",      4),  # event, assignment; event, spans
     ("events/{e}/",                       "supervisor", 5),  # + role
 ]
@@ -108,6 +111,9 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_data(
     assert (detail["assignment"]["n_events"], len(detail["events"])) == (50, 50)
     assert {len(e["spans"]) for e in detail["events"]} == {4}
     assert len(large["assignments/{a}/events/ coder"]) == 50
+    assert len(large["assignments/{a}/?events_limit=20 coder"]["events"]) == 20
+    page = large["assignments/{a}/events/page/ supervisor"]
+    assert (len(page["events"]), page["next"]) == (50, None)
     assert {r["n_events"] for r in large["me/assignments/ coder"]["results"]} == {0, 50}
     # The detail's summary is the list's row (n_events, last_activity computed in Python).
     row = next(r for r in large["me/assignments/ coder"]["results"] if r["n_events"] == 50)

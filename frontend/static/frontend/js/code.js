@@ -2,4 +2,7 @@
 import { CodingScreen } from "./coding/screen.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
-window.athar = new CodingScreen(boot).start();
+// The screen is reachable at once (tests, the console); it is ready (body[data-ready]) once
+// every page of events has been loaded.
+window.athar = new CodingScreen(boot);
+window.athar.start();

@@ -11,7 +11,7 @@ import { EventListView, renderProblems, showConflict } from "./panels.js";
 import { TypePicker } from "./picker.js";
 import { Segments } from "./segments.js";
 import { SelectionModel } from "./selection.js";
-import { EventStore } from "./store.js";
+import { EventStore, eventFromServer } from "./store.js";
 import { TextIndex } from "./text-index.js";
 
 /** Run `fn` once the browser has painted the next frame. */
@@ -76,8 +76,36 @@ export class CodingScreen {
     return null;
   }
 
-  start() {
-    const notices = this.store.restoreDrafts();
+  /**
+   * The events after the first page: the page brought the first ones and `events_next`, the
+   * URL of the rest, a page at a time. All are loaded before coding starts, so that drafts
+   * find their events and no event looks deleted; if a page cannot be had (after retries on
+   * network and server errors), the screen is read-only and the drafts stay stored.
+   */
+  async loadRemainingEvents() {
+    let next = this.boot.events_next;
+    let failures = 0;
+    while (next) {
+      const response = await apiFetch(next);
+      if (!response.ok) {
+        failures += 1;
+        if (failures < 3 && (response.status === 0 || response.status >= 500)) {
+          await new Promise((resolve) => setTimeout(resolve, 500 * failures));
+          continue;
+        }
+        this.readOnlyReason = this.readOnlyReason || "incomplete";
+        this.store.readOnly = true;
+        return;
+      }
+      failures = 0;
+      for (const body of response.data.events) this.store.insert(eventFromServer(body));
+      next = response.data.next;
+    }
+  }
+
+  async start() {
+    await this.loadRemainingEvents();
+    const notices = this.readOnlyReason === "incomplete" ? [] : this.store.restoreDrafts();
     this.highlights.drawAll(this.store.list());
     this.bindText();
     this.bindKeys();
@@ -238,6 +266,7 @@ export class CodingScreen {
       submitted: t("This assignment is submitted: it is read-only."),
       "not-mine": t("You are viewing another coder's assignment: it is read-only."),
       codebook: t("The codebook of this project could not be loaded: coding is disabled."),
+      incomplete: t("Not every event of this assignment could be loaded: coding is disabled. Reload the page."),
     }[reason];
     if (text) {
       banner.hidden = false;
