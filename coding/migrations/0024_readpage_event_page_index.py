@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0020_review_queue"),
+        ("coding", "0023_queue2_keyset_keys_counts"),
     ]
 
     operations = [
