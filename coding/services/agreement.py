@@ -36,13 +36,14 @@ from coding.services.agreement_leases import lease_end as _lease_end
 from coding.services.agreement_leases import run_claim as _claim
 from coding.services.agreement_leases import run_renew as _renew
 from coding.services.agreement_publish import run_publish
-from coding.services.agreement_rows import ALPHA_BY_WEEK, DETECTION_F1
+from coding.services.agreement_rows import ALPHA_BY_WEEK, ALPHA_U, DETECTION_F1
 from coding.services.agreement_store import save_article_run
 
 _ProjectFigures = ProjectFigures  # the name tests and benchmarks know
 
 __all__ = [
     "ALPHA_BY_WEEK",
+    "ALPHA_U",
     "BOOTSTRAP_SAMPLES",
     "BOOTSTRAP_SEED",
     "DETECTION_F1",

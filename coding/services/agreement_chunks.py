@@ -38,11 +38,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from coding.agreement import unitizing_part
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
-from coding.models import AgreementChunk, AgreementRun, Assignment, Project
+from coding.models import AgreementChunk, AgreementRun, Article, Assignment, Project
 from coding.services.agreement_figures import ChunkOutput, FoldRecord, RunFold, coding_week
-from coding.services.agreement_gamma import article_gamma
+from coding.services.agreement_gamma import article_gamma, article_spans
 from coding.services.agreement_inputs import agreement_fields, load_article_inputs
 from coding.services.agreement_leases import LeaseLost, lease_end, run_claim
 from coding.services.agreement_publish import run_publish
@@ -115,6 +116,9 @@ def compute_chunk(
             status=AgreementRun.Status.DONE,
         ).values_list("article_id", "input_digest")
     )
+    lengths = dict(
+        Article.objects.filter(pk__in=[i.article_id for i in loaded]).values_list("pk", "len_cp")
+    )
     output = ChunkOutput()
     fresh = []
     for inputs in loaded:
@@ -123,8 +127,14 @@ def compute_chunk(
             fresh.append((inputs, result))
         if len(inputs.coders) < 2:  # stored for adjudication; no agreement to measure
             continue
+        length = lengths.get(inputs.article_id, 0)
+        unitizing = (
+            unitizing_part(article_spans(inputs), coders=inputs.coders, continuum=(0, length))
+            if length
+            else None
+        )
         output.records.append(
-            FoldRecord.of(inputs.article_id, result, coding_week(inputs.coded_at))
+            FoldRecord.of(inputs.article_id, result, coding_week(inputs.coded_at), unitizing)
         )
         output.digests.append(inputs.digest)
     store_new_article_runs(project, fresh, fields)

@@ -23,13 +23,16 @@ from coding.agreement import (
     ArticleAgreement,
     DetectionCounts,
     ProjectAgreementAccumulator,
+    UnitizingPart,
     pairwise_detection,
+    pooled_unitizing_alpha,
 )
 from coding.agreement.accumulator import PRESENCE_KEY, AlphaAccumulator
 from coding.models import AgreementResult, AgreementRun
 from coding.services.agreement_inputs import ALGORITHM_VERSION
 from coding.services.agreement_rows import (
     ALPHA_BY_WEEK,
+    ALPHA_U,
     detection_row,
     finite,
     result_row,
@@ -61,9 +64,17 @@ class FoldRecord:
     presence: Matrix
     matrices: dict[str, Matrix]
     cluster_types: tuple[str, ...]  # the dominant event type of each aligned cluster
+    # α_U's share of the article (length, D_o, D_e over evidence roles); None: not computed
+    unitizing: tuple[int, float, float] | None = None
 
     @classmethod
-    def of(cls, article_id: int, result: ArticleAgreement, week: str | None) -> FoldRecord:
+    def of(
+        cls,
+        article_id: int,
+        result: ArticleAgreement,
+        week: str | None,
+        unitizing: UnitizingPart | None = None,
+    ) -> FoldRecord:
         return cls(
             article_id=article_id,
             week=week,
@@ -73,6 +84,9 @@ class FoldRecord:
             cluster_types=tuple(
                 _dominant_type([e.event_type for e in c.events.values()]) for c in result.clusters
             ),
+            unitizing=None
+            if unitizing is None
+            else (unitizing.length, unitizing.observed, unitizing.expected),
         )
 
     def plain(self) -> tuple[Any, ...]:
@@ -83,12 +97,12 @@ class FoldRecord:
             self.presence,
             self.matrices,
             self.cluster_types,
+            self.unitizing,
         )
 
     @classmethod
     def from_plain(cls, plain: Sequence[Any]) -> FoldRecord:
-        article_id, week, coders, presence, matrices, cluster_types = plain
-        return cls(article_id, week, coders, presence, matrices, cluster_types)
+        return cls(*plain)
 
 
 def _dominant_type(types: list[str]) -> str:
@@ -111,6 +125,8 @@ class ProjectFigures:
         self.detection = DetectionCounts()
         self.detection_by_pair: dict[tuple[int, int], DetectionCounts] = {}
         self.n_articles = 0
+        self.unitizing: list[UnitizingPart] = []
+        self.unitizing_coders: set[int] = set()
 
     def add(self, article_id: int, result: ArticleAgreement, week: str | None = None) -> None:
         """Fold one article in; `week` (ISO "2026-W49") is the week its coding ended."""
@@ -129,6 +145,9 @@ class ProjectFigures:
     def fold(self, record: FoldRecord) -> None:
         self.n_articles += 1
         article_id, coders = record.article_id, record.coders
+        if record.unitizing is not None:
+            self.unitizing.append(UnitizingPart(*record.unitizing))
+            self.unitizing_coders.update(coders)
         self._fold_into(self.overall, record)
         if record.week is not None:
             weekly = self.by_week.get(record.week)
@@ -164,6 +183,28 @@ class ProjectFigures:
             self.detection.add(counts)
             self.detection_by_pair.setdefault(pair_key, DetectionCounts()).add(counts)
 
+    def _unitizing_row(self, run: AgreementRun) -> AgreementResult:
+        """Project α_U on evidence spans (roles as categories), pooled over articles
+        weighted by their length (coding.agreement.unitizing.pooled_unitizing_alpha)."""
+        value, observed, expected = pooled_unitizing_alpha(self.unitizing)
+        informative = sum(1 for part in self.unitizing if part.expected > 0)
+        return AgreementResult(
+            run=run,
+            metric=ALPHA_U,
+            field_key="",
+            value=finite(value),
+            status="ok" if informative else "undefined: no evidence spans",
+            n_units=len(self.unitizing),
+            n_pairable=informative,
+            n_coders=len(self.unitizing_coders),
+            details={
+                "pooling": "length-weighted over articles",
+                "observed_disagreement": finite(observed),
+                "expected_disagreement": finite(expected),
+                "code_points": sum(part.length for part in self.unitizing),
+            },
+        )
+
     def rows(self, run: AgreementRun) -> list[AgreementResult]:
         rows = []
         boots = self.overall.bootstraps(n_boot=BOOTSTRAP_SAMPLES, seed=BOOTSTRAP_SEED)
@@ -195,6 +236,7 @@ class ProjectFigures:
                 row.details["week"] = week
                 rows.append(row)
         rows.append(detection_row(run, self.detection))
+        rows.append(self._unitizing_row(run))
         for (a, b), counts in sorted(self.detection_by_pair.items()):
             rows.append(detection_row(run, counts, coder_a=a, coder_b=b))
         return rows

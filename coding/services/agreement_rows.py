@@ -12,6 +12,7 @@ from coding.agreement.accumulator import PRESENCE_KEY
 from coding.models import AgreementResult, AgreementRun
 
 DETECTION_F1 = "detection_f1"
+ALPHA_U = "alpha_u"  # α_U on evidence spans over the project (agreement_figures)
 ALPHA_BY_WEEK = "alpha_week"  # α per field over the articles whose coding ended that week
 
 
