@@ -16,8 +16,8 @@ project size (1k / 10k / 100k articles, 3 of 12 coders per article, ~4 events, g
   processes: T(N) = parallel part / N + serial tail, from the measured 1-worker run.
 
 Each run starts cold (every agreement run deleted: all article runs computed again), which
-is what a codebook or algorithm change costs; a warm run (article runs stored) is printed
-for the largest size too.
+is what a codebook or algorithm change costs. PostgreSQL's CPU counts the backends of the
+bench database that connected after the request (the workers' and their parallel workers).
 
     ATHAR_BENCH_DB=athar_bench_recompute .venv/bin/python bench/bench_agreement_workers.py --seed
     ATHAR_BENCH_DB=athar_bench_recompute REDIS_BENCH=redis://127.0.0.1:6379/4 \
@@ -276,7 +276,8 @@ def measure(size: int, processes: int, *, cold: bool) -> dict[str, Any]:
         return [worker.pid, *children_of(worker.pid)]
 
     celery_cpu.sample(celery_pids(), new_from_zero=False)
-    pg_cpu.sample(pg_pids(), new_from_zero=False)
+    # Backends already connected are not the workers' (those connect after the request).
+    before = set(pg_pids())
     load_before = os.getloadavg()
     started = time.perf_counter()
     run = project_recompute_request(project=project)  # the drain is sent on commit
@@ -285,7 +286,7 @@ def measure(size: int, processes: int, *, cold: bool) -> dict[str, Any]:
         while True:
             time.sleep(0.5)
             celery_cpu.sample(celery_pids(), new_from_zero=True)
-            pg_cpu.sample(pg_pids(), new_from_zero=True)
+            pg_cpu.sample([p for p in pg_pids() if p not in before], new_from_zero=True)
             state = AgreementRun.objects.values_list(
                 "status", "progress_done", "progress_total", "error"
             ).get(pk=run.pk)
@@ -333,6 +334,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (100k: once)")
+    parser.add_argument(
+        "--plan", help="runs in this order, e.g. 1000:1:3,1000:2:3 (size:processes:repeats)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.clone:
@@ -350,37 +354,43 @@ def main() -> None:
     django.setup()
     print(f"{base.machine_note()}; broker {BROKER}; database {base.DB}", flush=True)
     medians: dict[tuple[int, int], dict[str, float]] = {}
-    for size in sizes:
-        for processes in (int(p) for p in args.processes.split(",")):
-            runs = [
-                measure(size, processes, cold=True)
-                for _ in range(1 if size >= 100_000 else args.repeat)
-            ]
-            for r in runs:
-                print("  " + line(r), flush=True)
-            assert len({r["digest"] for r in runs}) == 1
-            medians[size, processes] = {
-                key: statistics.median(r[key] for r in runs)
-                for key in ("seconds", "serial_tail", "celery_cpu", "postgres_cpu", "load_before")
-            }
-        warm = measure(size, 1, cold=False) if size == sizes[-1] else None
-        if warm:
-            print("  " + line(warm), flush=True)
+    plan = (
+        [tuple(int(x) for x in item.split(":")) for item in args.plan.split(",")]
+        if args.plan
+        else [
+            (size, int(p), 1 if size >= 100_000 else args.repeat)
+            for size in sizes
+            for p in args.processes.split(",")
+        ]
+    )
+    for size, processes, repeats in plan:
+        runs = [measure(size, processes, cold=True) for _ in range(repeats)]
+        for r in runs:
+            print("  " + line(r), flush=True)
+        assert len({r["digest"] for r in runs}) == 1
+        medians[size, processes] = {
+            key: statistics.median(r[key] for r in runs)
+            for key in ("seconds", "serial_tail", "celery_cpu", "postgres_cpu", "load_before")
+        }
+        medians[size, processes]["runs"] = len(runs)
     print("\nmedians (cold):")
     print(
-        "| articles | worker processes | wall s | serial tail s | Celery CPU s | PostgreSQL CPU s "
-        "| ms CPU / article | speed-up | load |"
+        "| articles | worker processes | runs | wall s | serial tail s | Celery CPU s | "
+        "PostgreSQL CPU s | ms CPU / article | wall speed-up vs 1 | load |"
     )
     for (size, processes), m in sorted(medians.items()):
         one = medians.get((size, 1))
         speedup = one["seconds"] / m["seconds"] if one else float("nan")
         print(
-            f"| {size:,} | {processes} | {m['seconds']:.1f} | {m['serial_tail']:.1f} | "
+            f"| {size:,} | {processes} | {m['runs']:.0f} | {m['seconds']:.1f} | "
+            f"{m['serial_tail']:.1f} | "
             f"{m['celery_cpu']:.1f} | {m['postgres_cpu']:.1f} | "
             f"{1000 * (m['celery_cpu'] + m['postgres_cpu']) / size:.2f} | {speedup:.2f}× | "
             f"{m['load_before']:.1f} |"
         )
-    biggest = max(s for s, _ in medians)
+    if not any(p == 1 for _, p in medians):
+        return
+    biggest = max(s for s, p in medians if p == 1)
     one = medians[biggest, 1]
     parallel = one["seconds"] - one["serial_tail"]
     scale = 100_000 / biggest
@@ -391,6 +401,21 @@ def main() -> None:
     for n in (1, 2, 4, 8, 16):
         projected = scale * (parallel / n + one["serial_tail"])
         print(f"  {n:>2} worker processes: {projected / 60:.1f} min")
+    # Wall time on a shared machine depends on its load; CPU per article does not. With a
+    # core per worker process (and PostgreSQL's on its own cores), the chunks take the
+    # Celery CPU less the serial tail's, divided by N.
+    cpu_article = one["celery_cpu"] / biggest
+    tail_share = one["serial_tail"] / one["seconds"] if one["seconds"] else 0.0
+    print(
+        f"from CPU: {1000 * cpu_article:.2f} ms Celery CPU per article, "
+        f"{1000 * one['postgres_cpu'] / biggest:.2f} ms PostgreSQL; serial tail "
+        f"{100 * tail_share:.0f}% of the 1-process wall time; 100,000 articles on N processes "
+        "with a core each ≈ "
+        + ", ".join(
+            f"N={n}: {cpu_article * 100_000 * ((1 - tail_share) / n + tail_share) / 60:.1f} min"
+            for n in (1, 2, 4, 8, 16)
+        )
+    )
     print(json.dumps({f"{s}x{p}": m for (s, p), m in medians.items()}))
 
 
