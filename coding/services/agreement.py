@@ -23,7 +23,12 @@ from django.utils import timezone
 
 from coding.codebook_runtime import version_spec
 from coding.models import AgreementRun, Article, Project, User
-from coding.services.agreement_chunks import compute_chunk, cyclic_gc_paused, ready_article_ids
+from coding.services.agreement_chunks import (
+    compute_chunk,
+    cyclic_gc_paused,
+    fault_pause,
+    ready_article_ids,
+)
 from coding.services.agreement_figures import (
     BOOTSTRAP_SAMPLES,
     BOOTSTRAP_SEED,
@@ -130,19 +135,10 @@ def project_agreement_compute(*, project_id: int, run_id: int | None = None) -> 
             fold.add(output)
             done += len(chunk)
             _renew(run, token, progress_done=min(done, total))
-            _test_pause()
+            fault_pause("ATHAR_AGREEMENT_TEST_PAUSE")  # the crash test's knob: between chunks
     run_publish(run, fold, token=token)
     run.refresh_from_db()
     return run
-
-
-def _test_pause() -> None:
-    """Fault-injection knob for the worker-crash test: pause between chunks."""
-    import time
-
-    pause = float(os.environ.get("ATHAR_AGREEMENT_TEST_PAUSE", "0") or 0)
-    if pause:
-        time.sleep(pause)
 
 
 @transaction.atomic

@@ -52,7 +52,7 @@ from coding.services.agreement_store import article_result, store_new_article_ru
 _LIVE = (AgreementRun.Status.QUEUED, AgreementRun.Status.RUNNING)
 
 
-def _test_pause(variable: str) -> None:
+def fault_pause(variable: str) -> None:
     """Fault-injection knobs for the worker-crash tests (seconds to sleep)."""
     pause = float(os.environ.get(variable, "0") or 0)
     if pause:
@@ -246,7 +246,7 @@ def agreement_chunk_compute(*, run_id: int, index: int) -> bool:
             heartbeat=heartbeat,
         )
         payload = output.encode()
-    _test_pause("ATHAR_AGREEMENT_TEST_CHUNK_PAUSE")
+    fault_pause("ATHAR_AGREEMENT_TEST_CHUNK_PAUSE")
     with transaction.atomic():
         # The run row's lock orders the chunks' completions: exactly one sees none pending.
         live = AgreementRun.objects.select_for_update().filter(pk=run_id, status__in=_LIVE)
@@ -272,7 +272,7 @@ def project_run_finish(*, run_id: int) -> AgreementRun:
     )
     if run.status not in _LIVE or any(status != "done" for _, status in chunks):
         return run
-    _test_pause("ATHAR_AGREEMENT_TEST_PAUSE")
+    fault_pause("ATHAR_AGREEMENT_TEST_PAUSE")
     _, _, fields = _project_of(run)
     fold = RunFold(fields)
     with cyclic_gc_paused():
