@@ -22,6 +22,10 @@ through is reported apart from the peak with the final bootstrap's temporaries).
     .venv/bin/python bench/bench_agreement.py                  # generated 6-field codebook
     .venv/bin/python bench/bench_agreement.py --codebook acled # the ACLED preset (14 fields)
     .venv/bin/python bench/bench_agreement.py --articles 2000 --small 500 --profile
+
+This measures the recompute in one process (`project_agreement_compute`: the same chunks the
+workers compute, one after the other). On real Celery workers, 1 vs 2 processes, at 1k / 10k /
+100k articles: bench/bench_agreement_workers.py.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ An article as the agreement benchmark generates it: 5 events per coder, 4 eviden
 per event (trigger, actor, place, date) labelled with their role, on a text of ~3,000 code
 points; the other coders find 90% of the spans, with boundaries moved by up to 3 code
 points, and add 5% spurious spans. Prints the import time, then for 2 and 3 coders the
-median and spread of seconds per article (30 random continua each, one seed per article)
-and what 10,000 articles would take on one worker.
+median and spread of seconds per article (30 random continua each, one seed per article),
+its CPU, and what 10,000 articles would take on N worker processes (γ runs in the
+recompute's chunks, so it divides over the workers).
 
     .venv/bin/python bench/bench_gamma.py [--articles 10]
 """
@@ -60,12 +61,13 @@ def main() -> None:
     rng = random.Random(7)
     gamma_agreement(article(rng, 2), seed=0)  # numba's JIT, paid once per process
     for n_coders in (2, 3):
-        seconds, gammas, spreads = [], [], []
+        seconds, cpu, gammas, spreads = [], [], [], []
         for i in range(args.articles):
             units = article(rng, n_coders)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             result = gamma_agreement(units, seed=i)
             seconds.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
             gammas.append(result.gamma)
             spreads.append(result.gamma_se)
         median = statistics.median(seconds)
@@ -73,7 +75,14 @@ def main() -> None:
             f"{n_coders} coders, {len(units)} spans: median {median:.2f} s per article "
             f"(min {min(seconds):.2f}, max {max(seconds):.2f}; {args.articles} articles), "
             f"γ median {statistics.median(gammas):.3f}, Monte-Carlo s.e. median "
-            f"{statistics.median(spreads):.4f}; 10,000 articles ≈ {median * 10_000 / 3600:.1f} h"
+            f"{statistics.median(spreads):.4f}; CPU median {statistics.median(cpu):.2f} s"
+        )
+        # γ is computed in the recompute's chunks, so it divides over the worker processes
+        # like α does (coding.services.agreement_chunks).
+        per_cpu = statistics.median(cpu)
+        print(
+            "  10,000 articles with γ on N worker processes ≈ "
+            + ", ".join(f"N={n}: {per_cpu * 10_000 / n / 3600:.2f} h" for n in (1, 2, 4, 8, 16))
         )
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores, shared)")
 

@@ -10,14 +10,20 @@ bounded number of times.
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+
+from celery import group, shared_task
 from django.db import InterfaceError, OperationalError, connection, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from coding.services import agreement as agreement_service
+from coding.services import agreement_chunks
 from coding.services.adjudication import adjudication_auto
 from coding.services.agreement_leases import LeaseLost
 from coding.services.agreement_schedule import project_agreement_schedule
 from coding.services.outbox_drain import leases_sweep, outbox_drain
+
+log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 RETRY = {
@@ -61,11 +67,38 @@ def compute_article_agreement(article_id: int) -> int | None:
 @shared_task(name="coding.compute_project_agreement", **RETRY)
 def compute_project_agreement(project_id: int, run_id: int | None = None) -> int | None:
     """The project's figures over every ready article, on the run `run_id` (leased: a second
-    delivery while a live worker holds the run does nothing)."""
+    delivery while a live worker holds the run does nothing): cut into chunks that any
+    number of workers compute (coding.services.agreement_chunks), sent as a group."""
     try:
-        return agreement_service.project_agreement_compute(project_id=project_id, run_id=run_id).pk
+        plan = agreement_chunks.project_run_plan(project_id=project_id, run_id=run_id)
     except LeaseLost:  # another worker holds the run now and will finish it
         return None
+    if plan is None:
+        return None
+    if plan.send:
+        chunks = group(compute_agreement_chunk.si(plan.run_id, index) for index in plan.send)
+        try:
+            chunks.apply_async()
+        except (KombuOperationalError, ConnectionError, TimeoutError):
+            # Delayed, not lost: nothing renews the run's lease now, so the sweep hands the
+            # run over again once it passes, and that plan sends these chunks again.
+            log.warning("could not send the chunks of agreement run %s", plan.run_id, exc_info=True)
+    elif plan.finish:
+        agreement_chunks.project_run_finish(run_id=plan.run_id)
+    return plan.run_id
+
+
+@shared_task(name="coding.compute_agreement_chunk", **RETRY)
+def compute_agreement_chunk(run_id: int, index: int) -> bool:
+    """One chunk of a project run; the worker that completes the last chunk publishes the
+    run. Idempotent: a chunk done, or held by a live worker, is left alone."""
+    try:
+        last = agreement_chunks.agreement_chunk_compute(run_id=run_id, index=index)
+    except LeaseLost:  # this chunk's lease passed and another worker took it
+        return False
+    if last:
+        agreement_chunks.project_run_finish(run_id=run_id)
+    return last
 
 
 @shared_task(name="coding.refresh_csv_rows", **RETRY)

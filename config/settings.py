@@ -289,6 +289,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # has passed: a dead worker's work is picked up again within about lease + sweep seconds.
 ATHAR_OUTBOX_SWEEP_SECONDS = env.float("ATHAR_OUTBOX_SWEEP_SECONDS", default=30.0)
 ATHAR_LEASE_SECONDS = env.float("ATHAR_LEASE_SECONDS", default=180.0)
+# A project recompute is split into chunks of this many articles, computed by any number of
+# workers (coding.services.agreement_chunks): more workers, shorter recomputes.
+ATHAR_AGREEMENT_CHUNK_ARTICLES = env.int("ATHAR_AGREEMENT_CHUNK_ARTICLES", default=500)
 # Run and release hand-overs before the work is marked failed (a retry action remains).
 ATHAR_WORK_MAX_ATTEMPTS = env.int("ATHAR_WORK_MAX_ATTEMPTS", default=5)
 # Project figures wait this long for more submissions; 0 when tasks run eagerly (the demo has

@@ -17,6 +17,11 @@ _PREVALENCE_NOTE = (
     "Check the disagreements before calling the field unreliable."
 )
 
+_UNITIZING_HEADLINE = (
+    "Evidence spans: α_U = {alpha} (the words marked for each role, compared between "
+    "coders; 1 = the same words; articles: {articles})."
+)
+
 _DETECTION_HEADLINE = (
     "Event detection: F1 between coders = {f1} ({matched} of {events} coded events "
     "were found by the other coder too)."
@@ -328,6 +333,10 @@ def ui_strings() -> dict[str, str]:
         _DETECTION_HEADLINE: _(
             "Event detection: F1 between coders = {f1} ({matched} of {events} coded events "
             "were found by the other coder too)."
+        ),
+        _UNITIZING_HEADLINE: _(
+            "Evidence spans: α_U = {alpha} (the words marked for each role, compared between "
+            "coders; 1 = the same words; articles: {articles})."
         ),
         "no α for free text: % identical only": _("no α for free text: % identical only"),
     } | {**same_event_strings(), **proposal_strings()}

@@ -26,6 +26,7 @@ from coding.errors import NotFound, ValidationFailed
 from coding.models import AgreementResult, AgreementRun, Article, Disagreement
 from coding.services.agreement import (
     ALPHA_BY_WEEK,
+    ALPHA_U,
     DETECTION_F1,
     latest_article_run,
     latest_project_run,
@@ -77,6 +78,20 @@ class DetectionSerializer(serializers.Serializer):
     f1 = serializers.FloatField(allow_null=True, help_text="2·TP / (|A| + |B|), micro-averaged")
     true_positives = serializers.IntegerField()
     events = serializers.IntegerField()
+
+
+class UnitizingSerializer(serializers.Serializer):
+    alpha = serializers.FloatField(
+        allow_null=True,
+        help_text="Krippendorff's α_U on evidence spans (roles as categories), pooled over "
+        "articles weighted by length (docs/agreement.md); null when no spans",
+    )
+    status = serializers.CharField()
+    n_articles = serializers.IntegerField(help_text="Articles with two or more coders")
+    n_informative = serializers.IntegerField(help_text="Of them, articles with spans")
+    n_coders = serializers.IntegerField()
+    observed_disagreement = serializers.FloatField(allow_null=True)
+    expected_disagreement = serializers.FloatField(allow_null=True)
 
 
 class GammaSerializer(serializers.Serializer):
@@ -145,6 +160,20 @@ def _detection(result: AgreementResult | None) -> dict[str, Any] | None:
     }
 
 
+def _unitizing(result: AgreementResult | None) -> dict[str, Any] | None:
+    if result is None:  # a run from before α_U was computed
+        return None
+    return {
+        "alpha": result.value,
+        "status": result.status,
+        "n_articles": result.n_units,
+        "n_informative": result.n_pairable,
+        "n_coders": result.n_coders,
+        "observed_disagreement": result.details.get("observed_disagreement"),
+        "expected_disagreement": result.details.get("expected_disagreement"),
+    }
+
+
 def _run(run: AgreementRun | None) -> dict[str, Any] | None:
     if run is None:
         return None
@@ -179,13 +208,14 @@ class ProjectAgreementView(APIView):
                     "in_progress": RunSerializer(allow_null=True),
                     "results": AlphaRowSerializer(many=True),
                     "detection": DetectionSerializer(allow_null=True),
+                    "alpha_u": UnitizingSerializer(allow_null=True),
                     "gamma": GammaSerializer(many=True, allow_null=True),
                 },
             ),
             **error_responses(401, 403, 404, 422, e403="Coders see only their own figures"),
         },
         summary="Krippendorff's α per field with cluster-bootstrap CI, AC1, % agreement and "
-        "pairable units, plus event detection F1; or a drill-down",
+        "pairable units, plus event detection F1 and α_U on evidence spans; or a drill-down",
     )
     def get(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=READERS)  # type: ignore[arg-type]
@@ -204,6 +234,7 @@ class ProjectAgreementView(APIView):
         )
         results: list[dict[str, Any]] = []
         detection = None
+        unitizing = None
         gamma = None
         if run is not None:
             stored = list(AgreementResult.objects.filter(run=run))
@@ -213,6 +244,7 @@ class ProjectAgreementView(APIView):
                 )
             f1_rows = {(r.coder_a, r.coder_b): r for r in stored if r.metric == DETECTION_F1}
             detection = _detection(f1_rows.get((None, None)))
+            unitizing = _unitizing(next((r for r in stored if r.metric == ALPHA_U), None))
             rows = [r for r in stored if r.metric == (ALPHA_BY_WEEK if by == "week" else "alpha")]
             if by == "week":
                 rows.sort(key=lambda r: (r.details.get("week", ""), r.field_key))
@@ -235,6 +267,7 @@ class ProjectAgreementView(APIView):
                 "in_progress": _run(in_progress),
                 "results": results,
                 "detection": detection,
+                "alpha_u": unitizing,
                 "gamma": gamma,
             }
         )

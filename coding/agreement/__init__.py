@@ -16,7 +16,8 @@ Formulas, conventions and sources are in docs/agreement.md. The public API:
   `percent_agreement`, `multi_rater_agreement(_from_counts)`, `agreement_weights`.
 * γ (Mathet et al. 2015) through pygamma-agreement, seeded, with its Monte-Carlo spread:
   `gamma_agreement` (→ `GammaResult`); the package is imported only when it is called.
-* Spans: `unitizing_alpha` (α_U), `u_alpha_family` / `partition_continuum` (uα),
+* Spans: `unitizing_alpha` (α_U; over a project's articles `unitizing_part` and
+  `pooled_unitizing_alpha`), `u_alpha_family` / `partition_continuum` (uα),
   `span_f1`, `pairwise_span_f1`, `match_spans`.
 * Events: `AlignableEvent`, `Span`, `AlignmentConfig`, `event_similarity`,
   `match_two_coders`, `align_events`, `event_f1_scores`, `FieldSpec`, `compute_article_agreement`,
@@ -101,7 +102,14 @@ from coding.agreement.span_f1 import (
 )
 from coding.agreement.spans import CodedSpan, LabelledSpan
 from coding.agreement.u_alpha import GAP, UAlphaFamily, partition_continuum, u_alpha_family
-from coding.agreement.unitizing import CategoryUnitizing, UnitizingAlpha, unitizing_alpha
+from coding.agreement.unitizing import (
+    CategoryUnitizing,
+    UnitizingAlpha,
+    UnitizingPart,
+    pooled_unitizing_alpha,
+    unitizing_alpha,
+    unitizing_part,
+)
 from coding.agreement.weights import agreement_weights
 
 __all__ = [
@@ -146,6 +154,7 @@ __all__ = [
     "TwoRaterAgreement",
     "UAlphaFamily",
     "UnitizingAlpha",
+    "UnitizingPart",
     "agreement_weights",
     "align_events",
     "alpha_from_value_counts",
@@ -178,6 +187,7 @@ __all__ = [
     "pairwise_span_f1",
     "partition_continuum",
     "percent_agreement",
+    "pooled_unitizing_alpha",
     "prevalence_note",
     "scott_pi",
     "span_f1",
@@ -185,5 +195,6 @@ __all__ = [
     "two_rater_agreement_from_table",
     "u_alpha_family",
     "unitizing_alpha",
+    "unitizing_part",
     "value_similarity",
 ]

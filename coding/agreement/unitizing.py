@@ -167,3 +167,49 @@ def _category_disagreements(
     denominator = m * length * (m * length - 1) - sum(ell * (ell - 1) for ell in unit_lengths)
     expected = Fraction(2 * numerator, length * denominator) if denominator else Fraction(0)
     return observed, expected
+
+
+@dataclass(frozen=True)
+class UnitizingPart:
+    """One continuum's (one article's) share of a pooled α_U: its length and its observed
+    and expected disagreement summed over categories (as in α_U = 1 − ΣD_o^c / ΣD_e^c)."""
+
+    length: int
+    observed: float
+    expected: float
+
+
+def unitizing_part(
+    spans: Iterable[CodedSpan], *, coders: Sequence[Hashable], continuum: tuple[int, int]
+) -> UnitizingPart:
+    """The `UnitizingPart` of one continuum (arguments as for `unitizing_alpha`)."""
+    result = unitizing_alpha(spans, coders=coders, continuum=continuum)
+    categories = result.per_category.values()
+    return UnitizingPart(
+        length=result.continuum_length,
+        observed=sum((c.observed_disagreement for c in categories), 0.0),
+        expected=sum((c.expected_disagreement for c in categories), 0.0),
+    )
+
+
+def pooled_unitizing_alpha(parts: Iterable[UnitizingPart]) -> tuple[float, float, float]:
+    """α_U over many continua, each with its own coders (a project's articles):
+    1 − Σ_a L_a·D_o(a) / Σ_a L_a·D_e(a), with (D_o, D_e) the length-weighted means.
+
+    D_o and D_e of one continuum are disagreements per unit of its length (they carry 1/L
+    after the pair sums), so weighting each article by its length L_a gives each article
+    the share of disagreement it would have as a stretch of one corpus-long continuum,
+    while its coders stay its own (concatenating articles would count a coder who never
+    saw an article as marking nothing in it). Per article, the ratio is α_U itself; across
+    articles, it pools the sums as α_U pools its categories (Krippendorff 2004, p. 256)
+    and as α pools coincidences across units. Returns (α_U, D_o, D_e); α_U is NaN when
+    no continuum has expected disagreement (no spans at all).
+    """
+    length = observed = expected = 0.0
+    for part in parts:
+        length += part.length
+        observed += part.length * part.observed
+        expected += part.length * part.expected
+    if expected == 0.0:
+        return float("nan"), float("nan"), float("nan")
+    return 1.0 - observed / expected, observed / length, expected / length

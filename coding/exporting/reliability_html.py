@@ -175,6 +175,20 @@ def _gamma_section(gammas: list[dict[str, Any]] | None) -> str:
     )
 
 
+def _unitizing_paragraph(unitizing: dict[str, Any] | None) -> str:
+    """α_U on evidence spans over the project, beside detection F1 (docs/agreement.md)."""
+    if unitizing is None:
+        return ""
+    if unitizing.get("value") is None:
+        return "<p>Evidence spans: no α_U (no coder marked evidence spans).</p>"
+    return (
+        f'<p>Evidence spans: α<sub>U</sub> = <strong class="alpha-u">'
+        f"{_number(unitizing['value'])}</strong> (Krippendorff's α for unitizing, each "
+        "evidence role a category, pooled over articles weighted by their length; articles: "
+        f"{_number(unitizing.get('n_articles'))}).</p>"
+    )
+
+
 def render_reliability_html(figures: dict[str, Any]) -> str:
     """The page for `figures` (see coding.services.release_reliability for the shape)."""
     codebook = figures["codebook"]
@@ -203,6 +217,7 @@ def render_reliability_html(figures: dict[str, Any]) -> str:
                 f"</strong> ({_number(detection.get('true_positives'))} matched of "
                 f"{_number(detection.get('events'))} events).</p>"
             )
+            + _unitizing_paragraph(figures.get("alpha_u"))
             + _gamma_section(figures.get("gamma"))
         )
     else:

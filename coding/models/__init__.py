@@ -1,6 +1,6 @@
 """The Athar domain model. See docs/architecture.md for how the pieces fit."""
 
-from .agreement import AgreementResult, AgreementRun, Disagreement
+from .agreement import AgreementChunk, AgreementResult, AgreementRun, Disagreement
 from .audit import AuditEntry
 from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
 from .corpus import Article, Membership, Project
@@ -28,6 +28,7 @@ __all__ = [
     "ActorAlias",
     "Adjudication",
     "AdjudicationDecision",
+    "AgreementChunk",
     "AgreementResult",
     "AgreementRun",
     "Article",

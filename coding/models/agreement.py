@@ -141,3 +141,38 @@ class Disagreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in article {self.article_id}"
+
+
+class AgreementChunk(models.Model):
+    """One slice of a project run's articles, computed by any worker (coding.services.
+    agreement_chunks). Its payload is what the run's final step folds into the project's
+    figures; chunks live only while their run is queued or running (deleted when it ends)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+
+    run = models.ForeignKey(AgreementRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField(help_text="Order of the chunk in the run (0, 1, …).")
+    article_ids = models.JSONField(default=list, help_text="Ready articles, ascending ids.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # As on runs: an empty token with a lease = sent to the broker, waiting for a worker.
+    lease_token = models.CharField(max_length=32, blank=True, default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker took it.")
+    payload = models.BinaryField(
+        null=True, blank=True, help_text="The chunk's fold records (see agreement_chunks)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="agreementchunk_unique_index"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(payload__isnull=False),
+                name="agreementchunk_done_has_payload",
+            ),
+        ]
+        ordering = ["run", "index"]
+
+    def __str__(self) -> str:
+        return f"chunk {self.index} of run {self.run_id} ({self.status})"

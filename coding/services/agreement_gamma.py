@@ -3,19 +3,17 @@
 γ (coding.agreement.gamma) compares the coders' evidence spans of an article all at once,
 with the span's role as its category. A coder's spans are taken as a set: the same words
 marked for the same role in two of their events are one annotation, not two units.
-The caller holds the run's lease; it is renewed after every article, so a long γ pass stays
-inside its lease and a worker that lost it stores nothing.
+Each chunk of a recompute computes the γ of its own articles (coding.services.agreement_chunks),
+renewing its lease after every article, so γ spreads over the workers like α does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from coding.agreement import CodedSpan, gamma_agreement
-from coding.codebook_spec import CodebookSpec
 from coding.models import AgreementResult, AgreementRun
-from coding.services.agreement_inputs import ArticleInputs, load_article_inputs
+from coding.services.agreement_inputs import ArticleInputs
 
 GAMMA = "gamma"
 """AgreementResult.metric of an article's γ (field_key empty: over all evidence roles)."""
@@ -35,48 +33,42 @@ def article_spans(inputs: ArticleInputs) -> list[CodedSpan]:
     return sorted(units, key=lambda u: (u.coder, u.start, u.end, str(u.label)))
 
 
-def _result(run: AgreementRun, article_id: int, units: list[CodedSpan]) -> AgreementResult:
+def article_gamma(inputs: ArticleInputs) -> tuple[Any, ...] | None:
+    """γ of one article as plain values (article id, γ, units, coders, details), or None when
+    fewer than two coders marked spans (γ is undefined there). Plain, so that a chunk of a
+    recompute can carry it to the run's final step (coding.services.agreement_chunks)."""
+    units = article_spans(inputs)
+    if len({u.coder for u in units}) < 2:
+        return None
     # The article id seeds the Monte-Carlo draw: a rerun gives the same γ, whatever order
-    # the articles are computed in.
-    result = gamma_agreement(units, seed=article_id, n_samples=GAMMA_SAMPLES)
+    # the articles are computed in and whichever worker computes them.
+    result = gamma_agreement(units, seed=inputs.article_id, n_samples=GAMMA_SAMPLES)
+    details = {
+        "article_id": inputs.article_id,
+        "gamma_se": float(result.gamma_se),
+        "observed_disorder": float(result.observed_disorder),
+        "expected_disorder": float(result.expected_disorder),
+        "expected_disorder_se": float(result.expected_disorder_se),
+        "n_samples": int(result.n_samples),
+        "seed": int(result.seed),
+        "sampler": str(result.sampler),
+    }
+    # Plain Python numbers: NumPy's would not survive `marshal` (agreement_chunks).
+    value = float(result.gamma)
+    return (inputs.article_id, value, int(result.n_units), int(result.n_coders), details)
+
+
+def gamma_result_row(run: AgreementRun, plain: tuple[Any, ...]) -> AgreementResult:
+    """The stored row of an `article_gamma`."""
+    _, value, n_units, n_coders, details = plain
     return AgreementResult(
         run=run,
         metric=GAMMA,
-        value=result.gamma,
-        n_units=result.n_units,
-        n_coders=result.n_coders,
-        details={
-            "article_id": article_id,
-            "gamma_se": result.gamma_se,
-            "observed_disorder": result.observed_disorder,
-            "expected_disorder": result.expected_disorder,
-            "expected_disorder_se": result.expected_disorder_se,
-            "n_samples": result.n_samples,
-            "seed": result.seed,
-            "sampler": result.sampler,
-        },
+        value=value,
+        n_units=n_units,
+        n_coders=n_coders,
+        details=dict(details),
     )
-
-
-def gamma_results(
-    run: AgreementRun,
-    article_ids: list[int],
-    spec: CodebookSpec,
-    version_id: int,
-    renew: Callable[[], None],
-) -> tuple[list[AgreementResult], int]:
-    """γ of every given article that two or more coders marked spans in, and the number of
-    articles left out (fewer than two coders with spans: γ is undefined there)."""
-    rows: list[AgreementResult] = []
-    skipped = 0
-    for inputs in load_article_inputs(article_ids, spec, version_id):
-        units = article_spans(inputs)
-        if len({u.coder for u in units}) < 2:
-            skipped += 1
-            continue
-        rows.append(_result(run, inputs.article_id, units))
-        renew()
-    return rows, skipped
 
 
 def gamma_row(result: AgreementResult) -> dict[str, Any]:

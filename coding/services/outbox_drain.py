@@ -28,7 +28,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from coding.models import AgreementRun, Article, DatasetRelease, OutboxItem, Project
+from coding.models import (
+    AgreementChunk,
+    AgreementRun,
+    Article,
+    DatasetRelease,
+    OutboxItem,
+    Project,
+)
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +263,7 @@ def leases_sweep() -> int:
                     finished_at=now,
                     error=f"its worker was lost {run.attempts} times; recompute to try again",
                 )
+                AgreementChunk.objects.filter(run=run).delete()  # its partial results
                 continue
             log.warning("agreement run %s: lease passed, handing it to a worker again", run.pk)
             _project_run_hand_over(run)

@@ -87,6 +87,7 @@ def reliability_figures(
         "units": presence.get("n_units", 0),
         "fields": fields,
         "detection_f1": report.get("detection_f1"),
+        "alpha_u": report.get("alpha_u"),
         "gamma": report.get("gamma"),
         "adjudication": _adjudication(release),
     }

@@ -43,7 +43,7 @@ from coding.exporting import (
     jsonl_chunks,
 )
 from coding.models import AgreementResult, DatasetRelease, Project, ReleaseFile, User
-from coding.services.agreement import DETECTION_F1, latest_project_run
+from coding.services.agreement import ALPHA_U, DETECTION_F1, latest_project_run
 from coding.services.agreement_gamma import GAMMA, gamma_row
 from coding.services.agreement_leases import lease_end
 from coding.services.audit import audit_record
@@ -70,6 +70,7 @@ def agreement_report(project: Project) -> dict[str, Any]:
     overall = AgreementResult.objects.filter(run=run, event_type_code="", coder_a__isnull=True)
     rows = overall.filter(metric="alpha")
     detection = overall.filter(metric=DETECTION_F1).first()
+    unitizing = overall.filter(metric=ALPHA_U).first()
     return {
         "computed": True,
         "run": run.pk,
@@ -97,6 +98,16 @@ def agreement_report(project: Project) -> dict[str, Any]:
         "detection_f1": None
         if detection is None
         else {"value": detection.value, **detection.details},
+        # α_U on evidence spans over the project (None in runs made before it existed).
+        "alpha_u": None
+        if unitizing is None
+        else {
+            "value": unitizing.value,
+            "status": unitizing.status,
+            "n_articles": unitizing.n_units,
+            "n_informative": unitizing.n_pairable,
+            **unitizing.details,
+        },
         # γ per article, only where the run was asked for it (a supervisor's recompute).
         "gamma": sorted((gamma_row(r) for r in overall.filter(metric=GAMMA)), key=_by_article)
         if run.params.get("gamma")

@@ -1,5 +1,5 @@
-"""The agreement page never shows a lone α: the detection F1 headline, AC1 and pairable
-units in every row, and the prevalence note under a row where α and AC1 diverge."""
+"""The agreement page never shows a lone α: the detection F1 and α_U headline, AC1 and
+pairable units in every row, and the prevalence note under a row where α and AC1 diverge."""
 
 from __future__ import annotations
 
@@ -28,10 +28,15 @@ def test_detection_headline_ac1_column_and_prevalence_note(
     sign_in(page, live_server.url, world.supervisor.username)
     page.goto(f"{live_server.url}/projects/{world.project.pk}/agreement/")
     page.wait_for_selector("body[data-ready=true]")
-    # coder_a coded the attack and a truce, coder_b the attack: 2 of 3 events matched.
+    # coder_a coded the attack and a truce, coder_b the attack: 2 of 3 events matched;
+    # the same spans for the attack, and coder_a's truce trigger alone: α_U below 1.
+    alpha_u = AgreementResult.objects.get(run=run, metric="alpha_u").value
+    assert alpha_u is not None
+    assert 0 < alpha_u < 1
     assert page.inner_text("#detection-headline") == (
         "Event detection: F1 between coders = 0.67 (2 of 3 coded events were found by "
-        "the other coder too)."
+        f"the other coder too). Evidence spans: α_U = {alpha_u:.3f} (the words marked for "
+        "each role, compared between coders; 1 = the same words; articles: 1)."
     )
     head = page.locator("#fields-table thead th").all_inner_texts()
     assert head[7] == "Pairable units"

@@ -11,7 +11,14 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from coding.models import AgreementResult, AgreementRun, DatasetRelease, OutboxItem, ReleaseFile
+from coding.models import (
+    AgreementChunk,
+    AgreementResult,
+    AgreementRun,
+    DatasetRelease,
+    OutboxItem,
+    ReleaseFile,
+)
 from coding.services.agreement import project_agreement_compute, project_recompute_request
 from coding.services.agreement_leases import LeaseLost, run_claim, run_renew
 from coding.services.outbox_drain import leases_sweep
@@ -80,6 +87,8 @@ def test_a_run_out_of_attempts_is_failed_not_shown_in_progress_and_can_be_retrie
         attempts=settings.ATHAR_WORK_MAX_ATTEMPTS,
         lease_until=timezone.now() + PAST,
     )
+    # A chunk its lost workers stored: dropped with the failed run (nothing to fold any more).
+    AgreementChunk.objects.create(run=run, index=0, status="done", payload=b"x")
     sup = world.client(world.supervisor)
     url = f"/api/v1/projects/{world.project.pk}/agreement/"
     assert sup.get(url).json()["in_progress"]["id"] == run.pk  # stale: still shown
@@ -88,6 +97,7 @@ def test_a_run_out_of_attempts_is_failed_not_shown_in_progress_and_can_be_retrie
     assert run.status == "failed"
     assert run.error == "its worker was lost 5 times; recompute to try again"
     assert run.lease_until is None
+    assert not AgreementChunk.objects.exists()
     assert sup.get(url).json()["in_progress"] is None
     assert sup.get(f"{url}runs/{run.pk}/").json()["status"] == "failed"
     with django_capture_on_commit_callbacks(execute=True):  # the retry action

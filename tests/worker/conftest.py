@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path, *, beat: bool = False, **extra_env: str) -> None:
+    def __init__(
+        self, log_path: Path, *, beat: bool = False, node: str = "test", **extra_env: str
+    ) -> None:
         self.log_path = log_path
         self.beat = beat
+        self.node = node  # distinct names for several workers at once
         self.extra_env = extra_env
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -60,7 +63,7 @@ class WorkerProcess:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"test-{os.getpid()}@%h",
+                f"{self.node}-{os.getpid()}@%h",
                 # Celery beat inside the worker (the periodic outbox drain and lease sweep).
                 *(
                     ["-B", "--schedule", str(self.log_path.with_suffix(".beat"))]

@@ -80,12 +80,21 @@ function plotRows(rows, label) {
 
 function renderDetection() {
   const detection = answers.field.detection;
+  const unitizing = answers.field.alpha_u;
   const line = $("detection-headline");
-  line.hidden = !detection || detection.f1 === null;
-  if (line.hidden) return;
-  line.textContent = t("Event detection: F1 between coders = {f1} ({matched} of {events} coded events were found by the other coder too).", {
-    f1: formatNumber(detection.f1, 2), matched: formatInteger(2 * detection.true_positives), events: formatInteger(detection.events),
-  });
+  const parts = [];
+  if (detection && detection.f1 !== null) {
+    parts.push(t("Event detection: F1 between coders = {f1} ({matched} of {events} coded events were found by the other coder too).", {
+      f1: formatNumber(detection.f1, 2), matched: formatInteger(2 * detection.true_positives), events: formatInteger(detection.events),
+    }));
+  }
+  if (unitizing && unitizing.alpha !== null) {
+    parts.push(t("Evidence spans: α_U = {alpha} (the words marked for each role, compared between coders; 1 = the same words; articles: {articles}).", {
+      alpha: formatNumber(unitizing.alpha, 3), articles: formatInteger(unitizing.n_articles),
+    }));
+  }
+  line.hidden = parts.length === 0;
+  line.textContent = parts.join(" ");
 }
 
 function renderFields() {
