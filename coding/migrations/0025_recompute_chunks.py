@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0020_review_queue"),
+        ("coding", "0024_readpage_event_page_index"),
     ]
 
     operations = [
