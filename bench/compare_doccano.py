@@ -3,7 +3,11 @@
 Set doccano up once, in a virtual environment of its own, never in the project's .venv:
 
     python3 -m venv /work/doccano-venv
-    /work/doccano-venv/bin/pip install doccano==1.8.4 psycopg2-binary redis
+    /work/doccano-venv/bin/pip install doccano==1.8.4 psycopg2-binary redis \
+        "marshmallow<3.21" "numpy<2" "djangorestframework<3.15"
+
+(doccano's loose pins pull releases newer than it that break its start: marshmallow 4, numpy 2
+under pandas 1.5, DRF 3.17; the three pins are what was current when 1.8.4 came out.)
 
 Run: .venv/bin/python bench/compare_doccano.py [--doccano-venv /work/doccano-venv]
      [--clients 8] [--duration 15] [--rounds 2] [--import-articles 1000]
@@ -85,7 +89,8 @@ def doccano_backend(venv: Path) -> Path:
         raise SystemExit(
             f"doccano is not installed in {venv}. Set it up once (its own venv, not the "
             "project's):\n  python3 -m venv /work/doccano-venv\n  /work/doccano-venv/bin/pip "
-            "install doccano==1.8.4 psycopg2-binary redis\nthen run this script again "
+            "install doccano==1.8.4 psycopg2-binary redis 'marshmallow<3.21' 'numpy<2' "
+            "'djangorestframework<3.15'\nthen run this script again "
             "(--doccano-venv PATH if elsewhere). Nothing was compared."
         )
     return found[0].parent.parent
