@@ -4,15 +4,17 @@
 canonicalizes, deduplicates, stores and assigns each article to 2 of 3 coders, in the request.
 
 Run: ATHAR_BENCH_DB=athar_bench_import .venv/bin/python bench/bench_import.py
-     [--sizes 1000,10000,100000] [--per-file 25000] [--chars 3000] [--runs 1] [--keep-db]
+     [--sizes 1000,10000,100000] [--per-file 10000] [--chars 3000] [--runs 1] [--keep-db]
 Target (issue 4): 10,000 articles of ~3,000 characters in <= 5 s, in bounded memory.
 
 Each size is imported into a new, empty project of the bench database. A file holds at most
---per-file articles (25,000 are ~120 MiB, under the default 200 MiB upload limit
-ATHAR_MAX_IMPORT_BYTES), so 100,000 articles are four uploads, one after another, into the
-same project, and each upload's time is printed (the project grows between them). gunicorn
-runs 2 sync workers with the production timeout (300 s, `make serve-prod`) and is started
-afresh for each size, so its workers' peak RSS (VmHWM) is that size's.
+--per-file articles (10,000 are ~43 MiB, under the default 200 MiB upload limit
+ATHAR_MAX_IMPORT_BYTES), so 100,000 articles are ten uploads, one after another, into the
+same project, and each upload's time is printed (the project grows between them). Larger files
+risk the worker timeout on a busy machine: a 25,000-article upload outlived it at load 28
+(docs/PERFORMANCE.md, 19.6). gunicorn runs 2 sync workers with the production timeout (300 s,
+`make serve-prod`) and is started afresh for each size, so its workers' peak RSS (VmHWM) is
+that size's.
 
 CPU of every process that worked, from /proc: the gunicorn master and workers, the PostgreSQL
 backends of the bench database (parallel workers included; sampled through the request, so a
@@ -293,7 +295,7 @@ def describe_upload(u: Upload) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--per-file", type=int, default=25_000)
+    parser.add_argument("--per-file", type=int, default=10_000)
     parser.add_argument("--chars", type=int, default=3_000)
     parser.add_argument("--runs", type=int, default=1, help="runs per size (medians printed)")
     parser.add_argument("--keep-db", action="store_true")
