@@ -309,9 +309,12 @@ def doccano_setup(
     return out
 
 
-def doccano_write_calls(seeded: dict[str, Any], per_client: int) -> list[list[Call]]:
+def doccano_write_calls(
+    seeded: dict[str, Any], per_client: int, round_no: int = 0
+) -> list[list[Call]]:
     """Each client: spans on distinct words of its own examples (doccano refuses a span that
-    overlaps one of the same user's), labels in turn."""
+    overlaps one of the same user's), labels in turn; each round takes words no earlier round
+    took (a replayed span would be refused as overlapping)."""
     project, labels = seeded["project"], seeded["labels"]
     out = []
     for coder, docs in zip(seeded["coders"], seeded["coder_texts"], strict=True):
@@ -320,7 +323,8 @@ def doccano_write_calls(seeded: dict[str, Any], per_client: int) -> list[list[Ca
             (e, s) for e, t in zip(coder["examples"], docs, strict=True) for s in word_spans(t)
         ]
         random.Random(len(calls)).shuffle(spans)
-        for i, (example, (start, end)) in enumerate(spans[:per_client]):
+        mine = spans[round_no * per_client : (round_no + 1) * per_client]
+        for i, (example, (start, end)) in enumerate(mine):
             body = {"label": labels[i % 4], "start_offset": start, "end_offset": end}
             calls.append(
                 Call(
@@ -569,7 +573,6 @@ def main() -> None:
             doc = doccano_setup(venv, backend, env, args.clients, args.documents)
             print("setting up Athar …", flush=True)
             ath = athar_setup(args.clients, 1000, args.documents)
-            doc_writes = doccano_write_calls(doc, 1000)
             with doccano_worker(venv, backend, env) as worker:
                 for round_no in range(args.rounds):
                     order = ("athar", "doccano") if round_no % 2 == 0 else ("doccano", "athar")
@@ -582,7 +585,7 @@ def main() -> None:
                             doccano=system == "doccano",
                         )
                         if system == "athar":
-                            with gunicorn(ath["url"], 2) as server:
+                            with gunicorn(ath["url"], 2, ["--timeout", "300"]) as server:
                                 measure(
                                     server,
                                     ATHAR_DB,
@@ -599,7 +602,7 @@ def main() -> None:
                                 measure(
                                     server,
                                     DOCCANO_DB,
-                                    doc_writes,
+                                    doccano_write_calls(doc, 400, round_no),
                                     doccano_read_call(doc),
                                     1,
                                     args,
