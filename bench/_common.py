@@ -349,20 +349,23 @@ def gunicorn(url: str, workers: int, extra_args: Sequence[str] = ()) -> Iterator
             process.wait()
 
 
-def _wait_ready(server: Server, timeout: float = 120.0) -> None:  # slow starts under load
+def _wait_ready(server: Server, timeout: float = 180.0) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
+    last = "no answer"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {server.process.returncode}")
         try:
-            if httpx.get(f"{server.base_url}/healthz", timeout=2).status_code == 200:
+            answer = httpx.get(f"{server.base_url}/healthz", timeout=15)
+            if answer.status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
+            last = f"{answer.status_code} {answer.text[:300]}"
+        except httpx.HTTPError as exc:
+            last = repr(exc)
         time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become ready")
+    raise RuntimeError(f"gunicorn did not become ready (last /healthz: {last})")
 
 
 def token_for(user: Any) -> str:
@@ -517,7 +520,7 @@ class LoadResult:
 
 def run_load(
     server: Server,
-    calls: Sequence[Call],
+    calls: Sequence[Call | Sequence[Call]],
     *,
     warmup: float,
     duration: float,
@@ -525,7 +528,8 @@ def run_load(
     db_name: str,
     rate: float | None = None,
 ) -> LoadResult:
-    """One client (one keep-alive connection, bench/_load.py) per call in `calls`, for
+    """One client (one keep-alive connection, bench/_load.py) per item of `calls` (one call
+    the client repeats, or a list of calls it sends in turn), for
     `warmup` + `duration` seconds. Closed loop by default: each client sends its request again
     as soon as the previous answer arrives. With `rate`, open loop: `rate` requests per second
     spread evenly over the clients, latency counted from when each request was due. Only
@@ -540,7 +544,7 @@ def run_load(
 
 async def _load(
     server: Server,
-    calls: Sequence[Call],
+    calls: Sequence[Call | Sequence[Call]],
     warmup: float,
     duration: float,
     expect: int,
@@ -554,12 +558,13 @@ async def _load(
     loop = asyncio.get_running_loop()
     begin = loop.time() + warmup
     stop = begin + duration
-    requests = [
-        Request(
-            build_request(server.base_url, call.method, call.path, call.headers, call.body),
-            expect,
-        )
-        for call in calls
+
+    def wire(call: Call) -> Request:
+        raw = build_request(server.base_url, call.method, call.path, call.headers, call.body)
+        return Request(raw, expect)
+
+    requests: list[Request | list[Request]] = [
+        wire(item) if isinstance(item, Call) else [wire(call) for call in item] for item in calls
     ]
 
     async def cpu_at(moment: float) -> CpuSnapshot:

@@ -103,9 +103,15 @@ class _Connection:
 
 
 async def drive(
-    base_url: str, requests: Sequence[Request], *, stop: float, rate: float | None
+    base_url: str,
+    requests: Sequence[Request | Sequence[Request]],
+    *,
+    stop: float,
+    rate: float | None,
 ) -> list[Sample]:
-    """One client per request in `requests`, until loop time `stop`; returns every sample."""
+    """One client per item of `requests`, until loop time `stop`; returns every sample. An
+    item is one request the client repeats, or a list of requests the client sends in turn
+    (cycling), so that clients can write different events rather than replay one."""
     loop = asyncio.get_running_loop()
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -113,11 +119,15 @@ async def drive(
     interval = len(requests) / rate if rate else 0.0
     start_all = loop.time()
 
-    async def client(index: int, request: Request) -> None:
+    async def client(index: int, mine: Request | Sequence[Request]) -> None:
         connection = _Connection(host, port)
         due = start_all + index * interval / len(requests)
+        turn = [mine] if isinstance(mine, Request) else list(mine)
+        sent = 0
         try:
             while True:
+                request = turn[sent % len(turn)]
+                sent += 1
                 now = loop.time()
                 if rate:
                     if due >= stop:
