@@ -12,10 +12,12 @@ from .outbox import OutboxItem
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
+from .time_on_task import Activity, TimeDay, TimeInterval, TimeLedger, TimeTab
 from .users import User
 from .workflow import Assignment
 
 __all__ = [
+    "Activity",
     "Actor",
     "ActorAlias",
     "Adjudication",
@@ -48,5 +50,9 @@ __all__ = [
     "Project",
     "ReleaseFile",
     "ReviewQueueEntry",
+    "TimeDay",
+    "TimeInterval",
+    "TimeLedger",
+    "TimeTab",
     "User",
 ]
