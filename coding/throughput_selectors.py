@@ -349,11 +349,15 @@ def _progress(project: Project, f: ThroughputFilter) -> list[dict[str, Any]]:
 # -- one user's own time -------------------------------------------------------------------
 
 
-def my_time(user: User, project_id: int | None = None) -> list[dict[str, Any]]:
+def my_time(
+    user: User, *, project_id: int | None = None, article_id: int | None = None
+) -> list[dict[str, Any]]:
     """The user's active time per task (assignment or reviewed article), newest first."""
     query = TimeLedger.objects.filter(user=user)
     if project_id is not None:
         query = query.filter(project_id=project_id)
+    if article_id is not None:
+        query = query.filter(article_id=article_id)
     return list(
         query.order_by("-updated_at").values(
             "project_id", "article_id", "assignment_id", "activity", "seconds", "updated_at"

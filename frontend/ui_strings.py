@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from frontend.ui_strings_proposals import proposal_strings
 from frontend.ui_strings_same_events import same_event_strings
+from frontend.ui_strings_time import time_strings
 
 _PREVALENCE_NOTE = (
     "Coders agree on {percent} of pairs, but {share} of the values are the same one: "
@@ -320,4 +321,4 @@ def ui_strings() -> dict[str, str]:
             "were found by the other coder too)."
         ),
         "no α for free text: % identical only": _("no α for free text: % identical only"),
-    } | {**same_event_strings(), **proposal_strings()}
+    } | {**same_event_strings(), **proposal_strings(), **time_strings()}

@@ -25,6 +25,8 @@ from coding.services.time_on_task import idle_seconds
 from coding.throughput_selectors import ThroughputFilter, throughput
 
 MAX_CODERS = 500
+# The dates a filter may name: the weekly progress series has one row per week between them.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 PARAMETERS = [
     OpenApiParameter(
@@ -88,9 +90,12 @@ def _day(request: Request, name: str) -> date | None:
     if raw in (None, ""):
         return None
     try:
-        return date.fromisoformat(raw)  # type: ignore[arg-type]
+        day = date.fromisoformat(raw)  # type: ignore[arg-type]
     except ValueError:
         raise _bad(name, "a date as YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _bad(name, f"a date from {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def _filter(request: Request) -> ThroughputFilter:

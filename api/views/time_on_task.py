@@ -60,6 +60,12 @@ class AssignmentTimeSerializer(serializers.Serializer):
     days = TimeDaySerializer(many=True)
 
 
+class ReviewTimeSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    total_seconds = serializers.FloatField(help_text="The signed-in user's review time")
+    idle_seconds = serializers.IntegerField(help_text="The project's idle setting.")
+
+
 class MyTimeSerializer(serializers.Serializer):
     project = serializers.IntegerField()
     article = serializers.IntegerField()
@@ -148,6 +154,28 @@ class ReviewTimeView(APIView):
     parser_classes = [BoundedJSONParser]
 
     @extend_schema(
+        responses={
+            200: ReviewTimeSerializer,
+            **error_responses(401, 403, 404, e403="Supervisors and admins of the project only"),
+        },
+        summary="My own active review time on an article, and the project's idle setting",
+    )
+    def get(self, request: Request, project_id: int, article_id: int) -> Response:
+        article = _review_article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        rows = throughput_selectors.my_time(
+            request.user,  # type: ignore[arg-type]
+            project_id=project_id,
+            article_id=article.pk,
+        )
+        return Response(
+            {
+                "article": article.pk,
+                "total_seconds": sum(r["seconds"] for r in rows if r["activity"] == "review"),
+                "idle_seconds": idle_seconds(article.project),
+            }
+        )
+
+    @extend_schema(
         request=TimeReportSerializer,
         responses={
             200: TimeReportResultSerializer,
@@ -175,24 +203,34 @@ class ReviewTimeView(APIView):
         return Response(_result(result))
 
 
+def _id_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise ValidationFailed(
+            f"{name} must be an id",
+            errors=[{"field": name, "code": "invalid", "message": repr(raw[:40])}],
+        )
+    return int(raw)
+
+
 @extend_schema(tags=["time"])
 class MyTimeView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("project", int, description="Only this project")],
+        parameters=[
+            OpenApiParameter("project", int, description="Only this project"),
+            OpenApiParameter("article", int, description="Only this article"),
+        ],
         responses={200: MyTimeSerializer(many=True), **error_responses(401, 422)},
         summary="My active time per task (coding and review), newest first",
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("project")
-        project_id = None
-        if raw is not None:
-            if not raw.isdigit() or len(raw) > 12:
-                raise ValidationFailed(
-                    "project must be an id",
-                    errors=[{"field": "project", "code": "invalid", "message": repr(raw[:40])}],
-                )
-            project_id = int(raw)
-        rows = throughput_selectors.my_time(request.user, project_id)  # type: ignore[arg-type]
+        rows = throughput_selectors.my_time(
+            request.user,  # type: ignore[arg-type]
+            project_id=_id_param(request, "project"),
+            article_id=_id_param(request, "article"),
+        )
         return Response(
             [
                 {

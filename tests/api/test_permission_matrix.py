@@ -430,6 +430,16 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("POST",  "assignments/{a}/time/",                   "superuser",   403),
     ("POST",  "assignments/{a}/time/",                   "ex_coder",    404),
 
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "anonymous",   401),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "coder",       403),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "other_coder", 403),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "supervisor",  200),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "researcher",  403),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "admin",       200),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "outsider",    404),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "superuser",   200),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "ex_coder",    404),
+
     ("POST",  "projects/{p}/articles/{art}/review-time/", "anonymous",   401),
     ("POST",  "projects/{p}/articles/{art}/review-time/", "coder",       403),
     ("POST",  "projects/{p}/articles/{art}/review-time/", "other_coder", 403),
