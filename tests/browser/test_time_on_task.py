@@ -11,6 +11,7 @@ DevTools protocol), so the hidden-tab rule is covered by the server tests' contr
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
@@ -93,3 +94,38 @@ def test_the_counter_runs_while_coding_and_stops_when_idle(
     # Back on the page, the counter starts from what the server counted.
     open_coding(page, live_server.url, web_world.assignment.pk)
     assert counter(page) == int(ledger.seconds)
+
+
+def test_the_dashboard_draws_filters_and_offers_the_csv(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    from tests.time_on_task.generated import generate
+
+    plan = generate(seed=5, n_articles=12)
+    base = live_server.url
+    sign_in(page, base, plan.supervisor.username)
+    page.goto(f"{base}/")
+    page.click(f"a[href='/projects/{plan.project.pk}/throughput/']")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#progress-plot svg polygon").count() == 4
+    assert page.locator("#weekly-plot svg rect.bar").count() >= 1
+    all_rows = page.locator("#rows-table tbody tr").count()
+    assert all_rows >= 4
+    last = page.locator("#progress-table tbody tr").last.locator("td").all_inner_texts()
+    assert sum(int(n) for n in last) == 12  # every article in exactly one state
+
+    coder = plan.coders[0]
+    page.select_option("#tp-coder", str(coder.pk))
+    page.fill("#tp-from", "2026-02-09")
+    page.click("#tp-filters button[type=submit]")
+    page.wait_for_selector("#tp-status:has-text('Rows shown')")
+    people = page.locator("#rows-table tbody tr td:first-of-type").all_inner_texts()
+    assert people
+    assert set(people) == {coder.username}
+    assert page.locator("#progress-table tbody tr th").first.inner_text() == "Feb 9, 2026"
+    assert page.get_attribute("#tp-csv", "href") == (
+        f"/api/v1/projects/{plan.project.pk}/throughput/csv/?coder={coder.pk}&from=2026-02-09"
+    )
+    with page.expect_download() as download:
+        page.click("#tp-csv")
+    text = Path(download.value.path()).read_text("utf-8")
+    assert text.splitlines()[0].startswith("week,user,username,articles,events")
+    assert all(f",{coder.pk},{coder.username}," in line for line in text.splitlines()[1:])
