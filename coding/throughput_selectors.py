@@ -251,7 +251,7 @@ def _article_groups(project: Project) -> list[ArticleWeeks]:
     if connection.vendor == "postgresql":
         rows = _fetch_named(_PROGRESS_SQL, {"tz": _zone(), "project": project.pk})
         return [ArticleWeeks(i, c, o, v, n) for i, c, o, v, n in rows]
-    groups: dict[tuple[Any, ...], int] = defaultdict(int)
+    groups: dict[tuple[date, date | None, date | None, date | None], int] = defaultdict(int)
     articles = Article.objects.filter(project=project).annotate(
         n=Count("assignments"),
         n_sub=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED)),
@@ -268,13 +268,13 @@ def _article_groups(project: Project) -> list[ArticleWeeks]:
     ):
         imported, n, n_sub, last, opened, status, validated = art
         key = (
-            _week(imported),
+            weekly.week_of(timezone.localtime(imported).date()),
             _week(last) if n and n == n_sub else None,
             _week(opened),
             _week(validated) if status == Adjudication.Status.VALIDATED else None,
         )
         groups[key] += 1
-    return [ArticleWeeks(*key, n) for key, n in groups.items()]  # type: ignore[arg-type]
+    return [ArticleWeeks(i, c, o, v, n) for (i, c, o, v), n in groups.items()]
 
 
 def _week(moment: datetime | None) -> date | None:
@@ -358,17 +358,17 @@ def my_time(
         query = query.filter(project_id=project_id)
     if article_id is not None:
         query = query.filter(article_id=article_id)
-    return list(
-        query.order_by("-updated_at").values(
-            "project_id", "article_id", "assignment_id", "activity", "seconds", "updated_at"
-        )
+    rows = query.order_by("-updated_at").values(
+        "project_id", "article_id", "assignment_id", "activity", "seconds", "updated_at"
     )
+    return [dict(row) for row in rows]
 
 
 def task_days(ledger_filter: dict[str, Any]) -> list[dict[str, Any]]:
     """Per-day seconds of the tasks matching ``ledger_filter`` (a TimeLedger filter)."""
-    return list(
+    rows = (
         TimeDay.objects.filter(**{f"ledger__{k}": v for k, v in ledger_filter.items()})
         .order_by("day")
         .values("day", "activity", "seconds")
     )
+    return [dict(row) for row in rows]

@@ -230,3 +230,22 @@ def test_recording_a_report_takes_a_bounded_number_of_queries(world: World) -> N
     with CaptureQueriesContext(connection) as queries:
         _report(world, TAB_1, [[-10, -5], [-4, -1]], NOON + timedelta(seconds=20))
     assert len(queries) <= 10
+
+
+@pytest.mark.parametrize("idle", [2, 4000, "60", 7.5, True])
+def test_the_api_refuses_an_idle_setting_out_of_range(world: World, idle: Any) -> None:
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    answer = world.client(root).post(
+        "/api/v1/projects/",
+        {
+            "slug": "p-idle",
+            "name": "Idle",
+            "codebook_version": world.project.codebook_version_id,
+            "settings": {"idle_seconds": idle},
+        },
+        format="json",
+    )
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["errors"][0]["field"] == "settings"
