@@ -8,9 +8,9 @@ Per coder and week (Monday weeks in settings.TIME_ZONE):
   time recorded of their whole active time; ``median_minutes_per_event``: the same divided
   by each assignment's number of events (assignments with events only);
 - ``share_submitted`` / ``share_adjudicated``: cumulative at the end of the week
-  (coding.throughput.weekly.shares_at).
+  (coding.throughput.weekly.ShareCurve).
 The project's progress is one row per week with the articles in each state at its end
-(coding.throughput.weekly.progress_at). On PostgreSQL each figure is one grouped query
+(coding.throughput.weekly.progress_series). On PostgreSQL each figure is one grouped query
 (medians by ``percentile_cont``); other databases (the SQLite demo) compute the same in Python.
 """
 
@@ -299,17 +299,18 @@ def throughput(project: Project, f: ThroughputFilter) -> dict[str, Any]:
         else _submitted_py(project, f)
     )
     minutes = _minutes(project, f)
-    groups = _assignment_groups(project, f)
     by_coder: dict[int, list[AssignmentWeeks]] = defaultdict(list)
-    for g in groups:
+    for g in _assignment_groups(project, f):
         by_coder[g.coder_id].append(g)
+    curves = {coder: weekly.ShareCurve(groups) for coder, groups in by_coder.items()}
     keys = sorted(set(submitted) | set(minutes), key=lambda k: (k[1], k[0]))
     names = dict(User.objects.filter(pk__in={k[0] for k in keys}).values_list("id", "username"))
     rows = []
     for user_id, week in keys:
         figures = submitted.get((user_id, week), {})
         spent = minutes.get((user_id, week), {})
-        share_submitted, share_adjudicated = weekly.shares_at(by_coder.get(user_id, []), week)
+        curve = curves.get(user_id)
+        share_submitted, share_adjudicated = curve.at(week) if curve else (None, None)
         rows.append(
             {
                 "week": week,
@@ -323,8 +324,8 @@ def throughput(project: Project, f: ThroughputFilter) -> dict[str, Any]:
                     figures.get("median_seconds_per_article")
                 ),
                 "median_minutes_per_event": _per_minute(figures.get("median_seconds_per_event")),
-                "share_submitted": share_submitted if by_coder.get(user_id) else None,
-                "share_adjudicated": share_adjudicated if by_coder.get(user_id) else None,
+                "share_submitted": share_submitted,
+                "share_adjudicated": share_adjudicated,
             }
         )
     return {"rows": rows, "progress": _progress(project, f)}
@@ -340,27 +341,39 @@ def _progress(project: Project, f: ThroughputFilter) -> list[dict[str, Any]]:
         return []
     first = f.date_from or min(g.imported for g in groups)
     last = f.date_to or timezone.localdate()
-    return [
-        {"week": week, **weekly.progress_at(groups, week)}
-        for week in weekly.weeks_between(first, last)
-    ]
+    weeks = weekly.weeks_between(first, last)
+    series = weekly.progress_series(groups, weeks)
+    return [{"week": week, **counts} for week, counts in zip(weeks, series, strict=True)]
 
 
 # -- one user's own time -------------------------------------------------------------------
 
 
+MY_TASKS = 100
+
+
 def my_time(
     user: User, *, project_id: int | None = None, article_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """The user's active time per task (assignment or reviewed article), newest first."""
+    """The user's active time per task (assignment or reviewed article), the ``MY_TASKS``
+    most recently worked on first."""
     query = TimeLedger.objects.filter(user=user)
     if project_id is not None:
         query = query.filter(project_id=project_id)
     if article_id is not None:
         query = query.filter(article_id=article_id)
-    rows = query.order_by("-updated_at").values(
+    rows = query.order_by("-updated_at", "-id").values(
         "project_id", "article_id", "assignment_id", "activity", "seconds", "updated_at"
-    )
+    )[:MY_TASKS]
+    return [dict(row) for row in rows]
+
+
+def my_days(user: User, *, project_id: int | None, since: date) -> list[dict[str, Any]]:
+    """The user's active seconds per day and activity from ``since`` on, all tasks summed."""
+    query = TimeDay.objects.filter(user=user, day__gte=since)
+    if project_id is not None:
+        query = query.filter(project_id=project_id)
+    rows = query.values("day", "activity").annotate(seconds=Sum("seconds")).order_by("day")
     return [dict(row) for row in rows]
 
 

@@ -30,4 +30,7 @@ def time_strings() -> dict[str, str]:
         "Share submitted": _("Share submitted"),
         "To code": _("To code"),
         "Week of": _("Week of"),
+        "Your active time today: {today}; this week: {week}": _(
+            "Your active time today: {today}; this week: {week}"
+        ),
     }

@@ -8,9 +8,11 @@ report riding on the screens' write requests).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -28,6 +30,9 @@ from coding.services.time_on_task import (
     review_target,
     time_report_record,
 )
+from coding.throughput_selectors import MY_TASKS
+
+MY_DAYS = 56
 
 
 class TimeReportSerializer(serializers.Serializer):
@@ -66,13 +71,24 @@ class ReviewTimeSerializer(serializers.Serializer):
     idle_seconds = serializers.IntegerField(help_text="The project's idle setting.")
 
 
-class MyTimeSerializer(serializers.Serializer):
+class MyDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    activity = serializers.ChoiceField(choices=["coding", "review"])
+    seconds = serializers.FloatField()
+
+
+class MyTaskSerializer(serializers.Serializer):
     project = serializers.IntegerField()
     article = serializers.IntegerField()
     assignment = serializers.IntegerField(allow_null=True)
     activity = serializers.ChoiceField(choices=["coding", "review"])
     seconds = serializers.FloatField()
     updated_at = serializers.DateTimeField()
+
+
+class MyTimeSerializer(serializers.Serializer):
+    days = MyDaySerializer(many=True, help_text=f"The last {MY_DAYS} days, per activity")
+    tasks = MyTaskSerializer(many=True, help_text=f"The {MY_TASKS} tasks worked on last")
 
 
 def _report_body(request: Request) -> tuple[object, object]:
@@ -222,25 +238,30 @@ class MyTimeView(APIView):
             OpenApiParameter("project", int, description="Only this project"),
             OpenApiParameter("article", int, description="Only this article"),
         ],
-        responses={200: MyTimeSerializer(many=True), **error_responses(401, 422)},
-        summary="My active time per task (coding and review), newest first",
+        responses={200: MyTimeSerializer, **error_responses(401, 422)},
+        summary="My active time: per day (the last 8 weeks) and per task (the latest 100)",
     )
     def get(self, request: Request) -> Response:
-        rows = throughput_selectors.my_time(
-            request.user,  # type: ignore[arg-type]
-            project_id=_id_param(request, "project"),
-            article_id=_id_param(request, "article"),
+        user: User = request.user  # type: ignore[assignment]
+        project_id = _id_param(request, "project")
+        tasks = throughput_selectors.my_time(
+            user, project_id=project_id, article_id=_id_param(request, "article")
         )
+        since = timezone.localdate() - timedelta(days=MY_DAYS - 1)
+        days = throughput_selectors.my_days(user, project_id=project_id, since=since)
         return Response(
-            [
-                {
-                    "project": r["project_id"],
-                    "article": r["article_id"],
-                    "assignment": r["assignment_id"],
-                    "activity": r["activity"],
-                    "seconds": r["seconds"],
-                    "updated_at": r["updated_at"],
-                }
-                for r in rows
-            ]
+            {
+                "days": days,
+                "tasks": [
+                    {
+                        "project": r["project_id"],
+                        "article": r["article_id"],
+                        "assignment": r["assignment_id"],
+                        "activity": r["activity"],
+                        "seconds": r["seconds"],
+                        "updated_at": r["updated_at"],
+                    }
+                    for r in tasks
+                ],
+            }
         )

@@ -8,6 +8,8 @@ then, how many had their article validated by then.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,21 +36,48 @@ class AssignmentWeeks:
     n: int
 
 
-def shares_at(groups: Iterable[AssignmentWeeks], week: date) -> tuple[float | None, float | None]:
-    """(share submitted, share adjudicated) of these groups at the end of ``week``."""
-    existing = submitted = validated = 0
-    for g in groups:
-        if g.created > week:
-            continue
-        existing += g.n
-        if g.submitted is not None and g.submitted <= week:
-            submitted += g.n
-            if g.validated is not None and g.validated <= week:
-                validated += g.n
-    return (
-        submitted / existing if existing else None,
-        validated / submitted if submitted else None,
-    )
+class ShareCurve:
+    """One coder's shares at the end of any week, from their assignment groups: of the
+    assignments that existed by then, the share submitted by then; of those, the share whose
+    article was validated by then. Cumulative counts by week, read with a binary search (the
+    dashboard asks for every week of 50 coders)."""
+
+    def __init__(self, groups: Iterable[AssignmentWeeks]) -> None:
+        created: dict[date, int] = defaultdict(int)
+        submitted: dict[date, int] = defaultdict(int)
+        validated: dict[date, int] = defaultdict(int)
+        for g in groups:
+            created[g.created] += g.n
+            if g.submitted is not None:
+                # Counted from the week it exists *and* is submitted (and validated).
+                done = max(g.submitted, g.created)
+                submitted[done] += g.n
+                if g.validated is not None:
+                    validated[max(done, g.validated)] += g.n
+        self._curves = [_cumulative(c) for c in (created, submitted, validated)]
+
+    def at(self, week: date) -> tuple[float | None, float | None]:
+        """(share submitted, share adjudicated) at the end of ``week``."""
+        existing, submitted, validated = (_value_at(c, week) for c in self._curves)
+        return (
+            submitted / existing if existing else None,
+            validated / submitted if submitted else None,
+        )
+
+
+def _cumulative(counts: dict[date, int]) -> tuple[list[date], list[int]]:
+    weeks = sorted(counts)
+    totals, running = [], 0
+    for week in weeks:
+        running += counts[week]
+        totals.append(running)
+    return weeks, totals
+
+
+def _value_at(curve: tuple[list[date], list[int]], week: date) -> int:
+    weeks, totals = curve
+    i = bisect_right(weeks, week)
+    return totals[i - 1] if i else 0
 
 
 @dataclass(frozen=True)
@@ -63,23 +92,48 @@ class ArticleWeeks:
     n: int
 
 
-def progress_at(groups: Iterable[ArticleWeeks], week: date) -> dict[str, int]:
-    """How many articles were in each state at the end of ``week`` (each article in one):
-    validated; in adjudication (opened, not validated); submitted (every coder done, not yet
-    opened); to code (the rest of those imported)."""
-    counts = {"to_code": 0, "submitted": 0, "in_adjudication": 0, "validated": 0}
+STATES = ("to_code", "submitted", "in_adjudication", "validated")
+
+
+def _state(g: ArticleWeeks, week: date) -> str | None:
+    """The state of the articles of ``g`` at the end of ``week`` (None: not imported yet)."""
+    if g.imported > week:
+        return None
+    if g.validated is not None and g.validated <= week:
+        return "validated"
+    if g.opened is not None and g.opened <= week:
+        return "in_adjudication"
+    if g.complete is not None and g.complete <= week:
+        return "submitted"
+    return "to_code"
+
+
+def progress_series(groups: Iterable[ArticleWeeks], weeks: Sequence[date]) -> list[dict[str, int]]:
+    """How many articles were in each state at the end of each of ``weeks`` (ascending; each
+    article in one state): validated; in adjudication (opened, not validated); submitted
+    (every coder done, not yet opened); to code (the rest of those imported). Each group
+    changes state only at its own dated weeks, so the counts are running sums of changes."""
+    changes: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
     for g in groups:
-        if g.imported > week:
-            continue
-        if g.validated is not None and g.validated <= week:
-            counts["validated"] += g.n
-        elif g.opened is not None and g.opened <= week:
-            counts["in_adjudication"] += g.n
-        elif g.complete is not None and g.complete <= week:
-            counts["submitted"] += g.n
-        else:
-            counts["to_code"] += g.n
-    return counts
+        before: str | None = None
+        for point in sorted({d for d in (g.imported, g.complete, g.opened, g.validated) if d}):
+            now = _state(g, point)
+            if now != before:
+                if before is not None:
+                    changes[point][before] -= g.n
+                if now is not None:
+                    changes[point][now] += g.n
+                before = now
+    counts = dict.fromkeys(STATES, 0)
+    points = sorted(changes)
+    out, k = [], 0
+    for week in weeks:
+        while k < len(points) and points[k] <= week:
+            for state, delta in changes[points[k]].items():
+                counts[state] += delta
+            k += 1
+        out.append(dict(counts))
+    return out
 
 
 def weeks_between(first: date, last: date) -> list[date]:

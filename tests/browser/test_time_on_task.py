@@ -95,6 +95,16 @@ def test_the_counter_runs_while_coding_and_stops_when_idle(
     open_coding(page, live_server.url, web_world.assignment.pk)
     assert counter(page) == int(ledger.seconds)
 
+    # The queue shows the coder's own time today and this week.
+    page.goto(f"{live_server.url}/queue/")
+    page.wait_for_selector("#my-time:not([hidden])")
+    ledger.refresh_from_db()
+    total = int(ledger.seconds)
+    shown_total = f"{total // 60}:{total % 60:02d}"
+    assert page.inner_text("#my-time") == (
+        f"Your active time today: {shown_total}; this week: {shown_total}"
+    )
+
 
 def test_the_dashboard_draws_filters_and_offers_the_csv(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     from tests.time_on_task.generated import generate

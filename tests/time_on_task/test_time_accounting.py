@@ -209,8 +209,11 @@ def test_the_final_report_and_its_refusals(world: World) -> None:
     assert world.client(world.supervisor).get(url).json()["total_seconds"] == pytest.approx(3)
     assert _rows() == before
     mine = coder.get("/api/v1/me/time/").json()
-    assert [(r["assignment"], r["activity"]) for r in mine] == [(world.assignment_a.pk, "coding")]
-    assert world.client(world.coder_b).get("/api/v1/me/time/").json() == []
+    assert [(r["assignment"], r["activity"]) for r in mine["tasks"]] == [
+        (world.assignment_a.pk, "coding")
+    ]
+    assert [(d["activity"], d["seconds"]) for d in mine["days"]] == [("coding", pytest.approx(3))]
+    assert world.client(world.coder_b).get("/api/v1/me/time/").json() == {"days": [], "tasks": []}
 
 
 def test_the_idle_setting_is_kept_in_range_by_postgresql(world: World) -> None:
