@@ -11,7 +11,7 @@ import statistics
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 
@@ -24,37 +24,37 @@ def median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-@dataclass(frozen=True)
-class AssignmentWeeks:
-    """One group of a coder's assignments with the same weeks: created, submitted (None:
-    not submitted) and article validated (None: not validated); ``n`` of them."""
+@dataclass
+class ShareCounts:
+    """One coder's assignments counted by week: created, submitted (counted from the week it
+    is submitted), and validated (from the week it is both submitted and its article
+    validated)."""
 
-    coder_id: int
-    created: date
-    submitted: date | None
-    validated: date | None
-    n: int
+    created: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    submitted: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    validated: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(
+        self, created: date, submitted: date | None, validated: date | None, n: int = 1
+    ) -> None:
+        self.created[created] += n
+        if submitted is not None:
+            done = max(submitted, created)
+            self.submitted[done] += n
+            if validated is not None:
+                self.validated[max(done, validated)] += n
 
 
 class ShareCurve:
-    """One coder's shares at the end of any week, from their assignment groups: of the
-    assignments that existed by then, the share submitted by then; of those, the share whose
-    article was validated by then. Cumulative counts by week, read with a binary search (the
-    dashboard asks for every week of 50 coders)."""
+    """One coder's shares at the end of any week: of the assignments that existed by then,
+    the share submitted by then; of those, the share whose article was validated by then.
+    Cumulative counts by week, read with a binary search (the dashboard asks for every week
+    of 50 coders)."""
 
-    def __init__(self, groups: Iterable[AssignmentWeeks]) -> None:
-        created: dict[date, int] = defaultdict(int)
-        submitted: dict[date, int] = defaultdict(int)
-        validated: dict[date, int] = defaultdict(int)
-        for g in groups:
-            created[g.created] += g.n
-            if g.submitted is not None:
-                # Counted from the week it exists *and* is submitted (and validated).
-                done = max(g.submitted, g.created)
-                submitted[done] += g.n
-                if g.validated is not None:
-                    validated[max(done, g.validated)] += g.n
-        self._curves = [_cumulative(c) for c in (created, submitted, validated)]
+    def __init__(self, counts: ShareCounts) -> None:
+        self._curves = [
+            _cumulative(c) for c in (counts.created, counts.submitted, counts.validated)
+        ]
 
     def at(self, week: date) -> tuple[float | None, float | None]:
         """(share submitted, share adjudicated) at the end of ``week``."""
