@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
 from api.serializers.workflow import error_responses
-from coding import access, throughput_selectors
+from coding import access, time_selectors
 from coding.errors import NotFound, ValidationFailed
 from coding.models import Article, User
 from coding.services.time_on_task import (
@@ -30,7 +30,7 @@ from coding.services.time_on_task import (
     review_target,
     time_report_record,
 )
-from coding.throughput_selectors import MY_TASKS
+from coding.time_selectors import MY_TASKS
 
 MY_DAYS = 56
 
@@ -115,7 +115,7 @@ class AssignmentTimeView(APIView):
     )
     def get(self, request: Request, assignment_id: int) -> Response:
         assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
-        days = throughput_selectors.task_days({"assignment_id": assignment.pk})
+        days = time_selectors.task_days({"assignment_id": assignment.pk})
         return Response(
             {
                 "assignment": assignment.pk,
@@ -178,7 +178,7 @@ class ReviewTimeView(APIView):
     )
     def get(self, request: Request, project_id: int, article_id: int) -> Response:
         article = _review_article(request.user, project_id, article_id)  # type: ignore[arg-type]
-        rows = throughput_selectors.my_time(
+        rows = time_selectors.my_time(
             request.user,  # type: ignore[arg-type]
             project_id=project_id,
             article_id=article.pk,
@@ -244,11 +244,11 @@ class MyTimeView(APIView):
     def get(self, request: Request) -> Response:
         user: User = request.user  # type: ignore[assignment]
         project_id = _id_param(request, "project")
-        tasks = throughput_selectors.my_time(
+        tasks = time_selectors.my_time(
             user, project_id=project_id, article_id=_id_param(request, "article")
         )
         since = timezone.localdate() - timedelta(days=MY_DAYS - 1)
-        days = throughput_selectors.my_days(user, project_id=project_id, since=since)
+        days = time_selectors.my_days(user, project_id=project_id, since=since)
         return Response(
             {
                 "days": days,
