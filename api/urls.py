@@ -17,6 +17,8 @@ from .views import (
     projects,
     proposals,
     review,
+    throughput,
+    time_on_task,
 )
 from .views.auth import MyTokensView, MyTokenView, TokenView
 
@@ -253,6 +255,27 @@ v1 = [
         name="project-feedback",
     ),
     path("me/feedback/", review.MyFeedbackView.as_view(), name="my-feedback"),
+    path("me/time/", time_on_task.MyTimeView.as_view(), name="my-time"),
+    path(
+        "assignments/<int:assignment_id>/time/",
+        time_on_task.AssignmentTimeView.as_view(),
+        name="assignment-time",
+    ),
+    path(
+        "projects/<int:project_id>/articles/<int:article_id>/review-time/",
+        time_on_task.ReviewTimeView.as_view(),
+        name="review-time",
+    ),
+    path(
+        "projects/<int:project_id>/throughput/",
+        throughput.ThroughputView.as_view(),
+        name="throughput",
+    ),
+    path(
+        "projects/<int:project_id>/throughput/csv/",
+        throughput.ThroughputCsvView.as_view(),
+        name="throughput-csv",
+    ),
     path("projects/<int:project_id>/export/", exports.ExportView.as_view(), name="export"),
     path("projects/<int:project_id>/releases/", exports.ReleaseListView.as_view(), name="releases"),
     path(

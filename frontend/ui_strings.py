@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from frontend.ui_strings_proposals import proposal_strings
 from frontend.ui_strings_same_events import same_event_strings
+from frontend.ui_strings_time import time_strings
 
 _PREVALENCE_NOTE = (
     "Coders agree on {percent} of pairs, but {share} of the values are the same one: "
@@ -339,4 +340,4 @@ def ui_strings() -> dict[str, str]:
             "coders; 1 = the same words; articles: {articles})."
         ),
         "no α for free text: % identical only": _("no α for free text: % identical only"),
-    } | {**same_event_strings(), **proposal_strings()}
+    } | {**same_event_strings(), **proposal_strings(), **time_strings()}

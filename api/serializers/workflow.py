@@ -107,6 +107,9 @@ class ProjectCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 "fatalities_policy must be conservative or low_best_high"
             )
+        idle = settings.get("idle_seconds", 60)
+        if isinstance(idle, bool) or not isinstance(idle, int) or not 5 <= idle <= 3600:
+            raise serializers.ValidationError("idle_seconds must be a whole number from 5 to 3600")
         return settings
 
 

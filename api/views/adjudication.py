@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 from api.parsers import BoundedJSONParser
 from api.serializers.events import EventWriteSerializer, SpanWriteSerializer
 from api.serializers.workflow import error_responses
+from api.time_reports import TIME_HEADER, record_header_time
 from coding import access
 from coding.adjudication_selectors import (
     event_dict,
@@ -26,6 +28,7 @@ from coding.models import Adjudication, Article, CodedEvent, User
 from coding.services import adjudication as service
 from coding.services.agreement import latest_article_run
 from coding.services.events import EventInput, SpanInput
+from coding.services.time_on_task import review_target
 
 
 def _article(user: User, project_id: int, article_id: int) -> Article:
@@ -36,6 +39,14 @@ def _article(user: User, project_id: int, article_id: int) -> Article:
     if article is None:
         raise NotFound("article not found")
     return article
+
+
+def _record_review_time(request: Request, article: Article) -> None:
+    """The request's Athar-Time report, as the supervisor's review time on the article."""
+    record_header_time(
+        request,
+        lambda: review_target(article.project, article, request.user),  # type: ignore[arg-type]
+    )
 
 
 def _adjudication(article: Article) -> Adjudication:
@@ -199,10 +210,16 @@ class DecisionsView(APIView):
                 e422="Invalid decision, or the gold event does not fit the codebook",
             ),
         },
+        parameters=[TIME_HEADER],
         summary="Decide an aligned event: accept, merge field by field, reject, or add one",
     )
     def post(self, request: Request, project_id: int, article_id: int) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        with transaction.atomic():  # the review time is kept only if the decision is
+            article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+            _record_review_time(request, article)
+            return self._decide(request, article)
+
+    def _decide(self, request: Request, article: Article) -> Response:
         adjudication = _adjudication(article)
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -351,17 +368,20 @@ class ValidateView(APIView):
                 e422="Aligned events still undecided (listed), or no version",
             ),
         },
+        parameters=[TIME_HEADER],
         summary="Mark the article validated (every aligned event decided)",
     )
     def post(self, request: Request, project_id: int, article_id: int) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
-        serializer = VersionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        adjudication = service.adjudication_validate(
-            adjudication=_adjudication(article),
-            actor=request.user,  # type: ignore[arg-type]
-            expected_version=serializer.validated_data["version"],
-        )
+        with transaction.atomic():  # the review time is kept only if the validation is
+            article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+            _record_review_time(request, article)
+            serializer = VersionSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            adjudication = service.adjudication_validate(
+                adjudication=_adjudication(article),
+                actor=request.user,  # type: ignore[arg-type]
+                expected_version=serializer.validated_data["version"],
+            )
         return Response(_adjudication_dict(adjudication))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -24,12 +25,14 @@ from api.serializers.workflow import (
     ReopenSerializer,
     error_responses,
 )
+from api.time_reports import TIME_HEADER, record_header_time
 from api.views.event_pages import count_param, next_url
 from coding import access, selectors
 from coding.errors import ValidationFailed
 from coding.event_pages import MAX_PAGE_SIZE, assignment_event_page
 from coding.models import Assignment, User
 from coding.services.assignment import assignments_balance
+from coding.services.time_on_task import coding_target
 from coding.services.workflow import (
     assignment_reassign,
     assignment_reopen,
@@ -225,11 +228,14 @@ class SubmitView(APIView):
                 e422="Incomplete: the list of what is missing, per event",
             ),
         },
+        parameters=[TIME_HEADER],
         summary="Submit the assignment (it becomes read-only)",
     )
     def post(self, request: Request, assignment_id: int) -> Response:
-        assignment = access.access_assignment(request.user, assignment_id, write=True)  # type: ignore[arg-type]
-        updated = assignment_submit(assignment=assignment, actor=request.user)  # type: ignore[arg-type]
+        with transaction.atomic():  # the time report is kept only if the submit is
+            assignment = access.access_assignment(request.user, assignment_id, write=True)  # type: ignore[arg-type]
+            record_header_time(request, lambda: coding_target(assignment, request.user))  # type: ignore[arg-type]
+            updated = assignment_submit(assignment=assignment, actor=request.user)  # type: ignore[arg-type]
         return Response(_assignment_body(updated))
 
 

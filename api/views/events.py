@@ -25,6 +25,7 @@ from api.serializers.events import (
     validated_event_body,
 )
 from api.serializers.workflow import error_responses
+from api.time_reports import TIME_HEADER, record_header_time
 from coding import access, selectors
 from coding.codebook_runtime import event_type_codes
 from coding.errors import ValidationFailed
@@ -37,6 +38,7 @@ from coding.services.events import (
     event_delete_locked,
     event_update_locked,
 )
+from coding.services.time_on_task import coding_target
 from coding.text.offsets import OffsetMap
 
 OFFSET_UNIT = OpenApiParameter(
@@ -74,6 +76,13 @@ def _event_input(request: Request, data: dict[str, Any]) -> EventInput:
         spans=[SpanInput(**span) for span in data.get("spans") or []],
         offset_unit=_offset_unit(request),
     )
+
+
+def _record_time(request: Request, event: CodedEvent) -> None:
+    """The request's Athar-Time report, on the event's (locked) assignment."""
+    assignment = event.assignment
+    assert assignment is not None
+    record_header_time(request, lambda: coding_target(assignment, request.user))  # type: ignore[arg-type]
 
 
 def _render(event: CodedEvent) -> dict[str, Any]:
@@ -137,7 +146,7 @@ class AssignmentEventsView(APIView):
 
     @extend_schema(
         request=EventWriteSerializer,
-        parameters=[OFFSET_UNIT],
+        parameters=[OFFSET_UNIT, TIME_HEADER],
         responses={
             201: EventReadSerializer,
             **error_responses(
@@ -158,6 +167,7 @@ class AssignmentEventsView(APIView):
         # (one query for both), and the service writes under it.
         with transaction.atomic():
             assignment = access.access_assignment_for_write(request.user, assignment_id)  # type: ignore[arg-type]
+            record_header_time(request, lambda: coding_target(assignment, request.user))  # type: ignore[arg-type]
             created = event_create_locked(
                 assignment=assignment,
                 actor=request.user,  # type: ignore[arg-type]
@@ -187,7 +197,7 @@ class EventDetailView(APIView):
 
     @extend_schema(
         request=EventWriteSerializer,
-        parameters=[OFFSET_UNIT, IF_MATCH],
+        parameters=[OFFSET_UNIT, IF_MATCH, TIME_HEADER],
         responses={
             200: EventReadSerializer,
             **error_responses(
@@ -207,6 +217,7 @@ class EventDetailView(APIView):
     def put(self, request: Request, event_id: int) -> Response:
         with transaction.atomic():  # see AssignmentEventsView.post
             event = access.access_coder_event_for_write(request.user, event_id)  # type: ignore[arg-type]
+            _record_time(request, event)
             data = validated_event_body(request.data)
             updated = event_update_locked(
                 event=event,
@@ -224,7 +235,7 @@ class EventDetailView(APIView):
         return Response(body, headers={"ETag": f'"v{body["version"]}"'})
 
     @extend_schema(
-        parameters=[IF_MATCH, OpenApiParameter("version", int)],
+        parameters=[IF_MATCH, OpenApiParameter("version", int), TIME_HEADER],
         responses={
             204: None,
             **error_responses(
@@ -242,6 +253,7 @@ class EventDetailView(APIView):
     def delete(self, request: Request, event_id: int) -> Response:
         with transaction.atomic():  # see AssignmentEventsView.post
             event = access.access_coder_event_for_write(request.user, event_id)  # type: ignore[arg-type]
+            _record_time(request, event)
             version = _expected_version(request, _query_version(request))
             event_delete_locked(event=event, actor=request.user, expected_version=version)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)

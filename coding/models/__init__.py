@@ -20,10 +20,12 @@ from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
 from .review_queue_keys import ReviewQueueCount, ReviewQueueKey
+from .time_on_task import Activity, TimeDay, TimeInterval, TimeLedger, TimeTab
 from .users import User
 from .workflow import Assignment
 
 __all__ = [
+    "Activity",
     "Actor",
     "ActorAlias",
     "Adjudication",
@@ -60,5 +62,9 @@ __all__ = [
     "ReviewQueueCount",
     "ReviewQueueEntry",
     "ReviewQueueKey",
+    "TimeDay",
+    "TimeInterval",
+    "TimeLedger",
+    "TimeTab",
     "User",
 ]

@@ -47,6 +47,13 @@ class Project(models.Model):
                 | Q(settings__fatalities_policy="low_best_high"),
                 name="project_fatalities_policy_valid",
             ),
+            # Seconds without input after which the screens stop counting active time
+            # (coding.services.time_on_task.idle_seconds).
+            models.CheckConstraint(
+                condition=~Q(settings__has_key="idle_seconds")
+                | Q(settings__idle_seconds__gte=5, settings__idle_seconds__lte=3600),
+                name="project_idle_seconds_range",
+            ),
         ]
         ordering = ["slug"]
 

@@ -105,11 +105,13 @@ def code_screen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     paragraphs = article_paragraphs(text, article["paragraphs"])
     project = project_of(request, nav, data["assignment"]["project"])
     codebook = codebook_version(request, project["codebook_version"]) if project else None
+    time = api_get(request, f"/api/v1/assignments/{assignment_id}/time/")
     boot = {
         "assignment": data["assignment"],
         "article": article,
         "events": data["events"],  # JSON text from the API, spliced in as it is
         "events_next": data["events_next"],
+        "time": ({k: time.data[k] for k in ("total_seconds", "idle_seconds")} if time.ok else None),
         "codebook": codebook,
         "my_role": project.get("my_role") if project else None,
         "user_id": request.user.pk,

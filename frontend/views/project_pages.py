@@ -127,8 +127,23 @@ def side_by_side(request: HttpRequest, project_id: int, article_id: int) -> Http
     context["article"] = article
     context["paragraphs"] = article_paragraphs(text, article["paragraphs"])
     return _page(
-        request, "frontend/side_by_side.html", nav, context, {"view": view | {"article": article}}
+        request,
+        "frontend/side_by_side.html",
+        nav,
+        context,
+        {
+            "view": view | {"article": article},
+            "time": _review_time(request, project_id, article_id),
+        },
     )
+
+
+def _review_time(request: HttpRequest, project_id: int, article_id: int) -> dict[str, Any] | None:
+    """The signed-in supervisor's review time on the article so far, and the idle setting."""
+    answer = api_get(request, f"/api/v1/projects/{project_id}/articles/{article_id}/review-time/")
+    if not answer.ok:
+        return None
+    return {k: answer.data[k] for k in ("total_seconds", "idle_seconds")}
 
 
 def _percent(value: float | None) -> str:

@@ -63,6 +63,7 @@ class ProjectPage:
             "feedback": _("Coder feedback"),
             "data": _("Data and exports"),
             "proposed-names": _("Proposed names"),
+            "throughput": _("Throughput"),
         }[self.key]
 
 
@@ -72,6 +73,7 @@ PROJECT_PAGES = (
     ProjectPage("same-events", "frontend:same-events", MANAGER_ROLES),
     ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES),
     ProjectPage("proposed-names", "frontend:proposed-names", MANAGER_ROLES),
+    ProjectPage("throughput", "frontend:throughput", MANAGER_ROLES),
     ProjectPage("data", "frontend:data", READER_ROLES),
 )
 

@@ -58,6 +58,8 @@ from coding.models import (
     Membership,
     Project,
     ReleaseFile,
+    TimeLedger,
+    TimeTab,
     User,
 )
 from coding.services.articles import articles_create
@@ -406,6 +408,77 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("DELETE", "events/{e}/",                      "ex_coder",    404),
     ("DELETE", "events/{e_q}/",                    "coder",       404),
     ("DELETE", "events/{e_q}/",                    "supervisor",  404),
+
+    # Active time on task and the throughput dashboard (issue #17).
+    ("GET",   "me/time/",                                "anonymous",   401),
+    ("GET",   "me/time/",                                "coder",       200),
+    ("GET",   "me/time/",                                "other_coder", 200),
+    ("GET",   "me/time/",                                "supervisor",  200),
+    ("GET",   "me/time/",                                "researcher",  200),
+    ("GET",   "me/time/",                                "admin",       200),
+    ("GET",   "me/time/",                                "outsider",    200),
+    ("GET",   "me/time/",                                "superuser",   200),
+    ("GET",   "me/time/",                                "ex_coder",    200),
+
+    ("GET",   "assignments/{a}/time/",                   "anonymous",   401),
+    ("GET",   "assignments/{a}/time/",                   "coder",       200),
+    ("GET",   "assignments/{a}/time/",                   "other_coder", 404),
+    ("GET",   "assignments/{a}/time/",                   "supervisor",  200),
+    ("GET",   "assignments/{a}/time/",                   "researcher",  404),
+    ("GET",   "assignments/{a}/time/",                   "admin",       200),
+    ("GET",   "assignments/{a}/time/",                   "outsider",    404),
+    ("GET",   "assignments/{a}/time/",                   "superuser",   200),
+    ("GET",   "assignments/{a}/time/",                   "ex_coder",    404),
+
+    ("POST",  "assignments/{a}/time/",                   "anonymous",   401),
+    ("POST",  "assignments/{a}/time/",                   "coder",       200),
+    ("POST",  "assignments/{a}/time/",                   "other_coder", 404),
+    ("POST",  "assignments/{a}/time/",                   "supervisor",  403),
+    ("POST",  "assignments/{a}/time/",                   "researcher",  404),
+    ("POST",  "assignments/{a}/time/",                   "admin",       403),
+    ("POST",  "assignments/{a}/time/",                   "outsider",    404),
+    ("POST",  "assignments/{a}/time/",                   "superuser",   403),
+    ("POST",  "assignments/{a}/time/",                   "ex_coder",    404),
+
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "anonymous",   401),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "coder",       403),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "other_coder", 403),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "supervisor",  200),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "researcher",  403),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "admin",       200),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "outsider",    404),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "superuser",   200),
+    ("GET",   "projects/{p}/articles/{art}/review-time/", "ex_coder",    404),
+
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "anonymous",   401),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "coder",       403),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "other_coder", 403),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "supervisor",  200),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "researcher",  403),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "admin",       200),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "outsider",    404),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "superuser",   200),
+    ("POST",  "projects/{p}/articles/{art}/review-time/", "ex_coder",    404),
+
+    ("GET",   "projects/{p}/throughput/",                "anonymous",   401),
+    ("GET",   "projects/{p}/throughput/",                "coder",       403),
+    ("GET",   "projects/{p}/throughput/",                "other_coder", 403),
+    ("GET",   "projects/{p}/throughput/",                "supervisor",  200),
+    ("GET",   "projects/{p}/throughput/",                "researcher",  403),
+    ("GET",   "projects/{p}/throughput/",                "admin",       200),
+    ("GET",   "projects/{p}/throughput/",                "outsider",    404),
+    ("GET",   "projects/{p}/throughput/",                "superuser",   200),
+    ("GET",   "projects/{p}/throughput/",                "ex_coder",    404),
+
+    ("GET",   "projects/{p}/throughput/csv/",            "anonymous",   401),
+    ("GET",   "projects/{p}/throughput/csv/",            "coder",       403),
+    ("GET",   "projects/{p}/throughput/csv/",            "other_coder", 403),
+    ("GET",   "projects/{p}/throughput/csv/",            "supervisor",  200),
+    ("GET",   "projects/{p}/throughput/csv/",            "researcher",  403),
+    ("GET",   "projects/{p}/throughput/csv/",            "admin",       200),
+    ("GET",   "projects/{p}/throughput/csv/",            "outsider",    404),
+    ("GET",   "projects/{p}/throughput/csv/",            "superuser",   200),
+    ("GET",   "projects/{p}/throughput/csv/",            "ex_coder",    404),
 ]
 # fmt: on
 
@@ -602,6 +675,10 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
             )
         ),
         "token": list(Token.objects.order_by("user_id").values_list("user_id", "key")),
+        "time": list(
+            TimeLedger.objects.order_by("pk").values_list("pk", "user_id", "activity", "seconds")
+        ),
+        "time_tab": list(TimeTab.objects.order_by("pk").values_list("pk", "tab", "last_report_at")),
         **_review_snapshot(),
     }
 
@@ -694,6 +771,12 @@ REQUESTS: dict[tuple[str, str], Callable[[Scene, str], dict[str, Any]]] = {
     ("POST", "assignments/#/events/"): lambda s, actor: {"data": complete_event(s.world)},
     ("PUT", "events/#/"): lambda s, actor: {"data": {**complete_event(s.world), "version": 1}},
     ("DELETE", "events/#/"): lambda s, actor: {"headers": {"If-Match": '"v1"'}},
+    ("POST", "assignments/#/time/"): lambda s, actor: {
+        "data": {"tab": "matrix-tab", "intervals": [[-1, 0]]}
+    },
+    ("POST", "projects/#/articles/#/review-time/"): lambda s, actor: {
+        "data": {"tab": "matrix-tab", "intervals": [[-1, 0]]}
+    },
 }
 
 

@@ -12,7 +12,7 @@ import json
 import pytest
 from playwright.sync_api import Page
 
-from coding.models import Adjudication, AdjudicationDecision, CodedEvent, Comment
+from coding.models import Adjudication, AdjudicationDecision, CodedEvent, Comment, TimeLedger
 from tests.browser.conftest import screenshot, sign_in
 from tests.world import World
 
@@ -156,6 +156,9 @@ def test_supervisor_merges_rejects_and_validates_an_arabic_article(
         world.events_a[1]["id"]  # type: ignore[attr-defined]
     ]
     assert Comment.objects.get(article=world.article).body == "Checked against the second source."
+    # The supervisor's active review time came with the decisions and the validation.
+    review = TimeLedger.objects.get(user=world.supervisor, article=world.article, activity="review")
+    assert review.seconds > 0
     undone = AdjudicationDecision.objects.get(pk=accepted["id"])
     assert (undone.active, undone.kind) == (False, "accept")
     gold = CodedEvent.objects.get(adjudication=adjudication, layer="gold")

@@ -120,7 +120,16 @@ def test_article_is_rendered_one_block_per_paragraph_exactly_as_stored(world: Wo
 def test_boot_data_carries_the_api_answers_without_the_text(world: World) -> None:
     page = client_for(world.coder_a).get(f"/code/{world.assignment_a.pk}/").content.decode()
     boot = boot_data(page)
-    assert set(boot) == {"assignment", "article", "events", "codebook", "my_role", "user_id"}
+    assert set(boot) == {
+        "assignment",
+        "article",
+        "events",
+        "codebook",
+        "my_role",
+        "user_id",
+        "time",
+    }
+    assert boot["time"] == {"total_seconds": 0, "idle_seconds": 60}
     assert "text" not in boot["article"]
     assert boot["article"]["len_u16"] == len(ARTICLE_TEXT.encode("utf-16-le")) // 2 == 163
     assert boot["article"]["len_cp"] == len(ARTICLE_TEXT) == 160

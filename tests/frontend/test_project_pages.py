@@ -18,7 +18,7 @@ from tests.world import ARTICLE_TEXT, World
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["agreement", "adjudication", "adjudication/{article}", "feedback", "data"]
+PAGES = ["agreement", "adjudication", "adjudication/{article}", "feedback", "data", "throughput"]
 
 
 def client_for(user: User | None) -> Client:
@@ -42,11 +42,11 @@ def test_project_pages_need_a_signed_in_user(world: World, page: str) -> None:
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("coder_a", [403, 403, 403, 403, 403]),
-        ("researcher", [200, 403, 403, 403, 200]),
-        ("supervisor", [200, 200, 200, 200, 200]),
-        ("admin", [200, 200, 200, 200, 200]),
-        ("outsider", [404, 404, 404, 404, 404]),
+        ("coder_a", [403, 403, 403, 403, 403, 403]),
+        ("researcher", [200, 403, 403, 403, 200, 403]),
+        ("supervisor", [200, 200, 200, 200, 200, 200]),
+        ("admin", [200, 200, 200, 200, 200, 200]),
+        ("outsider", [404, 404, 404, 404, 404, 404]),
     ],
 )
 def test_each_role_opens_only_its_pages(world: World, who: str, expected: list[int]) -> None:
@@ -72,8 +72,8 @@ def test_refusals_say_why_without_revealing_anything(world: World) -> None:
     [
         ("coder_a", []),
         ("researcher", ["agreement", "data"]),
-        ("supervisor", ["agreement", "adjudication", "feedback", "data"]),
-        ("admin", ["agreement", "adjudication", "feedback", "data"]),
+        ("supervisor", ["agreement", "adjudication", "feedback", "throughput", "data"]),
+        ("admin", ["agreement", "adjudication", "feedback", "throughput", "data"]),
     ],
 )
 def test_home_offers_each_role_its_project_pages(world: World, who: str, links: list[str]) -> None:

@@ -4,6 +4,7 @@
 
 import { apiFetch } from "./api.js";
 import { formatDate, formatDateTime, t, colon } from "./i18n.js";
+import { formatDuration } from "./time-on-task.js";
 
 const $ = (id) => document.getElementById(id);
 const STATUS = () => ({ assigned: t("Not started"), in_progress: t("In progress"), submitted: t("Submitted") });
@@ -118,6 +119,27 @@ async function loadProgress() {
   $("progress-text").textContent = t("{done} of {total} submitted", { done: submitted, total });
 }
 
+/** The coder's own active time today and this week (Monday on), from /api/v1/me/time/. */
+async function loadMyTime() {
+  const response = await apiFetch("/api/v1/me/time/");
+  if (!response.ok) return;
+  const now = new Date();
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const today = iso(now);
+  const monday = new Date(now);
+  monday.setDate(now.getDate() - ((now.getDay() + 6) % 7));
+  const weekStart = iso(monday);
+  let day = 0;
+  let week = 0;
+  for (const row of response.data.days) {
+    if (row.day === today) day += row.seconds;
+    if (row.day >= weekStart) week += row.seconds;
+  }
+  const box = $("my-time");
+  box.textContent = t("Your active time today: {today}; this week: {week}", { today: formatDuration(day), week: formatDuration(week) });
+  box.hidden = false;
+}
+
 let timer = null;
 $("queue-search").addEventListener("input", () => {
   clearTimeout(timer);
@@ -132,5 +154,5 @@ document.addEventListener("keydown", (e) => {
   }
 });
 
-await Promise.all([load(), loadProgress()]);
+await Promise.all([load(), loadProgress(), loadMyTime()]);
 document.body.dataset.ready = "true";

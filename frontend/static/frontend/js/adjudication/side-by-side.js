@@ -14,6 +14,7 @@ import { formatDateTime, t, uiLang, colon } from "../i18n.js";
 import { AddEventForm } from "./add-event.js";
 import { decisionWords, EVIDENCE_LINE, eventSummary, renderRow, swatch, TYPE_LINE } from "./rows.js";
 import { learnNames } from "./values.js";
+import { ActiveTime, formatDuration } from "../time-on-task.js";
 
 const EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
 
@@ -32,6 +33,30 @@ class SideBySide {
     this.merging = null;
     this.conflicts = new Map();
     this.anonymize = false;
+    // The supervisor's own review time on this article (../time-on-task.js): reported with
+    // the decisions and the validation, and when the tab is hidden or closed.
+    this.activeTime = boot.time ? new ActiveTime({
+      reportUrl: `/api/v1/projects/${this.projectId}/articles/${this.article.id}/review-time/`,
+      idleSeconds: boot.time.idle_seconds,
+      countedSeconds: boot.time.total_seconds,
+    }) : null;
+  }
+
+  /** apiFetch for the writes that carry the review time. */
+  timed(url, init) {
+    return this.activeTime ? this.activeTime.fetch(url, init) : apiFetch(url, init);
+  }
+
+  startActiveTime() {
+    const box = $("active-time");
+    if (!box || !this.activeTime) return;
+    box.textContent = formatDuration(this.boot.time.total_seconds);
+    box.closest("[data-active-time]").hidden = false;
+    this.activeTime.addEventListener("tick", (e) => {
+      box.textContent = formatDuration(e.detail.seconds);
+      box.dataset.active = e.detail.active ? "true" : "false";
+    });
+    this.activeTime.start();
   }
 
   get open() {
@@ -47,6 +72,7 @@ class SideBySide {
       selection: () => this.selection, onSave: (body) => this.decide(body, null), onClose: () => $("btn-add").focus(),
     });
     await this.render();
+    this.startActiveTime();
     this.loadComments();
     const wanted = decodeURIComponent(location.hash.replace(/^#row-/, ""));
     if (wanted && this.rowNode(wanted)) this.setCurrent(wanted, { focus: true });
@@ -209,7 +235,7 @@ class SideBySide {
   // --- decisions ----------------------------------------------------------------------------
 
   async decide(body, row) {
-    const answer = await apiFetch(`${this.base}decisions/`, { method: "POST", body });
+    const answer = await this.timed(`${this.base}decisions/`, { method: "POST", body });
     if (answer.ok) {
       if (row) this.conflicts.delete(row.key);
       this.merging = null;
@@ -358,7 +384,7 @@ class SideBySide {
       this.problems(t("Not yet decided: {n}", { n: missing.length }), missing);
       return;
     }
-    const answer = await apiFetch(`${this.base}validate/`, { method: "POST", body: { version: this.view.adjudication.version } });
+    const answer = await this.timed(`${this.base}validate/`, { method: "POST", body: { version: this.view.adjudication.version } });
     if (answer.status === 422 && answer.data && answer.data.code === "undecided") {
       await this.reload();
       this.problems(t("Not yet decided: {n}", { n: answer.data.errors.length }), answer.data.errors.map((e) => e.field));

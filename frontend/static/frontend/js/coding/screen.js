@@ -13,6 +13,7 @@ import { Segments } from "./segments.js";
 import { SelectionModel } from "./selection.js";
 import { EventStore, eventFromServer } from "./store.js";
 import { TextIndex } from "./text-index.js";
+import { ActiveTime, formatDuration } from "../time-on-task.js";
 
 /** Run `fn` once the browser has painted the next frame. */
 function afterPaint(fn) {
@@ -37,7 +38,14 @@ export class CodingScreen {
     this.segments = new Segments(this.index.text, this.article.language);
     this.selection = new SelectionModel(this.index, this.segments, this.highlights);
     this.names = new NameBook();
-    this.store = new EventStore({ assignmentId: this.assignment.id, events: boot.events, readOnly: !!this.readOnlyReason });
+    this.activeTime = this.readOnlyReason || !boot.time ? null : new ActiveTime({
+      reportUrl: `/api/v1/assignments/${this.assignment.id}/time/`,
+      idleSeconds: boot.time.idle_seconds,
+      countedSeconds: boot.time.total_seconds,
+      doc,
+    });
+    const send = this.activeTime ? (url, init) => this.activeTime.fetch(url, init) : apiFetch;
+    this.store = new EventStore({ assignmentId: this.assignment.id, events: boot.events, readOnly: !!this.readOnlyReason, send });
     this.picker = new TypePicker(this.$("type-picker"), this.codebook);
     this.form = new EventForm(this.$("event-form"), {
       codebook: this.codebook, store: this.store, names: this.names, articleLang: this.article.language || null,
@@ -123,7 +131,22 @@ export class CodingScreen {
     this.doc.body.dataset.ready = "true";
     performance.mark("athar:ready");
     this.loadSuggestions();
+    this.startActiveTime();
     return this;
+  }
+
+  /** The active-time counter (own time on this assignment; see ../time-on-task.js). */
+  startActiveTime() {
+    const box = this.$("active-time");
+    if (!box || !this.boot.time) return;
+    box.textContent = formatDuration(this.boot.time.total_seconds);
+    box.closest("[data-active-time]").hidden = false;
+    if (!this.activeTime) return;
+    this.activeTime.addEventListener("tick", (e) => {
+      box.textContent = formatDuration(e.detail.seconds);
+      box.dataset.active = e.detail.active ? "true" : "false";
+    });
+    this.activeTime.start();
   }
 
   // --- text, selection ------------------------------------------------------------------
@@ -468,13 +491,15 @@ export class CodingScreen {
         this.announce(t("Some changes are not saved yet: resolve them before submitting."), true);
         return;
       }
-      const response = await apiFetch(`/api/v1/assignments/${this.assignment.id}/submit/`, { method: "POST" });
+      const submitUrl = `/api/v1/assignments/${this.assignment.id}/submit/`;
+      const response = await (this.activeTime ? this.activeTime.fetch(submitUrl, { method: "POST" }) : apiFetch(submitUrl, { method: "POST" }));
       const ctx = { codebook: this.codebook, store: this.store, eventNumber: (k) => this.eventNumber(k), goTo: (k, f) => this.goTo(k, f) };
       if (response.ok) {
         renderProblems(this.$("submit-problems"), [], ctx);
         this.assignment = response.data;
         this.readOnlyReason = "submitted";
         this.store.readOnly = true;
+        if (this.activeTime) this.activeTime.stop();
         this.applyReadOnly();
         this.form.render(this.store.get(this.selectedKey));
         this.$("status-text").textContent = t("Submitted");
