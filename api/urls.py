@@ -5,6 +5,7 @@ from .views import (
     adjudication,
     agreement,
     assignments,
+    calibration,
     codebooks,
     dataset_events,
     dictionaries,
@@ -246,6 +247,31 @@ v1 = [
         name="project-feedback",
     ),
     path("me/feedback/", review.MyFeedbackView.as_view(), name="my-feedback"),
+    path(
+        "projects/<int:project_id>/calibration/",
+        calibration.CalibrationView.as_view(),
+        name="calibration",
+    ),
+    path(
+        "projects/<int:project_id>/calibration/items/",
+        calibration.CalibrationItemsView.as_view(),
+        name="calibration-items",
+    ),
+    path(
+        "projects/<int:project_id>/calibration/items/<int:article_id>/",
+        calibration.CalibrationItemView.as_view(),
+        name="calibration-item",
+    ),
+    path(
+        "projects/<int:project_id>/calibration/scores/",
+        calibration.CalibrationScoresView.as_view(),
+        name="calibration-scores",
+    ),
+    path(
+        "projects/<int:project_id>/calibration/drift/",
+        calibration.DriftView.as_view(),
+        name="calibration-drift",
+    ),
     path("projects/<int:project_id>/export/", exports.ExportView.as_view(), name="export"),
     path("projects/<int:project_id>/releases/", exports.ReleaseListView.as_view(), name="releases"),
     path(

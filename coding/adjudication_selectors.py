@@ -16,6 +16,8 @@ from django.db.models.functions import NullIf
 
 from coding.codebook_runtime import event_type_codes
 from coding.models import (
+    REAL_ASSIGNMENT,
+    REAL_EVENT,
     Adjudication,
     AdjudicationDecision,
     AgreementRun,
@@ -88,6 +90,7 @@ def adjudication_queue(
             Exists(
                 CodedEvent.objects.filter(
                     Q(event_type__code=event_type) | Q(event_subtype__code=event_type),
+                    REAL_EVENT,
                     article_id=OuterRef("article_id"),
                     layer="coder",
                 )
@@ -95,7 +98,11 @@ def adjudication_queue(
         )
     if coder:
         entries = entries.filter(
-            Exists(Assignment.objects.filter(article_id=OuterRef("article_id"), coder_id=coder))
+            Exists(
+                Assignment.objects.filter(
+                    REAL_ASSIGNMENT, article_id=OuterRef("article_id"), coder_id=coder
+                )
+            )
         )
     if status == "none":
         entries = entries.filter(adjudication_state="")
@@ -171,7 +178,9 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     offsets = OffsetMap(article.text)
     coders = list(run.params.get("coders", [])) if run else []
     usernames = dict(
-        Assignment.objects.filter(article=article).values_list("coder_id", "coder__username")
+        Assignment.objects.filter(REAL_ASSIGNMENT, article=article).values_list(
+            "coder_id", "coder__username"
+        )
     )
     labels = {
         c: (f"Coder {chr(65 + i)}" if anonymize else usernames[c])
@@ -181,7 +190,7 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     coder_events = {
         e["id"]: e
         for e in _event_dicts(
-            CodedEvent.objects.filter(article=article, layer="coder"), codes, offsets
+            CodedEvent.objects.filter(REAL_EVENT, article=article, layer="coder"), codes, offsets
         )
     }
     differences: dict[str, list[dict[str, Any]]] = {}

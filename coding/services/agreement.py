@@ -36,6 +36,7 @@ from coding.agreement.accumulator import PRESENCE_KEY, AlphaAccumulator
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
 from coding.models import (
+    REAL_ASSIGNMENT,
     AgreementResult,
     AgreementRun,
     Article,
@@ -429,7 +430,7 @@ def latest_article_run(article_id: int) -> AgreementRun | None:
 def _ready_article_ids(project: Project) -> Iterator[list[int]]:
     """Ids of articles with only submitted assignments, in chunks (streamed)."""
     pending = set(
-        Assignment.objects.filter(project=project)
+        Assignment.objects.filter(REAL_ASSIGNMENT, project=project)
         .exclude(status=Assignment.Status.SUBMITTED)
         .values_list("article_id", flat=True)
     )
