@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from api.presenters import event_row_dict
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import (
-    ArticleDetailSerializer,
     AssignmentSerializer,
+    CodingArticleSerializer,
     ReassignSerializer,
     ReopenSerializer,
     error_responses,
@@ -156,7 +156,7 @@ AssignmentDetailResponse = inline_serializer(
     "AssignmentDetail",
     {
         "assignment": AssignmentSerializer(),
-        "article": ArticleDetailSerializer(),
+        "article": CodingArticleSerializer(),
         "events": EventReadSerializer(many=True),
     },
 )
@@ -187,7 +187,7 @@ class AssignmentDetailView(APIView):
         return Response(
             {
                 "assignment": AssignmentSerializer(assignment).data,
-                "article": ArticleDetailSerializer(article).data,
+                "article": CodingArticleSerializer(article).data,
                 "events": [event_row_dict(row, spans[row[0]], codes, offsets) for row in rows],
             }
         )

@@ -41,8 +41,13 @@ def test_a_calibration_assignment_looks_like_real_work_to_its_coder(calibrated: 
     assert queue["count"] == 2
     assert {row["id"] for row in queue["results"]} == {cal.pk, real.pk}
     a, b = _coder_answers(world, cal.pk), _coder_answers(world, real.pk)
-    for key in ("queue_row", "project_row", "detail"):
-        assert keys_of(a[key]) == keys_of(b[key]) or key == "detail"
+    for key in ("queue_row", "project_row"):
+        assert keys_of(a[key]) == keys_of(b[key])
+    assert keys_of(a["detail"]["assignment"]) == keys_of(b["detail"]["assignment"])  # type: ignore[index]
+    assert set(a["detail"]) == set(b["detail"]) == {"assignment", "article", "events"}  # type: ignore[arg-type]
+    # Same article fields, and none that dates the article's import (an item is old).
+    assert set(a["detail"]["article"]) == set(b["detail"]["article"])  # type: ignore[index]
+    assert "imported_at" not in a["detail"]["article"]  # type: ignore[index]
     assert a["queue_row"]["status"] == b["queue_row"]["status"] == "assigned"
     assert a["queue_row"]["reopen_count"] == 0
     assert a["queue_row"]["n_events"] == 0
