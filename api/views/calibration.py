@@ -126,7 +126,10 @@ class CalibrationItemView(APIView):
 class CalibrationScoresView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("coder", int, description="Supervisors: one coder only")],
-        responses={200: CalibrationScoreSerializer(many=True), **error_responses(401, 403, 404)},
+        responses={
+            200: CalibrationScoreSerializer(many=True),
+            **error_responses(401, 403, 404, 422, e422="coder is not an integer"),
+        },
         summary="Calibration scores: every coder's (supervisors), or my submitted ones (coders)",
     )
     def get(self, request: Request, project_id: int) -> Response:
