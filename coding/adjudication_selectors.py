@@ -12,6 +12,8 @@ from django.db.models import (
 
 from coding.codebook_runtime import event_type_codes
 from coding.models import (
+    REAL_ASSIGNMENT,
+    REAL_EVENT,
     Adjudication,
     AdjudicationDecision,
     AgreementRun,
@@ -114,7 +116,9 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     offsets = OffsetMap(article.text)
     coders = list(run.params.get("coders", [])) if run else []
     usernames = dict(
-        Assignment.objects.filter(article=article).values_list("coder_id", "coder__username")
+        Assignment.objects.filter(REAL_ASSIGNMENT, article=article).values_list(
+            "coder_id", "coder__username"
+        )
     )
     labels = {
         c: (f"Coder {chr(65 + i)}" if anonymize else usernames[c])
@@ -124,7 +128,7 @@ def side_by_side(article: Article, run: AgreementRun | None, *, anonymize: bool)
     coder_events = {
         e["id"]: e
         for e in _event_dicts(
-            CodedEvent.objects.filter(article=article, layer="coder"), codes, offsets
+            CodedEvent.objects.filter(REAL_EVENT, article=article, layer="coder"), codes, offsets
         )
     }
     differences: dict[str, list[dict[str, Any]]] = {}

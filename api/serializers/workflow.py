@@ -156,6 +156,16 @@ class ArticleDetailSerializer(ArticleSerializer):
         read_only_fields = fields
 
 
+class CodingArticleSerializer(ArticleDetailSerializer):
+    """The article on a coder's assignment: without its import time, which would tell an
+    article slipped in as a calibration item (imported long ago) from new work."""
+
+    class Meta:
+        model = Article
+        fields = [f for f in ArticleDetailSerializer.Meta.fields if f != "imported_at"]
+        read_only_fields = fields
+
+
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JSON, JSONL, CSV, TXT or a ZIP of them.")
     format = serializers.ChoiceField(

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 from api.renderers import RawJSON
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import (
-    ArticleDetailSerializer,
     AssignmentSerializer,
+    CodingArticleSerializer,
     ReassignSerializer,
     ReopenSerializer,
     error_responses,
@@ -159,7 +159,7 @@ AssignmentDetailResponse = inline_serializer(
     "AssignmentDetail",
     {
         "assignment": AssignmentSerializer(),
-        "article": ArticleDetailSerializer(),
+        "article": CodingArticleSerializer(),
         "events": EventReadSerializer(many=True),
         "events_next": serializers.URLField(
             allow_null=True,
@@ -205,7 +205,7 @@ class AssignmentDetailView(APIView):
         return Response(
             {
                 "assignment": AssignmentSerializer(assignment).data,
-                "article": ArticleDetailSerializer(article).data,
+                "article": CodingArticleSerializer(article).data,
                 "events": RawJSON(page.events_json),
                 "events_next": next_url(request, assignment_id, page, limit) if limit else None,
             }

@@ -2,6 +2,13 @@
 
 from .agreement import AgreementChunk, AgreementResult, AgreementRun, Disagreement
 from .audit import AuditEntry
+from .calibration import (
+    REAL_ASSIGNMENT,
+    REAL_EVENT,
+    CalibrationAssignment,
+    CalibrationItem,
+    CalibrationPolicy,
+)
 from .codebook import Codebook, CodebookVersion, EventType, FieldDefinition
 from .corpus import Article, Membership, Project
 from .dataset_events import DatasetEvent, DatasetEventReport, DuplicateCandidate
@@ -25,6 +32,8 @@ from .users import User
 from .workflow import Assignment
 
 __all__ = [
+    "REAL_ASSIGNMENT",
+    "REAL_EVENT",
     "Activity",
     "Actor",
     "ActorAlias",
@@ -36,6 +45,9 @@ __all__ = [
     "Article",
     "Assignment",
     "AuditEntry",
+    "CalibrationAssignment",
+    "CalibrationItem",
+    "CalibrationPolicy",
     "Codebook",
     "CodebookVersion",
     "CodedEvent",

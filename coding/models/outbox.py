@@ -23,6 +23,7 @@ class OutboxItem(models.Model):
         RELEASE_BUILD = "release_build"  # payload {"release_id"}
         DEDUP_ARTICLE = "dedup_article"  # payload {"article_id"} (candidates after validation)
         DEDUP_PROJECT = "dedup_project"  # payload {"project_id", "after"} (one chunk of a pass)
+        CALIBRATION_SCORE = "calibration_score"  # payload {"assignment_id"}
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80, help_text="Rows with the same kind and key coalesce.")
@@ -44,6 +45,7 @@ class OutboxItem(models.Model):
                         "release_build",
                         "dedup_article",
                         "dedup_project",
+                        "calibration_score",
                     ]
                 ),
                 name="outboxitem_kind_valid",

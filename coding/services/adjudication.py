@@ -20,6 +20,7 @@ from django.utils import timezone
 from coding.codebook_runtime import version_spec
 from coding.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from coding.models import (
+    REAL_ASSIGNMENT,
     Adjudication,
     AdjudicationDecision,
     Assignment,
@@ -64,7 +65,7 @@ def adjudication_open(*, article_id: int, actor: User | None = None) -> Adjudica
         _ensure_run(article_id)
         return existing
     if (
-        Assignment.objects.filter(article=article)
+        Assignment.objects.filter(REAL_ASSIGNMENT, article=article)
         .exclude(status=Assignment.Status.SUBMITTED)
         .exists()
     ):
@@ -500,7 +501,7 @@ def adjudication_validate(
     # A coder added or reopened after the adjudication began is still coding: their work
     # will change the agreement this gold layer is decided on.
     if (
-        Assignment.objects.filter(article_id=locked.article_id)
+        Assignment.objects.filter(REAL_ASSIGNMENT, article_id=locked.article_id)
         .exclude(status=Assignment.Status.SUBMITTED)
         .exists()
     ):

@@ -41,7 +41,14 @@ from django.utils import timezone
 from coding.agreement import unitizing_part
 from coding.codebook_runtime import version_spec
 from coding.codebook_spec import CodebookSpec
-from coding.models import AgreementChunk, AgreementRun, Article, Assignment, Project
+from coding.models import (
+    REAL_ASSIGNMENT,
+    AgreementChunk,
+    AgreementRun,
+    Article,
+    Assignment,
+    Project,
+)
 from coding.services.agreement_figures import ChunkOutput, FoldRecord, RunFold, coding_week
 from coding.services.agreement_gamma import article_gamma, article_spans
 from coding.services.agreement_inputs import agreement_fields, load_article_inputs
@@ -81,7 +88,9 @@ def cyclic_gc_paused() -> Iterator[None]:
 def ready_article_ids(project: Project) -> Iterator[list[int]]:
     """Ids of articles with only submitted assignments, ascending, in chunks (streamed)."""
     pending = set(
-        Assignment.objects.filter(project=project)
+        Assignment.objects.filter(
+            REAL_ASSIGNMENT, project=project
+        )  # calibration work waits for no one
         .exclude(status=Assignment.Status.SUBMITTED)
         .values_list("article_id", flat=True)
     )

@@ -27,7 +27,14 @@ from coding.agreement import AlignableEvent, FieldSpec, Span
 from coding.codebook_runtime import event_type_codes
 from coding.codebook_spec import CodebookSpec
 from coding.codebook_spec import FieldSpec as CodebookField
-from coding.models import Assignment, CodedEvent, EvidenceSpan, Location
+from coding.models import (
+    REAL_ASSIGNMENT,
+    REAL_EVENT,
+    Assignment,
+    CodedEvent,
+    EvidenceSpan,
+    Location,
+)
 from coding.text.matching import normalize_for_search
 
 # Bump when normalization or alignment changes, so stored results are recomputed.
@@ -154,12 +161,15 @@ def load_article_inputs(
     project's figures (one coder says nothing about agreement).
 
     Three queries whatever the number of articles: assignments, events, spans.
+
+    Only real work: calibration assignments and their events (coding.models.calibration)
+    are never agreement inputs, so they reach no run, adjudication or queue.
     """
     coders_by_article: dict[int, list[int]] = defaultdict(list)
     incomplete: set[int] = set()
     coded_at: dict[int, dt.datetime] = {}
     for article_id, coder_id, status, submitted_at in Assignment.objects.filter(
-        article_id__in=article_ids
+        REAL_ASSIGNMENT, article_id__in=article_ids
     ).values_list("article_id", "coder_id", "status", "submitted_at"):
         coders_by_article[article_id].append(coder_id)
         if status != Assignment.Status.SUBMITTED:
@@ -171,7 +181,9 @@ def load_article_inputs(
     ready = [a for a in article_ids if a not in incomplete and len(coders_by_article[a]) >= 1]
     codes = event_type_codes(version_id)
     rows = list(
-        CodedEvent.objects.filter(article_id__in=ready, layer=CodedEvent.Layer.CODER).values_list(
+        CodedEvent.objects.filter(
+            REAL_EVENT, article_id__in=ready, layer=CodedEvent.Layer.CODER
+        ).values_list(
             "id",
             "article_id",
             "assignment__coder_id",

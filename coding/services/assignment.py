@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from coding.models import Assignment, Membership, Project, User
+from coding.models import REAL_ASSIGNMENT, Assignment, Membership, Project, User
 from coding.services.audit import audit_record
+from coding.services.calibration import calibration_link, calibration_plan_rows
 from coding.services.gold_reopen import (
     adjudications_lock_for_recoding,
     adjudications_reopen_for_recoding,
@@ -31,6 +32,7 @@ class AssignmentReport:
     created: int
     short_articles: int  # articles that still have fewer than k coders (too few coders)
     reopened_articles: int = 0  # validated articles sent back to adjudication (a new coder)
+    calibration: int = 0  # calibration items slipped into queues (coding.services.calibration)
 
 
 def _tiebreak(seed: int, article_id: int, coder_id: int) -> bytes:
@@ -63,7 +65,11 @@ def _insert_assignments(project: Project, pairs: list[tuple[int, int]]) -> None:
 def assignments_balance(*, project: Project, actor: User | None = None) -> AssignmentReport:
     """Top every article of the project up to `overlap` coders. Locks the project row so two
     concurrent runs cannot both assign the same gap. An article already validated that gets a
-    new coder is reopened for adjudication (audited; see coding.services.gold_reopen)."""
+    new coder is reopened for adjudication (audited; see coding.services.gold_reopen).
+
+    Calibration items are then slipped among the new rows at the project's rate
+    (coding.services.calibration): they count neither as one of an article's k coders nor in
+    a coder's load, and never reopen anything."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     coder_ids = list(
         Membership.objects.filter(project=project, role=Membership.Role.CODER, is_active=True)
@@ -72,26 +78,29 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
     )
     load: Counter[int] = Counter(
         dict(
-            Assignment.objects.filter(project=project)
+            Assignment.objects.filter(REAL_ASSIGNMENT, project=project)
             .values("coder_id")
             .annotate(n=Count("id"))
             .values_list("coder_id", "n")
         )
     )
-    taken: dict[int, set[int]] = {}
-    for article_id, coder_id in Assignment.objects.filter(project=project).values_list(
-        "article_id", "coder_id"
+    taken: dict[int, set[int]] = {}  # every coder on the article (real or calibration)
+    real: dict[int, set[int]] = {}  # its real coders: the k of the overlap
+    for article_id, coder_id, calibration in Assignment.objects.filter(project=project).values_list(
+        "article_id", "coder_id", "calibration"
     ):
         taken.setdefault(article_id, set()).add(coder_id)
+        if calibration is None:
+            real.setdefault(article_id, set()).add(coder_id)
 
     k = project.overlap
     new_rows: list[tuple[int, int]] = []  # (article id, coder id)
     short = 0
     for article_id in project.articles.order_by("id").values_list("id", flat=True).iterator():
-        have = taken.get(article_id, set())
-        need = k - len(have)
+        need = k - len(real.get(article_id, ()))
         if need <= 0:
             continue
+        have = taken.get(article_id, set())
         candidates = sorted(
             (c for c in coder_ids if c not in have),
             key=lambda c: (load[c], _tiebreak(project.assignment_seed, article_id, c)),
@@ -103,15 +112,21 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
             load[coder_id] += 1
             new_rows.append((article_id, coder_id))
     adjudications = adjudications_lock_for_recoding(article_ids={a for a, _ in new_rows})
-    _insert_assignments(project, new_rows)
-    review_queue_follow_coding(article_ids={a for a, _ in new_rows})  # coder filter keys
+    planned = calibration_plan_rows(
+        project=project, coder_ids=coder_ids, new_rows=new_rows, real_load=load, taken=taken
+    )
+    _insert_assignments(project, [(a, c) for a, c, _ in planned])
+    review_queue_follow_coding(article_ids={a for a, _, _ in planned})  # coder filter keys
+    calibration = calibration_link(
+        project=project, pairs=[(a, c) for a, c, is_calibration in planned if is_calibration]
+    )
     reopened: list[int] = []
-    if new_rows:
+    if new_rows or calibration:
         audit_record(
             action="assignment.balance",
             actor=actor,
             project=project,
-            data={"created": len(new_rows), "short_articles": short},
+            data={"created": len(new_rows), "short_articles": short, "calibration": calibration},
         )
         # A new coder on an adjudicated article changes the agreement its gold layer was
         # decided on: the article goes back to adjudication.
@@ -122,5 +137,8 @@ def assignments_balance(*, project: Project, actor: User | None = None) -> Assig
             reason="a coder was added to the article",
         )
     return AssignmentReport(
-        created=len(new_rows), short_articles=short, reopened_articles=len(reopened)
+        created=len(new_rows),
+        short_articles=short,
+        reopened_articles=len(reopened),
+        calibration=calibration,
     )

@@ -11,7 +11,9 @@ correct / gold's non-empty values on matched pairs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +21,7 @@ from django.db.models import Q
 
 from coding.agreement import AlignableEvent, Span, match_two_coders
 from coding.codebook_runtime import event_type_codes, version_spec
-from coding.models import Adjudication, CodedEvent, EvidenceSpan, Project
+from coding.models import REAL_EVENT, Adjudication, CodedEvent, EvidenceSpan, Project
 from coding.services.agreement_inputs import normalize_value
 
 GOLD = -1
@@ -77,8 +79,22 @@ def _alignable(
     ]
 
 
-def coder_feedback(project: Project, *, coder_id: int | None = None) -> dict[int, dict[str, Any]]:
-    """Feedback per coder (only `coder_id` if given) over the project's validated articles."""
+@dataclass(frozen=True)
+class GoldComparison:
+    """One coder's events on one validated article, matched to its gold events."""
+
+    coder: int
+    article_id: int
+    validated_at: dt.datetime | None
+    submitted_at: dt.datetime | None  # the coder's submission (None while not submitted)
+    mine: list[AlignableEvent]
+    gold: list[AlignableEvent]
+    pairs: list[tuple[AlignableEvent, AlignableEvent, float]]
+
+
+def gold_comparisons(project: Project, *, coder_id: int | None = None) -> Iterator[GoldComparison]:
+    """Every coder's real work on the project's validated articles (only `coder_id`'s if
+    given) against the gold layer."""
     spec = version_spec(project.codebook_version)
     codes = event_type_codes(project.codebook_version_id)
     validated = dict(
@@ -86,7 +102,11 @@ def coder_feedback(project: Project, *, coder_id: int | None = None) -> dict[int
             project=project, status=Adjudication.Status.VALIDATED
         ).values_list("article_id", "validated_at")
     )
-    events = CodedEvent.objects.filter(article_id__in=list(validated)).select_related("assignment")
+    # Real work only: a calibration item is scored on its own (coding.services.calibration_
+    # scoring), and counting it here would show a coder an item they have not submitted.
+    events = CodedEvent.objects.filter(REAL_EVENT, article_id__in=list(validated)).select_related(
+        "assignment"
+    )
     if coder_id is not None:
         events = events.filter(Q(layer="gold") | Q(assignment__coder_id=coder_id))
     events_list = list(events)
@@ -96,34 +116,52 @@ def coder_feedback(project: Project, *, coder_id: int | None = None) -> dict[int
     ).values_list("event_id", "role", "start", "end"):
         spans[event_id].append(Span(role, start, end))
     by_article: dict[int, dict[int, list[CodedEvent]]] = defaultdict(lambda: defaultdict(list))
+    submitted: dict[tuple[int, int], dt.datetime | None] = {}
     for event in events_list:
         owner = GOLD if event.layer == "gold" else event.assignment.coder_id  # type: ignore[union-attr]
         by_article[event.article_id][owner].append(event)
-    results: dict[int, CoderFeedback] = defaultdict(CoderFeedback)
+        if event.assignment is not None:
+            submitted[(event.article_id, owner)] = event.assignment.submitted_at
     for article_id, owners in by_article.items():
         gold = _alignable(owners.get(GOLD, []), GOLD, codes, spans, spec)
-        validated_at = validated[article_id]
-        month = validated_at.strftime("%Y-%m") if validated_at else "unknown"
         for coder, coded in owners.items():
             if coder == GOLD:
                 continue
             mine = _alignable(coded, coder, codes, spans, spec)
-            pairs = match_two_coders(mine, gold)
-            feedback = results[coder]
-            feedback.articles += 1
-            for counts in (feedback.detection, feedback.by_month[month]):
-                counts.tp += len(pairs)
-                counts.fp += len(mine) - len(pairs)
-                counts.fn += len(gold) - len(pairs)
-            for mine_event, gold_event, _ in pairs:
-                for fdef in spec.fields:
-                    ours, theirs = mine_event.values.get(fdef.key), gold_event.values.get(fdef.key)
-                    counts = feedback.fields[fdef.key]
-                    if ours is not None and ours == theirs:
-                        counts.tp += 1
-                    else:
-                        counts.fp += ours is not None
-                        counts.fn += theirs is not None
+            yield GoldComparison(
+                coder=coder,
+                article_id=article_id,
+                validated_at=validated[article_id],
+                submitted_at=submitted.get((article_id, coder)),
+                mine=mine,
+                gold=gold,
+                pairs=match_two_coders(mine, gold),
+            )
+
+
+def coder_feedback(project: Project, *, coder_id: int | None = None) -> dict[int, dict[str, Any]]:
+    """Feedback per coder (only `coder_id` if given) over the project's validated articles."""
+    spec = version_spec(project.codebook_version)
+    results: dict[int, CoderFeedback] = defaultdict(CoderFeedback)
+    for comparison in gold_comparisons(project, coder_id=coder_id):
+        validated_at = comparison.validated_at
+        month = validated_at.strftime("%Y-%m") if validated_at else "unknown"
+        pairs, mine, gold = comparison.pairs, comparison.mine, comparison.gold
+        feedback = results[comparison.coder]
+        feedback.articles += 1
+        for counts in (feedback.detection, feedback.by_month[month]):
+            counts.tp += len(pairs)
+            counts.fp += len(mine) - len(pairs)
+            counts.fn += len(gold) - len(pairs)
+        for mine_event, gold_event, _ in pairs:
+            for fdef in spec.fields:
+                ours, theirs = mine_event.values.get(fdef.key), gold_event.values.get(fdef.key)
+                counts = feedback.fields[fdef.key]
+                if ours is not None and ours == theirs:
+                    counts.tp += 1
+                else:
+                    counts.fp += ours is not None
+                    counts.fn += theirs is not None
     return {
         coder: {
             "articles": fb.articles,

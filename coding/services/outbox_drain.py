@@ -179,6 +179,12 @@ def _dedup_project(payloads: list[dict[str, Any]]) -> None:
         )
 
 
+def _calibration_score(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.calibration_scoring import calibration_score
+
+    calibration_score(assignment_id=payloads[0]["assignment_id"])
+
+
 HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.ARTICLE_AGREEMENT: _article_agreement,
     OutboxItem.Kind.PROJECT_AGREEMENT: _project_agreement,
@@ -187,6 +193,7 @@ HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.RELEASE_BUILD: _release_build,
     OutboxItem.Kind.DEDUP_ARTICLE: _dedup_article,
     OutboxItem.Kind.DEDUP_PROJECT: _dedup_project,
+    OutboxItem.Kind.CALIBRATION_SCORE: _calibration_score,
 }
 
 

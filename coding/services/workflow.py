@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from coding.codebook_runtime import event_type_codes, version_spec
 from coding.errors import Conflict, ValidationFailed, counted
-from coding.models import Assignment, CodedEvent, Membership, User
+from coding.models import REAL_ASSIGNMENT, Assignment, CodedEvent, Membership, User
 from coding.services.audit import audit_record
+from coding.services.calibration import calibration_submitted, refuse_calibration
 from coding.services.events import EventInput, check_event
 from coding.services.gold_reopen import (
     adjudications_lock_for_recoding,
@@ -85,8 +86,10 @@ def assignment_submit(*, assignment: Assignment, actor: User) -> Assignment:
         target=locked,
         data={"article": locked.article_id},
     )
+    if calibration_submitted(assignment=locked):
+        return locked  # scored against the gold; it completes nothing (its article is gold)
     article_id = locked.article_id
-    outstanding = Assignment.objects.filter(article_id=article_id).exclude(
+    outstanding = Assignment.objects.filter(REAL_ASSIGNMENT, article_id=article_id).exclude(
         status=Assignment.Status.SUBMITTED
     )
     if not outstanding.exists():
@@ -106,6 +109,7 @@ def assignment_reopen(*, assignment: Assignment, actor: User, reason: str) -> As
             errors=[{"field": "reason", "code": "required", "message": "required"}],
         )
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    refuse_calibration(locked, "reopened")
     if locked.status != Assignment.Status.SUBMITTED:
         raise Conflict(
             f"only a submitted assignment can be reopened (it is {locked.status})",
@@ -148,6 +152,7 @@ def assignment_reassign(
     content kept in the audit row, so nothing is lost silently.
     """
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    refuse_calibration(locked, "reassigned")
     if locked.status == Assignment.Status.SUBMITTED:
         raise Conflict(
             "a submitted assignment cannot be reassigned; reopen it first",

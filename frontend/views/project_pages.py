@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from frontend.ui_plurals import ui_catalog
 
 from .api_bridge import ApiResult, api_get, api_results
+from .calibration_pages import calibration_state, coder_feedback_page, manager_calibration
 from .pages import article_paragraphs, codebook_version, project_of
 from .shell import MANAGER_ROLES, Navigation, navigation_for, project_links, render_page
 
@@ -126,6 +127,7 @@ def side_by_side(request: HttpRequest, project_id: int, article_id: int) -> Http
     text = article.pop("text")
     context["article"] = article
     context["paragraphs"] = article_paragraphs(text, article["paragraphs"])
+    context["calibration_state"] = calibration_state(request, project_id, article_id, view)
     return _page(
         request,
         "frontend/side_by_side.html",
@@ -152,8 +154,13 @@ def _percent(value: float | None) -> str:
 
 @login_required
 def feedback(request: HttpRequest, project_id: int) -> HttpResponse:
-    """Each coder against the gold layer: detection and per-field precision, recall, F1."""
+    """Each coder against the gold layer: detection and per-field precision, recall, F1;
+    calibration items and drift. A coder gets their own calibration results and drift."""
     nav = navigation_for(request)
+    if nav.role_in(project_id) == "coder":
+        mine = project_context(request, nav, project_id, "feedback")
+        if mine is not None and mine["role"] == "coder":
+            return coder_feedback_page(request, nav, project_id, mine)
     answer = api_get(request, f"/api/v1/projects/{project_id}/feedback/")
     context = project_context(request, nav, project_id, "feedback") if answer.ok else None
     if context is None:
@@ -175,6 +182,7 @@ def feedback(request: HttpRequest, project_id: int) -> HttpResponse:
         for row in rows
     ]
     context.update({"coders": coders, "field_labels": [labels.get(k, k) for k in keys]})
+    context["calibration"] = manager_calibration(request, project_id)
     return render_page(request, "frontend/feedback.html", context, nav=nav)
 
 

@@ -71,7 +71,7 @@ PROJECT_PAGES = (
     ProjectPage("agreement", "frontend:agreement", READER_ROLES),
     ProjectPage("adjudication", "frontend:adjudication", MANAGER_ROLES),
     ProjectPage("same-events", "frontend:same-events", MANAGER_ROLES),
-    ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES),
+    ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES | {CODER}),
     ProjectPage("proposed-names", "frontend:proposed-names", MANAGER_ROLES),
     ProjectPage("throughput", "frontend:throughput", MANAGER_ROLES),
     ProjectPage("data", "frontend:data", READER_ROLES),

@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from api.presenters import event_dict
-from api.serializers.workflow import ArticleDetailSerializer, AssignmentSerializer
+from api.serializers.workflow import AssignmentSerializer, CodingArticleSerializer
 from coding import selectors
 from coding.codebook_runtime import event_type_codes
 from coding.models import Assignment, CodedEvent
@@ -104,7 +104,7 @@ def _body_built_the_old_way(assignment_id: int) -> dict[str, Any]:
     offsets = OffsetMap(article.text)
     return {
         "assignment": AssignmentSerializer(listed).data,
-        "article": ArticleDetailSerializer(article).data,
+        "article": CodingArticleSerializer(article).data,  # no import time (issue #17)
         "events": [event_dict(e, codes, offsets) for e in selectors.assignment_events(assignment)],
     }
 

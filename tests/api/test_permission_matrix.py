@@ -848,11 +848,12 @@ def test_the_table_covers_every_route_method_and_actor() -> None:
         view = pattern.callback.view_class  # type: ignore[attr-defined]
         methods = {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)}
         routes[route_key(str(pattern.pattern))] = methods
+    from tests.api.test_permission_matrix_calibration import CALIBRATION_MATRIX
     from tests.api.test_permission_matrix_dataset import DATASET_MATRIX
     from tests.api.test_permission_matrix_review import REVIEW_MATRIX
 
     assert set(routes) >= PENDING_ROUTES
-    rows = MATRIX + REVIEW_MATRIX + DATASET_MATRIX
+    rows = MATRIX + REVIEW_MATRIX + DATASET_MATRIX + CALIBRATION_MATRIX
     covered = {(method, route_key(endpoint), actor) for method, endpoint, actor, _ in rows}
     wanted = {
         (method, route, actor)
@@ -871,6 +872,8 @@ def test_the_table_covers_every_route_method_and_actor() -> None:
     ]
     assert routes_of[0] & routes_of[1] == set()
     assert (routes_of[0] | routes_of[1]) & routes_of[2] == set()
+    calibration_routes = {route_key(endpoint) for _, endpoint, _, _ in CALIBRATION_MATRIX}
+    assert (routes_of[0] | routes_of[1] | routes_of[2]) & calibration_routes == set()
 
 
 # Who may change whose membership (POST projects/{p}/members/): supervisors add coders and

@@ -44,6 +44,7 @@ from api.urls import v1
 from coding.services.events import EventInput, SpanInput, event_create
 from tests.api.review_scene import ReviewScene, clusters, scene_in_transaction
 from tests.api.test_permission_matrix import MATRIX, reset_login_throttle, route_key, snapshot
+from tests.api.test_permission_matrix_calibration import CALIBRATION_MATRIX
 from tests.api.test_permission_matrix_dataset import (
     DATASET_MATRIX,
     DatasetScene,
@@ -361,6 +362,7 @@ def test_every_covered_operation_is_in_the_schema(api_schema: Any) -> None:
         (OPERATIONS, MATRIX),
         (REVIEW_OPERATIONS, REVIEW_MATRIX),
         (_operations(DATASET_MATRIX), DATASET_MATRIX),
+        (_operations(CALIBRATION_MATRIX), CALIBRATION_MATRIX),
     ]
     for operations, table in tables:
         assert set(operations) <= documented
@@ -371,7 +373,9 @@ def test_every_status_the_permission_tables_expect_is_documented(api_schema: Any
     """Each (operation, status) of the tables is in the schema, but for the known gaps."""
     paths = {route_key(str(pattern.pattern)): openapi_path(str(pattern.pattern)) for pattern in v1}
     undocumented: dict[tuple[str, str], set[int]] = {}
-    for method, endpoint, _, expected in MATRIX + REVIEW_MATRIX + DATASET_MATRIX:
+    for method, endpoint, _, expected in (
+        MATRIX + REVIEW_MATRIX + DATASET_MATRIX + (CALIBRATION_MATRIX)
+    ):
         operation = (method, paths[route_key(endpoint)])
         responses = api_schema.raw_schema["paths"][operation[1]][method.lower()]["responses"]
         if str(expected) not in responses:

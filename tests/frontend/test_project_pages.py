@@ -42,7 +42,7 @@ def test_project_pages_need_a_signed_in_user(world: World, page: str) -> None:
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("coder_a", [403, 403, 403, 403, 403, 403]),
+        ("coder_a", [403, 403, 403, 200, 403, 403]),  # feedback: their own (issue #17)
         ("researcher", [200, 403, 403, 403, 200, 403]),
         ("supervisor", [200, 200, 200, 200, 200, 200]),
         ("admin", [200, 200, 200, 200, 200, 200]),
@@ -70,7 +70,7 @@ def test_refusals_say_why_without_revealing_anything(world: World) -> None:
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("coder_a", []),
+        ("coder_a", ["feedback"]),
         ("researcher", ["agreement", "data"]),
         ("supervisor", ["agreement", "adjudication", "feedback", "throughput", "data"]),
         ("admin", ["agreement", "adjudication", "feedback", "throughput", "data"]),
