@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from frontend.ui_strings_proposals import proposal_strings
+from frontend.ui_strings_recommender import recommender_strings
 from frontend.ui_strings_same_events import same_event_strings
 
 _PREVALENCE_NOTE = (
@@ -320,4 +321,4 @@ def ui_strings() -> dict[str, str]:
             "were found by the other coder too)."
         ),
         "no α for free text: % identical only": _("no α for free text: % identical only"),
-    } | {**same_event_strings(), **proposal_strings()}
+    } | {**same_event_strings(), **proposal_strings(), **recommender_strings()}

@@ -17,6 +17,7 @@ PURE_PACKAGES = [
     "coding/dictionary_files",
     "coding/exporting",
     "coding/dedup",
+    "coding/recommender",
 ]
 FORBIDDEN_FOR_PURE = (
     "django",

@@ -9,6 +9,7 @@ from .dictionaries import Actor, ActorAlias, DictionaryStatus, Location, Locatio
 from .events import CodedEvent, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
 from .outbox import OutboxItem
+from .recommender import RecommenderModel, RecommenderSettings
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
@@ -46,6 +47,8 @@ __all__ = [
     "Membership",
     "OutboxItem",
     "Project",
+    "RecommenderModel",
+    "RecommenderSettings",
     "ReleaseFile",
     "ReviewQueueEntry",
     "User",

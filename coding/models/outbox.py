@@ -23,6 +23,8 @@ class OutboxItem(models.Model):
         RELEASE_BUILD = "release_build"  # payload {"release_id"}
         DEDUP_ARTICLE = "dedup_article"  # payload {"article_id"} (candidates after validation)
         DEDUP_PROJECT = "dedup_project"  # payload {"project_id", "after"} (one chunk of a pass)
+        RECOMMENDER_TRAIN = "recommender_train"  # payload {"model_id"} (hand over, watch)
+        RECOMMENDER_CHECK = "recommender_check"  # payload {"project_id"} (after validation)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80, help_text="Rows with the same kind and key coalesce.")
@@ -44,6 +46,8 @@ class OutboxItem(models.Model):
                         "release_build",
                         "dedup_article",
                         "dedup_project",
+                        "recommender_train",
+                        "recommender_check",
                     ]
                 ),
                 name="outboxitem_kind_valid",

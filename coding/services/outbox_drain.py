@@ -172,6 +172,18 @@ def _dedup_project(payloads: list[dict[str, Any]]) -> None:
         )
 
 
+def _recommender_train(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.recommender import recommender_hand_over
+
+    recommender_hand_over(model_id=payloads[0]["model_id"])
+
+
+def _recommender_check(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.recommender import recommender_check
+
+    recommender_check(project_id=payloads[0]["project_id"])
+
+
 HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.ARTICLE_AGREEMENT: _article_agreement,
     OutboxItem.Kind.PROJECT_AGREEMENT: _project_agreement,
@@ -180,6 +192,8 @@ HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.RELEASE_BUILD: _release_build,
     OutboxItem.Kind.DEDUP_ARTICLE: _dedup_article,
     OutboxItem.Kind.DEDUP_PROJECT: _dedup_project,
+    OutboxItem.Kind.RECOMMENDER_TRAIN: _recommender_train,
+    OutboxItem.Kind.RECOMMENDER_CHECK: _recommender_check,
 }
 
 

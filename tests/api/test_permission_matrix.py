@@ -756,10 +756,11 @@ def test_the_table_covers_every_route_method_and_actor() -> None:
         methods = {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)}
         routes[route_key(str(pattern.pattern))] = methods
     from tests.api.test_permission_matrix_dataset import DATASET_MATRIX
+    from tests.api.test_permission_matrix_recommender import RECOMMENDER_MATRIX
     from tests.api.test_permission_matrix_review import REVIEW_MATRIX
 
     assert set(routes) >= PENDING_ROUTES
-    rows = MATRIX + REVIEW_MATRIX + DATASET_MATRIX
+    rows = MATRIX + REVIEW_MATRIX + DATASET_MATRIX + RECOMMENDER_MATRIX
     covered = {(method, route_key(endpoint), actor) for method, endpoint, actor, _ in rows}
     wanted = {
         (method, route, actor)
@@ -774,10 +775,11 @@ def test_the_table_covers_every_route_method_and_actor() -> None:
     # Each route is in one table only: the two tables act on different scenes.
     routes_of = [
         {route_key(endpoint) for _, endpoint, _, _ in table}
-        for table in (MATRIX, REVIEW_MATRIX, DATASET_MATRIX)
+        for table in (MATRIX, REVIEW_MATRIX, DATASET_MATRIX, RECOMMENDER_MATRIX)
     ]
     assert routes_of[0] & routes_of[1] == set()
     assert (routes_of[0] | routes_of[1]) & routes_of[2] == set()
+    assert (routes_of[0] | routes_of[1] | routes_of[2]) & routes_of[3] == set()
 
 
 # Who may change whose membership (POST projects/{p}/members/): supervisors add coders and
