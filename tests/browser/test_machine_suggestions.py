@@ -12,12 +12,16 @@ from coding.services.recommender import recommender_settings_update, recommender
 from tests.browser.conftest import open_coding, screenshot, sign_in
 from tests.recommender.scene import add_validated, coder_article, generated_project
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(1200),  # 20 articles validated through the services first
+]
 
 
 def _trained_scene():  # type: ignore[no-untyped-def]
     scene = generated_project(slug="web-ml")
-    add_validated(scene, 30, seed=1)
+    add_validated(scene, 20, seed=1)
     recommender_settings_update(
         project=scene.project, actor=scene.supervisor, changes={"min_events": 5}
     )

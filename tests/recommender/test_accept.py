@@ -18,14 +18,15 @@ from coding.services.outbox_drain import outbox_drain
 from coding.services.recommender import recommender_settings_update, recommender_train_request
 from tests.recommender.scene import Generated, add_validated, coder_article, generated_project
 
-pytestmark = pytest.mark.django_db
+# The shared scene validates 24 articles through the services: minutes on a crowded machine.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(1200)]
 
 
 @pytest.fixture(scope="module")
 def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[Generated]:
     with django_db_blocker.unblock(), transaction.atomic():
         made = generated_project(slug="acc")
-        add_validated(made, 40, seed=1)
+        add_validated(made, 24, seed=1)
         recommender_settings_update(
             project=made.project, actor=made.supervisor, changes={"min_events": 5}
         )
@@ -173,3 +174,90 @@ def test_a_supervisor_reads_a_coders_suggestions_but_cannot_accept(scene: Genera
     response = api(scene.supervisor).post(url + "accept/", {"key": first["key"]}, format="json")
     assert response.status_code == 403
     assert events_snapshot() == before
+
+
+def test_measured_like_a_coder_on_gold_validated_after_training(scene: Generated) -> None:
+    from coding.services.adjudication import (
+        adjudication_open,
+        adjudication_validate,
+        decision_add,
+    )
+    from coding.services.events import EventInput, SpanInput, event_create
+    from coding.services.recommender_measure import recommender_evaluate
+    from tests.factories import AssignmentFactory
+
+    shown, hidden = scene.coders
+    recommender_settings_update(
+        project=scene.project, actor=scene.supervisor, changes={"hidden_from": [hidden.pk]}
+    )
+    mine = coder_article(scene, shown, seed=7)
+    theirs = AssignmentFactory(article=mine.article, coder=hidden)
+    url = f"/api/v1/assignments/{mine.pk}/machine-suggestions/"
+    first = api(shown).get(url).json()["suggestions"][0]
+    assert api(shown).post(url + "accept/", {"key": first["key"]}, format="json").status_code == 201
+    text = mine.article.text
+    start = text.index("فجر")
+    event_create(
+        assignment=theirs,
+        actor=hidden,
+        data=EventInput(
+            event_type="ATTACK",
+            event_subtype="DRONE_STRIKE",
+            values={},
+            spans=[SpanInput("trigger", start, start + 3, "فجر")],
+        ),
+    )
+    # Submitted as they are (the mini codebook requires a date neither coder gave; the
+    # checklist is not what this test is about).
+    from django.utils import timezone
+
+    from coding.models import Assignment
+
+    Assignment.objects.filter(pk__in=[mine.pk, theirs.pk]).update(
+        status="submitted", submitted_at=timezone.now()
+    )
+    adjudication = adjudication_open(article_id=mine.article_id)
+    for word, subtype in (("هاجم", "ARMED_ASSAULT"), ("فجر", "DRONE_STRIKE")):
+        at = text.index(word)
+        decision_add(
+            adjudication=adjudication,
+            actor=scene.supervisor,
+            data=EventInput(
+                event_type="ATTACK",
+                event_subtype=subtype,
+                values={
+                    "actor1": {"id": scene.actor.pk},
+                    "location": {"id": scene.location.pk},
+                    "event_date": {"start": "2022-06-12"},
+                },
+                spans=[SpanInput("trigger", at, at + len(word), word)],
+            ),
+        )
+    adjudication.refresh_from_db()
+    adjudication_validate(
+        adjudication=adjudication, actor=scene.supervisor, expected_version=adjudication.version
+    )
+    model = RecommenderModel.objects.get(project=scene.project, number=1)
+    measured = recommender_evaluate(model_id=model.pk)
+    assert measured is not None
+    evaluation = measured.evaluation
+    assert evaluation["articles"] == 1  # the training articles are never measured on
+    vs_gold = evaluation["machine_vs_gold"]
+    assert vs_gold["articles"] == 1
+    assert vs_gold["detection"]["true_positives"] >= 1
+    assert 0 < vs_gold["detection"]["f1"] <= 1
+    fields = {row["field"]: row for row in vs_gold["fields"]}
+    assert fields["event_type"]["n_pairable"] >= 1
+    assert [c["coder"] for c in evaluation["machine_vs_coders"]] == sorted([shown.pk, hidden.pk])
+    anchoring = evaluation["anchoring"]
+    assert anchoring["coder_events"] == 2
+    assert anchoring["suggested"]["events"] == 1
+    assert anchoring["own"]["events"] == 1
+    assert anchoring["suggested_share"] == 0.5
+    assert anchoring["suggested"]["matched_gold"] == 1
+    assert anchoring["control"]["hidden_coders"] == [hidden.pk]
+    assert anchoring["control"]["hidden"]["articles"] == 1
+    assert anchoring["control"]["shown"]["articles"] == 1
+    # shown on the recommender's API, in the model's own figures
+    body = api(scene.supervisor).get(f"/api/v1/projects/{scene.project.pk}/recommender/").json()
+    assert body["models"][0]["evaluation"]["machine_vs_gold"] == vs_gold

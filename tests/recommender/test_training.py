@@ -17,7 +17,8 @@ from coding.services.outbox_drain import outbox_drain
 from coding.services.recommender import recommender_settings_update, recommender_train_request
 from tests.recommender.scene import Generated, add_validated, generated_project
 
-pytestmark = pytest.mark.django_db
+# The shared scene validates 40 articles through the services: minutes on a crowded machine.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(1200)]
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from rest_framework.test import APIClient
 from coding.models import RecommenderModel
 from tests.recommender.scene import add_validated, generated_project
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(1200)]
 
 
 def test_a_real_worker_trains_the_model(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
     scene = generated_project(slug="wk")
-    add_validated(scene, 30, seed=5)
+    add_validated(scene, 24, seed=5)
     api = APIClient()
     api.force_authenticate(scene.supervisor)
     url = f"/api/v1/projects/{scene.project.pk}/recommender/"
@@ -32,7 +32,7 @@ def test_a_real_worker_trains_the_model(celery_worker_process) -> None:  # type:
         time.sleep(0.5)
     model = RecommenderModel.objects.get(pk=model_id)
     assert model.status == "ready", model.error
-    assert model.articles == 30
+    assert model.articles == 24
     assert model.seed == 11
     assert model.lease_token == ""
     body = api.get(url).json()

@@ -29,7 +29,7 @@ export class GhostList {
     if (!response.ok) return;
     const body = response.data;
     this.items = body.suggestions || [];
-    this.section.hidden = body.status === "off";
+    this.section.hidden = body.status !== "ready";
     this.render();
   }
 
