@@ -25,7 +25,7 @@ from coding.services.recommender_accept import suggestion_accept
 from coding.text.offsets import OffsetMap
 
 
-class SpanSerializer(serializers.Serializer):
+class MachineSpanSerializer(serializers.Serializer):
     role = serializers.CharField()
     start = serializers.IntegerField(help_text="Code points")
     end = serializers.IntegerField()
@@ -34,15 +34,15 @@ class SpanSerializer(serializers.Serializer):
     quote = serializers.CharField()
 
 
-class SuggestionSerializer(serializers.Serializer):
+class MachineSuggestionSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Names the suggestion when accepting it")
     event_type = serializers.CharField()
     event_subtype = serializers.CharField(allow_null=True)
     confidence = serializers.FloatField(help_text="Calibrated probability of the type")
     subtype_confidence = serializers.FloatField(allow_null=True)
-    sentence = SpanSerializer()
+    sentence = MachineSpanSerializer()
     values = serializers.DictField(help_text="Fields pre-filled from the dictionary and dates")
-    spans = SpanSerializer(many=True)
+    spans = MachineSpanSerializer(many=True)
 
 
 def _span(role: str, start: int, end: int, text: str, offsets: OffsetMap) -> dict[str, Any]:
@@ -79,7 +79,7 @@ class MachineSuggestionsView(APIView):
                     "status": serializers.CharField(help_text="ready, off, none, stale, training"),
                     "message": serializers.CharField(),
                     "model": serializers.IntegerField(allow_null=True),
-                    "suggestions": SuggestionSerializer(many=True),
+                    "suggestions": MachineSuggestionSerializer(many=True),
                 },
             ),
             **error_responses(401, 404, e404="No such assignment, or not yours (coders)"),
@@ -102,7 +102,7 @@ class MachineSuggestionsView(APIView):
         )
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSuggestionSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=120)
 
 
@@ -111,7 +111,7 @@ class AcceptSuggestionView(APIView):
     parser_classes = [BoundedJSONParser]
 
     @extend_schema(
-        request=AcceptSerializer,
+        request=AcceptSuggestionSerializer,
         responses={
             201: EventReadSerializer,
             **error_responses(
@@ -129,7 +129,7 @@ class AcceptSuggestionView(APIView):
         summary="Accept a suggestion: it becomes the coder's own (editable) event",
     )
     def post(self, request: Request, assignment_id: int) -> Response:
-        serializer = AcceptSerializer(data=request.data)
+        serializer = AcceptSuggestionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             assignment = access.access_assignment_for_write(request.user, assignment_id)  # type: ignore[arg-type]
@@ -149,7 +149,7 @@ class AcceptSuggestionView(APIView):
         )
 
 
-class OriginSerializer(serializers.Serializer):
+class SuggestionOriginSerializer(serializers.Serializer):
     event = serializers.IntegerField()
     article = serializers.IntegerField()
     assignment = serializers.IntegerField()
@@ -163,7 +163,10 @@ class OriginSerializer(serializers.Serializer):
 class SuggestionOriginsView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("article", int, description="Only this article's events")],
-        responses={200: OriginSerializer(many=True), **error_responses(401, 403, 404, 422)},
+        responses={
+            200: SuggestionOriginSerializer(many=True),
+            **error_responses(401, 403, 404, 422),
+        },
         summary="Coder events that began from a machine suggestion (supervisors; read-only)",
     )
     def get(self, request: Request, project_id: int) -> Response:

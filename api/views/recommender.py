@@ -20,7 +20,7 @@ from coding.services.recommender import recommender_settings_update, recommender
 READERS = {*access.MANAGERS, access.RESEARCHER}
 
 
-class ModelSerializer(serializers.Serializer):
+class RecommenderModelSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField(help_text="Version of the model within the project")
     status = serializers.CharField(help_text="queued, training, ready or failed")
@@ -48,7 +48,7 @@ class ModelSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
-class SettingsSerializer(serializers.Serializer):
+class RecommenderSettingsSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(required=False)
     min_events = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
     retrain_after = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
@@ -61,7 +61,7 @@ class SettingsSerializer(serializers.Serializer):
     )
 
 
-class TrainSerializer(serializers.Serializer):
+class TrainRequestSerializer(serializers.Serializer):
     seed = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
 
 
@@ -116,11 +116,11 @@ RECOMMENDER = inline_serializer(
     {
         "status": serializers.CharField(help_text="off, none, training, stale or ready"),
         "message": serializers.CharField(),
-        "settings": SettingsSerializer(),
+        "settings": RecommenderSettingsSerializer(),
         "current": serializers.IntegerField(
             allow_null=True, help_text="Number of the model that suggests"
         ),
-        "models": ModelSerializer(many=True),
+        "models": RecommenderModelSerializer(many=True),
     },
 )
 
@@ -138,13 +138,13 @@ class RecommenderView(APIView):
         return Response(_body(project))
 
     @extend_schema(
-        request=SettingsSerializer,
+        request=RecommenderSettingsSerializer,
         responses={200: RECOMMENDER, **error_responses(400, 401, 403, 404, 415, 422)},
         summary="Turn the machine coder on or off, set its thresholds and control group",
     )
     def patch(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
-        serializer = SettingsSerializer(data=request.data)
+        serializer = RecommenderSettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         recommender_settings_update(
             project=project,
@@ -159,9 +159,9 @@ class TrainView(APIView):
     parser_classes = [BoundedJSONParser]
 
     @extend_schema(
-        request=TrainSerializer,
+        request=TrainRequestSerializer,
         responses={
-            202: ModelSerializer,
+            202: RecommenderModelSerializer,
             **error_responses(
                 400, 401, 403, 404, 409, 415, 422, e409="The machine coder is turned off"
             ),
@@ -170,7 +170,7 @@ class TrainView(APIView):
     )
     def post(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
-        serializer = TrainSerializer(data=request.data)
+        serializer = TrainRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         model = recommender_train_request(
             project=project,

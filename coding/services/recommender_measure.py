@@ -49,7 +49,7 @@ from coding.services.agreement_inputs import (
 
 MACHINE = -1
 GOLD = 0
-MAX_ARTICLES = 5000
+MAX_ARTICLES = 2000
 CHUNK = 200
 
 
