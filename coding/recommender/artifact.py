@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 
 __all__ = ["ALGORITHM", "FEATURES", "N_FEATURES", "Artifact"]
 
@@ -54,7 +55,7 @@ class Artifact:
             return np.zeros((features.shape[0], 0))
         scores = (features @ self.matrix).toarray() + self.intercepts
         z = scores * self.platt[:, 0] + self.platt[:, 1]
-        return 1.0 / (1.0 + np.exp(-z))
+        return expit(z)  # 1 / (1 + e^-z) without overflow for large |z|
 
     def to_bytes(self) -> bytes:
         header = {
