@@ -69,7 +69,8 @@ def coder_article(scene: Generated, coder: User, *, seed: int = 99) -> Assignmen
     text = (
         "هاجم مسلحون قاعدة للجيش في بولكيسي يوم الأحد. "
         "ارتفعت أسعار الخبز في الأسواق هذا الأسبوع. "
-        "فجر مسلحون عبوة ناسفة قرب غاو، حسب مصادر أمنية."
+        "فجر مسلحون عبوة ناسفة قرب غاو، حسب مصادر أمنية. "
+        f"Dépêche n° {seed}."
     )
     article = articles_create(
         project=scene.project, items=[Item(f"to code {seed}", text)], actor=None

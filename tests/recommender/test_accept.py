@@ -181,6 +181,8 @@ def test_measured_like_a_coder_on_gold_validated_after_training(scene: Generated
         adjudication_open,
         adjudication_validate,
         decision_add,
+        decision_reject,
+        undecided_clusters,
     )
     from coding.services.events import EventInput, SpanInput, event_create
     from coding.services.recommender_measure import recommender_evaluate
@@ -232,6 +234,13 @@ def test_measured_like_a_coder_on_gold_validated_after_training(scene: Generated
                 },
                 spans=[SpanInput("trigger", at, at + len(word), word)],
             ),
+        )
+    for cluster in undecided_clusters(adjudication):  # the coders' events: gold was typed
+        decision_reject(
+            adjudication=adjudication,
+            actor=scene.supervisor,
+            cluster_key=cluster,
+            reason="typed as gold instead",
         )
     adjudication.refresh_from_db()
     adjudication_validate(
