@@ -15,15 +15,15 @@ from tests.recommender.scene import add_validated, coder_article, generated_proj
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(1200),  # 20 articles validated through the services first
+    pytest.mark.timeout(1200),  # 30 articles validated through the services first
 ]
 
 
 def _trained_scene():  # type: ignore[no-untyped-def]
     scene = generated_project(slug="web-ml")
-    add_validated(scene, 20, seed=1)
+    add_validated(scene, 30, seed=1)
     recommender_settings_update(
-        project=scene.project, actor=scene.supervisor, changes={"min_events": 5}
+        project=scene.project, actor=scene.supervisor, changes={"min_events": 5, "threshold": 0.3}
     )
     # Committed: the outbox drain runs on commit and (tasks in-process here) trains it.
     model = recommender_train_request(project=scene.project, actor=scene.supervisor)
