@@ -15,8 +15,10 @@ from .views import (
     event_pages,
     events,
     exports,
+    machine_suggestions,
     projects,
     proposals,
+    recommender,
     review,
     throughput,
     time_on_task,
@@ -132,6 +134,31 @@ v1 = [
         "projects/<int:project_id>/agreement/",
         agreement.ProjectAgreementView.as_view(),
         name="project-agreement",
+    ),
+    path(
+        "projects/<int:project_id>/recommender/",
+        recommender.RecommenderView.as_view(),
+        name="recommender",
+    ),
+    path(
+        "projects/<int:project_id>/recommender/train/",
+        recommender.TrainView.as_view(),
+        name="recommender-train",
+    ),
+    path(
+        "projects/<int:project_id>/recommender/origins/",
+        machine_suggestions.SuggestionOriginsView.as_view(),
+        name="recommender-origins",
+    ),
+    path(
+        "assignments/<int:assignment_id>/machine-suggestions/",
+        machine_suggestions.MachineSuggestionsView.as_view(),
+        name="machine-suggestions",
+    ),
+    path(
+        "assignments/<int:assignment_id>/machine-suggestions/accept/",
+        machine_suggestions.AcceptSuggestionView.as_view(),
+        name="machine-suggestions-accept",
     ),
     path(
         "projects/<int:project_id>/duplicate-candidates/find/",

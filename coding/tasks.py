@@ -130,3 +130,19 @@ def build_release(release_id: int) -> int:
     except Exception as exc:  # record why, then let Celery log it; no retry for bugs
         release_failed(release_id=release_id, error=f"{type(exc).__name__}: {exc}")
         raise
+
+
+@shared_task(name="coding.train_recommender", **RETRY)
+def train_recommender(model_id: int) -> int | None:
+    """Train a queued machine-coder model (idempotent: a model that is ready, failed, or held
+    by another live worker is left alone). A failure other than a transient one marks the
+    model failed with its reason; no retry for bugs."""
+    from coding.services.recommender import recommender_train
+
+    try:
+        model = recommender_train(model_id=model_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:  # recorded on the model by the service
+        return None
+    return None if model is None else model.pk

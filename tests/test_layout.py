@@ -18,6 +18,7 @@ PURE_PACKAGES = [
     "coding/exporting",
     "coding/dedup",
     "coding/calibration",
+    "coding/recommender",
 ]
 FORBIDDEN_FOR_PURE = (
     "django",

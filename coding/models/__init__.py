@@ -23,6 +23,7 @@ from .dictionaries import (
 from .events import CodedEvent, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
 from .outbox import OutboxItem
+from .recommender import RecommenderModel, RecommenderSettings
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
@@ -70,6 +71,8 @@ __all__ = [
     "OutboxItem",
     "Project",
     "ProposalLink",
+    "RecommenderModel",
+    "RecommenderSettings",
     "ReleaseFile",
     "ReviewQueueCount",
     "ReviewQueueEntry",

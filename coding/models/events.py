@@ -63,6 +63,17 @@ class CodedEvent(models.Model):
         "field, never exported. Was `notes` (a codebook may have a field keyed notes).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic-lock version.")
+    # Set once, when a coder accepts a machine suggestion (coding.services.recommender):
+    # the event began from it. Never set on gold; shown to supervisors, never to other coders.
+    suggested_by = models.ForeignKey(
+        "coding.RecommenderModel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggestion_confidence = models.FloatField(null=True, blank=True)
+    suggestion_key = models.CharField(max_length=120, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -89,6 +100,19 @@ class CodedEvent(models.Model):
                 name="codedevent_date_range",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="codedevent_version_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    suggested_by__isnull=True, suggestion_confidence__isnull=True, suggestion_key=""
+                )
+                | Q(
+                    layer="coder",
+                    suggested_by__isnull=False,
+                    suggestion_confidence__gte=0,
+                    suggestion_confidence__lte=1,
+                )
+                & ~Q(suggestion_key=""),
+                name="codedevent_suggestion_origin",
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "layer"]),

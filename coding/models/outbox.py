@@ -24,6 +24,8 @@ class OutboxItem(models.Model):
         DEDUP_ARTICLE = "dedup_article"  # payload {"article_id"} (candidates after validation)
         DEDUP_PROJECT = "dedup_project"  # payload {"project_id", "after"} (one chunk of a pass)
         CALIBRATION_SCORE = "calibration_score"  # payload {"assignment_id"}
+        RECOMMENDER_TRAIN = "recommender_train"  # payload {"model_id"} (hand over, watch)
+        RECOMMENDER_CHECK = "recommender_check"  # payload {"project_id"} (after validation)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80, help_text="Rows with the same kind and key coalesce.")
@@ -46,6 +48,8 @@ class OutboxItem(models.Model):
                         "dedup_article",
                         "dedup_project",
                         "calibration_score",
+                        "recommender_train",
+                        "recommender_check",
                     ]
                 ),
                 name="outboxitem_kind_valid",

@@ -43,6 +43,7 @@ from coding.services.gold import (
 )
 from coding.services.gold_reopen import adjudication_reopen_locked
 from coding.services.outbox import outbox_record
+from coding.services.recommender_schedule import recommender_check_schedule
 from coding.services.review_queue import review_queue_refresh
 
 Kind = AdjudicationDecision.Kind
@@ -478,6 +479,7 @@ def _validate(locked: Adjudication, actor: User) -> Adjudication:
         payload={"article_id": locked.article_id},
     )
     csv_rows_schedule(project_id=locked.project_id, article_ids=[locked.article_id])
+    recommender_check_schedule(project_id=locked.project_id)
     audit_record(
         action="adjudication.validate",
         actor=actor,

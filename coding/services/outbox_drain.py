@@ -185,6 +185,18 @@ def _calibration_score(payloads: list[dict[str, Any]]) -> None:
     calibration_score(assignment_id=payloads[0]["assignment_id"])
 
 
+def _recommender_train(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.recommender import recommender_hand_over
+
+    recommender_hand_over(model_id=payloads[0]["model_id"])
+
+
+def _recommender_check(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.recommender import recommender_check
+
+    recommender_check(project_id=payloads[0]["project_id"])
+
+
 HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.ARTICLE_AGREEMENT: _article_agreement,
     OutboxItem.Kind.PROJECT_AGREEMENT: _project_agreement,
@@ -194,6 +206,8 @@ HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.DEDUP_ARTICLE: _dedup_article,
     OutboxItem.Kind.DEDUP_PROJECT: _dedup_project,
     OutboxItem.Kind.CALIBRATION_SCORE: _calibration_score,
+    OutboxItem.Kind.RECOMMENDER_TRAIN: _recommender_train,
+    OutboxItem.Kind.RECOMMENDER_CHECK: _recommender_check,
 }
 
 

@@ -850,10 +850,11 @@ def test_the_table_covers_every_route_method_and_actor() -> None:
         routes[route_key(str(pattern.pattern))] = methods
     from tests.api.test_permission_matrix_calibration import CALIBRATION_MATRIX
     from tests.api.test_permission_matrix_dataset import DATASET_MATRIX
+    from tests.api.test_permission_matrix_recommender import RECOMMENDER_MATRIX
     from tests.api.test_permission_matrix_review import REVIEW_MATRIX
 
     assert set(routes) >= PENDING_ROUTES
-    rows = MATRIX + REVIEW_MATRIX + DATASET_MATRIX + CALIBRATION_MATRIX
+    rows = MATRIX + REVIEW_MATRIX + DATASET_MATRIX + CALIBRATION_MATRIX + RECOMMENDER_MATRIX
     covered = {(method, route_key(endpoint), actor) for method, endpoint, actor, _ in rows}
     wanted = {
         (method, route, actor)
@@ -868,12 +869,15 @@ def test_the_table_covers_every_route_method_and_actor() -> None:
     # Each route is in one table only: the two tables act on different scenes.
     routes_of = [
         {route_key(endpoint) for _, endpoint, _, _ in table}
-        for table in (MATRIX, REVIEW_MATRIX, DATASET_MATRIX)
+        for table in (MATRIX, REVIEW_MATRIX, DATASET_MATRIX, RECOMMENDER_MATRIX)
     ]
     assert routes_of[0] & routes_of[1] == set()
     assert (routes_of[0] | routes_of[1]) & routes_of[2] == set()
     calibration_routes = {route_key(endpoint) for _, endpoint, _, _ in CALIBRATION_MATRIX}
     assert (routes_of[0] | routes_of[1] | routes_of[2]) & calibration_routes == set()
+    recommender_routes = {route_key(endpoint) for _, endpoint, _, _ in RECOMMENDER_MATRIX}
+    assert (routes_of[0] | routes_of[1] | routes_of[2]) & recommender_routes == set()
+    assert calibration_routes & recommender_routes == set()
 
 
 # Who may change whose membership (POST projects/{p}/members/): supervisors add coders and

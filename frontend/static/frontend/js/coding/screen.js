@@ -11,6 +11,7 @@ import { EventListView, renderProblems, showConflict } from "./panels.js";
 import { TypePicker } from "./picker.js";
 import { Segments } from "./segments.js";
 import { SelectionModel } from "./selection.js";
+import { GhostList } from "./ghosts.js";
 import { EventStore, eventFromServer } from "./store.js";
 import { TextIndex } from "./text-index.js";
 import { ActiveTime, formatDuration } from "../time-on-task.js";
@@ -61,6 +62,14 @@ export class CodingScreen {
       eventNumber: (key) => this.eventNumber(key),
     });
     this.selectedKey = null;
+    this.ghosts = new GhostList(this.$("ghosts"), {
+      assignmentId: this.assignment.id,
+      codebook: this.codebook,
+      textAt: (start, end) => this.index.text.slice(start, end),
+      onAccepted: (body) => this.adoptEvent(body),
+      onReveal: (span) => this.selection.reveal({ start: span.start_u16, end: span.end_u16 }),
+      announce: (message, isError) => this.announce(message, isError),
+    });
   }
 
   /** The rendered text must be the stored text, or offsets would point at other words. */
@@ -132,6 +141,7 @@ export class CodingScreen {
     performance.mark("athar:ready");
     this.loadSuggestions();
     this.startActiveTime();
+    if (!this.readOnlyReason) this.ghosts.load();
     return this;
   }
 
@@ -229,6 +239,8 @@ export class CodingScreen {
         KeyP: () => this.selection.dropProclitic(),
         KeyN: () => this.newEvent(),
         KeyT: () => this.changeType(),
+        KeyY: () => !this.readOnlyReason && this.ghosts.acceptCurrent(),
+        KeyX: () => this.ghosts.dismissCurrent(),
         BracketRight: () => this.stepEvent(+1),
         BracketLeft: () => this.stepEvent(-1),
         Slash: () => (e.shiftKey ? this.$("help-dialog").showModal() : this.$("find").focus()),
@@ -364,6 +376,16 @@ export class CodingScreen {
     const chosen = await this.picker.open(t("Type of the new event"));
     if (!chosen) return;
     this.createEvent(chosen, span);
+  }
+
+  /** An event the server wrote for the coder (an accepted machine suggestion): list it,
+   * draw it and select it, as if just created here. */
+  adoptEvent(body) {
+    const event = eventFromServer(body);
+    this.store.insert(event);
+    this.store.emit("created", event);
+    this.highlights.drawEvent(event);
+    this.select(event.key, { focus: false });
   }
 
   /** Create the event and draw its highlight at once (the POST follows). */
