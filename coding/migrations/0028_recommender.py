@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coding", "0020_review_queue"),
+        ("coding", "0027_calibration"),
     ]
 
     operations = [
