@@ -31,6 +31,8 @@ from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 
 from coding.models import (
+    REAL_ASSIGNMENT,
+    REAL_EVENT,
     Adjudication,
     AgreementRun,
     Article,
@@ -142,7 +144,10 @@ def queue_keys(article_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]
     """The filter keys of these articles, sorted: the event type and sub-type codes of their
     coder events, and their coders' ids (any assignment, whatever its status)."""
     found: dict[int, set[tuple[str, str]]] = {pk: set() for pk in article_ids}
-    events = CodedEvent.objects.filter(article_id__in=article_ids, layer=CodedEvent.Layer.CODER)
+    # calibration work (a coder re-coding validated gold blind) is never part of the queue
+    events = CodedEvent.objects.filter(
+        REAL_EVENT, article_id__in=article_ids, layer=CodedEvent.Layer.CODER
+    )
     for article_id, type_code, subtype_code in (
         events.values_list("article_id", "event_type__code", "event_subtype__code")
         .distinct()
@@ -151,9 +156,9 @@ def queue_keys(article_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]
         found[article_id].add((ReviewQueueKey.Kind.EVENT_TYPE, type_code))
         if subtype_code:
             found[article_id].add((ReviewQueueKey.Kind.EVENT_TYPE, subtype_code))
-    for article_id, coder_id in Assignment.objects.filter(article_id__in=article_ids).values_list(
-        "article_id", "coder_id"
-    ):
+    for article_id, coder_id in Assignment.objects.filter(
+        REAL_ASSIGNMENT, article_id__in=article_ids
+    ).values_list("article_id", "coder_id"):
         found[article_id].add((ReviewQueueKey.Kind.CODER, str(coder_id)))
     return {pk: sorted(keys) for pk, keys in found.items()}
 

@@ -44,7 +44,9 @@ def test_a_calibration_assignment_looks_like_real_work_to_its_coder(calibrated: 
     for key in ("queue_row", "project_row"):
         assert keys_of(a[key]) == keys_of(b[key])
     assert keys_of(a["detail"]["assignment"]) == keys_of(b["detail"]["assignment"])  # type: ignore[index]
-    assert set(a["detail"]) == set(b["detail"]) == {"assignment", "article", "events"}  # type: ignore[arg-type]
+    assert (
+        set(a["detail"]) == set(b["detail"]) == {"assignment", "article", "events", "events_next"}
+    )  # type: ignore[arg-type]
     # Same article fields, and none that dates the article's import (an item is old).
     assert set(a["detail"]["article"]) == set(b["detail"]["article"])  # type: ignore[index]
     assert "imported_at" not in a["detail"]["article"]  # type: ignore[index]

@@ -124,6 +124,7 @@ def test_boot_data_carries_the_api_answers_without_the_text(world: World) -> Non
         "assignment",
         "article",
         "events",
+        "events_next",
         "codebook",
         "my_role",
         "user_id",

@@ -104,7 +104,14 @@ def test_researchers_read_agreement_without_recompute_or_disagreements(world: Wo
         re.search(r'<script id="boot" type="application/json">(.*?)</script>', supervisor).group(1)  # type: ignore[union-attr]
     )
     assert boot["can_manage"] is True
-    assert set(boot["by_field"]) == {"run", "in_progress", "results", "detection", "gamma"}
+    assert set(boot["by_field"]) == {
+        "run",
+        "in_progress",
+        "results",
+        "detection",
+        "gamma",
+        "alpha_u",
+    }
 
 
 def test_release_form_is_for_supervisors_only(world: World) -> None:
