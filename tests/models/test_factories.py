@@ -3,7 +3,10 @@
 import pytest
 from django.apps import apps
 
-from tests.factories import ALL_FACTORIES
+from tests.factories import ALL_FACTORIES as BASE_FACTORIES
+from tests.factories_ops import OPS_FACTORIES
+
+ALL_FACTORIES = BASE_FACTORIES | OPS_FACTORIES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 

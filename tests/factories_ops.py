@@ -1,0 +1,150 @@
+"""Factories for the team-operations, machine-coder, recompute-chunk and proposal-link
+models (kept apart from tests/factories.py, which is already long); merged into
+``ALL_FACTORIES`` by tests/models/test_factories.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from coding import models as m
+from tests.factories import (
+    ActorFactory,
+    AgreementRunFactory,
+    ArticleFactory,
+    AssignmentFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+
+class ProposalLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ProposalLink
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = m.ProposalLink.Kind.ACTOR
+    name = factory.Sequence(lambda n: f"كتيبة {n}")
+    key = factory.Sequence(lambda n: f"كتيبه {n}")
+    actor = factory.SubFactory(ActorFactory)
+    location = None
+
+
+class AgreementChunkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AgreementChunk
+
+    run = factory.SubFactory(AgreementRunFactory)
+    index = factory.Sequence(lambda n: n)
+    article_ids = factory.LazyFunction(lambda: [1, 2, 3])
+
+
+class TimeLedgerFactory(factory.django.DjangoModelFactory):
+    """A coder's active time on one assignment (the services write the real ones)."""
+
+    class Meta:
+        model = m.TimeLedger
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    project = factory.LazyAttribute(lambda o: o.assignment.project)
+    article = factory.LazyAttribute(lambda o: o.assignment.article)
+    user = factory.LazyAttribute(lambda o: o.assignment.coder)
+    activity = "coding"
+    seconds = 90.0
+
+
+class TimeDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TimeDay
+
+    ledger = factory.SubFactory(TimeLedgerFactory)
+    project = factory.LazyAttribute(lambda o: o.ledger.project)
+    user = factory.LazyAttribute(lambda o: o.ledger.user)
+    activity = factory.LazyAttribute(lambda o: o.ledger.activity)
+    day = factory.LazyFunction(lambda: timezone.localdate())
+    seconds = 90.0
+
+
+class TimeIntervalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TimeInterval
+
+    ledger = factory.SubFactory(TimeLedgerFactory)
+    start = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=2))
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(seconds=90))
+
+
+class TimeTabFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TimeTab
+
+    ledger = factory.SubFactory(TimeLedgerFactory)
+    tab = factory.Sequence(lambda n: f"tab-{n}")
+    last_report_at = factory.LazyFunction(timezone.now)
+
+
+class CalibrationPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CalibrationPolicy
+
+    project = factory.SubFactory(ProjectFactory)
+    rate = 0.1
+
+
+class CalibrationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CalibrationItem
+
+    article = factory.SubFactory(ArticleFactory)
+    project = factory.LazyAttribute(lambda o: o.article.project)
+    marked_by = factory.SubFactory(UserFactory)
+    marked_at = factory.LazyFunction(timezone.now)
+
+
+class CalibrationAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.CalibrationAssignment
+
+    item = factory.SubFactory(CalibrationItemFactory)
+    assignment = factory.LazyAttribute(
+        lambda o: AssignmentFactory(article=o.item.article, project=o.item.project)
+    )
+
+
+class RecommenderSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.RecommenderSettings
+
+    project = factory.SubFactory(ProjectFactory)
+
+
+class RecommenderModelFactory(factory.django.DjangoModelFactory):
+    """A queued training request (a trained model needs its artifact and digests)."""
+
+    class Meta:
+        model = m.RecommenderModel
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    codebook_version = factory.LazyAttribute(lambda o: o.project.codebook_version)
+
+
+OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
+    f._meta.model: f
+    for f in [
+        ProposalLinkFactory,
+        AgreementChunkFactory,
+        TimeLedgerFactory,
+        TimeDayFactory,
+        TimeIntervalFactory,
+        TimeTabFactory,
+        CalibrationPolicyFactory,
+        CalibrationItemFactory,
+        CalibrationAssignmentFactory,
+        RecommenderSettingsFactory,
+        RecommenderModelFactory,
+    ]
+}
