@@ -210,7 +210,7 @@ function show(data, said) {
   $("page-next").disabled = page >= pages;
   const linked = $("f-status").value === "linked";
   const total = count
-    ? t(linked ? "Resolved names: {count}" : "Proposed names: {count}", { count: formatInteger(count) })
+    ? (linked ? t("Resolved names: {count}", { count: formatInteger(count) }) : t("Proposed names: {count}", { count: formatInteger(count) }))
     : (linked ? t("No resolved names yet.") : t("No proposed names: every coded actor and place is in the dictionary."));
   $("proposals-status").textContent = said ? `${said} ${total}` : total;
   if (said) focusOn($("proposals-status"));
