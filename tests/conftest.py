@@ -26,3 +26,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             f"{len(needs_pg)} database tests need PostgreSQL: set DATABASE_URL (`make test` "
             "does), or select the SQLite subset with `-m smoke`."
         )
+
+
+@pytest.fixture(autouse=True)
+def _joins_allowed_outside_tasks() -> None:
+    """The test process is never a Celery task, yet Celery's "inside a task" flag can be left
+    set in it: eager tasks run under ``denied_join_result()``, which saves and restores one
+    process-wide flag, so two threads running eager tasks at once (the concurrency tests)
+    can restore each other's True. A later ``result.get()`` on a real worker's answer would
+    then refuse to wait. Each test starts with the flag as a plain process has it."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
