@@ -4,7 +4,7 @@
 // defined α left as a gap. Weekly α has no interval (it is a trend to watch, e.g. whether
 // retraining worked, not an inference); the table beside it gives the same figures.
 
-import { svg, formatNumber } from "../dom.js";
+import { svg, formatNumber, isRtl } from "../dom.js";
 import { t, colon } from "../i18n.js";
 import { band } from "./bands.js";
 
@@ -79,6 +79,8 @@ export function drawWeeklyChart(container, rows, title) {
     }
     root.append(g);
   });
-  root.append(svg("text", { x: LEFT, y: HEIGHT - 6, class: "axis-title", text: t("ISO week the articles' coding ended") }));
+  // the axis title reads in the UI's direction (the time axis itself runs left to right in every language)
+  const rtl = isRtl();
+  root.append(svg("text", { x: rtl ? WIDTH - RIGHT : LEFT, y: HEIGHT - 6, direction: rtl ? "rtl" : "ltr", "text-anchor": "start", class: "axis-title", text: t("ISO week the articles' coding ended") }));
   container.append(root);
 }
