@@ -10,6 +10,7 @@ from .views import (
     codebooks,
     dataset_events,
     dictionaries,
+    disagreements,
     duplicate_candidates,
     duplicate_candidates_find,
     event_pages,
@@ -182,7 +183,7 @@ v1 = [
     ),
     path(
         "projects/<int:project_id>/disagreements/",
-        agreement.DisagreementListView.as_view(),
+        disagreements.DisagreementListView.as_view(),
         name="disagreements",
     ),
     path(
