@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from .views import (
     adjudication,
     adjudication_queue,
+    adjudication_state,
     agreement,
     assignments,
     calibration,
     codebooks,
     dataset_events,
     dictionaries,
+    disagreements,
     duplicate_candidates,
     duplicate_candidates_find,
     event_pages,
@@ -182,7 +184,7 @@ v1 = [
     ),
     path(
         "projects/<int:project_id>/disagreements/",
-        agreement.DisagreementListView.as_view(),
+        disagreements.DisagreementListView.as_view(),
         name="disagreements",
     ),
     path(
@@ -214,12 +216,12 @@ v1 = [
     ),
     path(
         "projects/<int:project_id>/articles/<int:article_id>/adjudication/validate/",
-        adjudication.ValidateView.as_view(),
+        adjudication_state.ValidateView.as_view(),
         name="adjudication-validate",
     ),
     path(
         "projects/<int:project_id>/articles/<int:article_id>/adjudication/reopen/",
-        adjudication.ReopenAdjudicationView.as_view(),
+        adjudication_state.ReopenAdjudicationView.as_view(),
         name="adjudication-reopen",
     ),
     path(
@@ -269,7 +271,7 @@ v1 = [
     ),
     path(
         "assignments/<int:assignment_id>/adjudicated/",
-        adjudication.AdjudicatedForCoderView.as_view(),
+        adjudication_state.AdjudicatedForCoderView.as_view(),
         name="assignment-adjudicated",
     ),
     path(

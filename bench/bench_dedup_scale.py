@@ -190,7 +190,7 @@ def _build(cursor: Any, meta: dict[str, Any], lo: int, hi: int) -> None:
         INSERT INTO coding_codedevent (id, layer, values, date_start, date_end, date_precision,
             geo_precision, fatalities, memo, version, created_at, updated_at, adjudication_id,
             article_id, assignment_id, codebook_version_id, created_by_id, event_subtype_id,
-            event_type_id, location_id)
+            event_type_id, location_id, suggestion_key)
         SELECT i, 'gold',
                jsonb_build_object('actor1', jsonb_build_object('id', (%(actors)s::bigint[])[a1]),
                                   'actor2', jsonb_build_object('id', (%(actors)s::bigint[])[a2])),
@@ -198,7 +198,7 @@ def _build(cursor: Any, meta: dict[str, Any], lo: int, hi: int) -> None:
                CASE WHEN prec = 1 THEN day WHEN prec = 2 THEN day + (s %% 7)::int
                     ELSE (date_trunc('month', day) + interval '1 month - 1 day')::date END,
                prec, 1, (s %% 7)::int, '', 1, now(), now(), i, i, NULL, %(version)s, %(user)s,
-               (%(types)s::bigint[])[k], (%(parents)s::bigint[])[k], (%(places)s::bigint[])[p]
+               (%(types)s::bigint[])[k], (%(parents)s::bigint[])[k], (%(places)s::bigint[])[p], ''
         FROM gen
         """,
         params,

@@ -18,20 +18,18 @@ from api.serializers.workflow import error_responses
 from api.time_reports import TIME_HEADER, record_header_time
 from coding import access
 from coding.adjudication_selectors import (
-    event_dict,
     side_by_side,
 )
-from coding.codebook_runtime import event_type_codes
 from coding.codebook_spec import MAX_REF_ID
 from coding.errors import NotFound, ValidationFailed
-from coding.models import Adjudication, Article, CodedEvent, User
+from coding.models import Adjudication, Article, User
 from coding.services import adjudication as service
 from coding.services.agreement import latest_article_run
 from coding.services.events import EventInput, SpanInput
 from coding.services.time_on_task import review_target
 
 
-def _article(user: User, project_id: int, article_id: int) -> Article:
+def adjudicated_article(user: User, project_id: int, article_id: int) -> Article:
     project, _ = access.access_project(user, project_id, roles=access.MANAGERS)
     article = (
         Article.objects.select_related("project").filter(project=project, pk=article_id).first()
@@ -41,7 +39,7 @@ def _article(user: User, project_id: int, article_id: int) -> Article:
     return article
 
 
-def _record_review_time(request: Request, article: Article) -> None:
+def record_review_time(request: Request, article: Article) -> None:
     """The request's Athar-Time report, as the supervisor's review time on the article."""
     record_header_time(
         request,
@@ -49,7 +47,7 @@ def _record_review_time(request: Request, article: Article) -> None:
     )
 
 
-def _adjudication(article: Article) -> Adjudication:
+def opened_adjudication(article: Article) -> Adjudication:
     adjudication = Adjudication.objects.select_related("project").filter(article=article).first()
     if adjudication is None:
         raise NotFound("this article's adjudication has not been opened")
@@ -123,15 +121,6 @@ class DecisionOutSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class AdjudicationOutSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.CharField()
-    revision = serializers.IntegerField()
-    version = serializers.IntegerField()
-    validated_at = serializers.DateTimeField(allow_null=True)
-    validated_by = serializers.IntegerField(allow_null=True)
-
-
 class SideBySideSerializer(serializers.Serializer):
     article = serializers.DictField(help_text="text, paragraphs (code points, direction), lengths")
     coders = serializers.ListField(
@@ -146,18 +135,8 @@ class SideBySideSerializer(serializers.Serializer):
     added_decisions = serializers.ListField(child=serializers.DictField())
 
 
-class AdjudicatedSerializer(serializers.Serializer):
-    adjudication = AdjudicationOutSerializer()
-    gold_events = serializers.ListField(child=serializers.DictField())
-    my_events = serializers.ListField(child=serializers.DictField())
-
-
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
 
 
 @extend_schema(tags=["adjudication"])
@@ -168,7 +147,7 @@ class ArticleAdjudicationView(APIView):
         summary="Side by side: the text once, aligned events in rows, coders in columns",
     )
     def get(self, request: Request, project_id: int, article_id: int) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        article = adjudicated_article(request.user, project_id, article_id)  # type: ignore[arg-type]
         run = latest_article_run(article.pk)
         return Response(side_by_side(article, run, anonymize=_flag(request, "anonymize")))
 
@@ -182,7 +161,7 @@ class ArticleAdjudicationView(APIView):
         "the project allows it)",
     )
     def post(self, request: Request, project_id: int, article_id: int) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        article = adjudicated_article(request.user, project_id, article_id)  # type: ignore[arg-type]
         adjudication = service.adjudication_open(article_id=article.pk, actor=request.user)  # type: ignore[arg-type]
         if (
             article.project.settings.get("auto_accept_unanimous")
@@ -215,12 +194,12 @@ class DecisionsView(APIView):
     )
     def post(self, request: Request, project_id: int, article_id: int) -> Response:
         with transaction.atomic():  # the review time is kept only if the decision is
-            article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
-            _record_review_time(request, article)
+            article = adjudicated_article(request.user, project_id, article_id)  # type: ignore[arg-type]
+            record_review_time(request, article)
             return self._decide(request, article)
 
     def _decide(self, request: Request, article: Article) -> Response:
-        adjudication = _adjudication(article)
+        adjudication = opened_adjudication(article)
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -303,11 +282,11 @@ class UndoDecisionView(APIView):
     def post(
         self, request: Request, project_id: int, article_id: int, decision_id: int
     ) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        article = adjudicated_article(request.user, project_id, article_id)  # type: ignore[arg-type]
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = service.decision_undo(
-            adjudication=_adjudication(article),
+            adjudication=opened_adjudication(article),
             actor=request.user,  # type: ignore[arg-type]
             decision_id=decision_id,
             expected_version=serializer.validated_data["version"],
@@ -333,7 +312,7 @@ class GoldEventView(APIView):
         },
     )
     def put(self, request: Request, project_id: int, article_id: int, event_id: int) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
+        article = adjudicated_article(request.user, project_id, article_id)  # type: ignore[arg-type]
         serializer = EventWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if "version" not in serializer.validated_data:
@@ -342,113 +321,10 @@ class GoldEventView(APIView):
                 errors=[{"field": "version", "code": "required", "message": "required"}],
             )
         decision = service.gold_event_edit(
-            adjudication=_adjudication(article),
+            adjudication=opened_adjudication(article),
             actor=request.user,
             event_id=event_id,  # type: ignore[arg-type]
             data=_event_input(serializer.validated_data),
             expected_version=serializer.validated_data["version"],
         )
         return Response(service.decision_dict(decision))
-
-
-@extend_schema(tags=["adjudication"])
-class ValidateView(APIView):
-    parser_classes = [BoundedJSONParser]
-
-    @extend_schema(
-        request=VersionSerializer,
-        responses={
-            200: AdjudicationOutSerializer,
-            **error_responses(
-                *WRITE_ERRORS,
-                412,
-                e403=E403,
-                e404=E404,
-                e409="Validated already",
-                e422="Aligned events still undecided (listed), or no version",
-            ),
-        },
-        parameters=[TIME_HEADER],
-        summary="Mark the article validated (every aligned event decided)",
-    )
-    def post(self, request: Request, project_id: int, article_id: int) -> Response:
-        with transaction.atomic():  # the review time is kept only if the validation is
-            article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
-            _record_review_time(request, article)
-            serializer = VersionSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            adjudication = service.adjudication_validate(
-                adjudication=_adjudication(article),
-                actor=request.user,  # type: ignore[arg-type]
-                expected_version=serializer.validated_data["version"],
-            )
-        return Response(_adjudication_dict(adjudication))
-
-
-@extend_schema(tags=["adjudication"])
-class ReopenAdjudicationView(APIView):
-    parser_classes = [BoundedJSONParser]
-
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={
-            200: AdjudicationOutSerializer,
-            **error_responses(
-                *WRITE_ERRORS, e403=E403, e404=E404, e409="Not validated", e422="No reason"
-            ),
-        },
-        summary="Reopen a validated article (a new revision; audited)",
-    )
-    def post(self, request: Request, project_id: int, article_id: int) -> Response:
-        article = _article(request.user, project_id, article_id)  # type: ignore[arg-type]
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        adjudication = service.adjudication_reopen(
-            adjudication=_adjudication(article),
-            actor=request.user,  # type: ignore[arg-type]
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(_adjudication_dict(adjudication))
-
-
-def _adjudication_dict(adjudication: Adjudication) -> dict[str, Any]:
-    return {
-        "id": adjudication.pk,
-        "status": adjudication.status,
-        "revision": adjudication.revision,
-        "version": adjudication.version,
-        "validated_at": adjudication.validated_at,
-        "validated_by": adjudication.validated_by_id,
-    }
-
-
-@extend_schema(tags=["adjudication"])
-class AdjudicatedForCoderView(APIView):
-    """Once their assignment is submitted and the article validated, a coder sees the
-    adjudicated (gold) version of their article next to their own events — never another
-    coder's; a coder still (or again) coding gets 409 whatever the article's state."""
-
-    @extend_schema(
-        responses={
-            200: AdjudicatedSerializer,
-            **error_responses(
-                401,
-                404,
-                409,
-                e404="No such assignment, or not yours (coders)",
-                e409="Not validated yet, or your assignment is not submitted",
-            ),
-        }
-    )
-    def get(self, request: Request, assignment_id: int) -> Response:
-        assignment, adjudication = access.access_adjudicated(request.user, assignment_id)  # type: ignore[arg-type]
-        codes = event_type_codes(assignment.project.codebook_version_id)
-        gold = CodedEvent.objects.filter(adjudication=adjudication).prefetch_related("spans")
-        mine = CodedEvent.objects.filter(assignment=assignment).prefetch_related("spans")
-        return Response(
-            {
-                "adjudication": _adjudication_dict(adjudication),
-                "gold_events": [event_dict(e, codes) for e in gold],
-                "my_events": [event_dict(e, codes) for e in mine],
-            }
-        )

@@ -33,6 +33,7 @@ from .model import (
     iter_event_types,
 )
 from .parse import parse_codebook
+from .pickling import spec_from_dict  # registers the reducer: specs pickle and deep-copy
 from .presets import PRESETS_DIR, list_presets, load_preset
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "load_preset",
     "missing_for_submit",
     "parse_codebook",
+    "spec_from_dict",
     "spec_to_dict",
     "validate_event",
 ]

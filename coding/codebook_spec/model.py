@@ -7,10 +7,10 @@ built by ``parse_codebook`` (which validates them); constructing them by hand sk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 FORMAT_ID = "athar-codebook/1"
 
@@ -207,18 +207,6 @@ class CodebookSpec:
     def fields_for_role(self, role: str) -> tuple[FieldSpec, ...]:
         """Fields whose evidence is collected in ``role``."""
         return tuple(spec for spec in self.fields if spec.evidence_role == role)
-
-    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], CodebookSpec], tuple[dict[str, Any]]]:
-        # Read-only mappings cannot be pickled; pickle (e.g. for a cache) as the canonical dict.
-        from .dump import spec_to_dict
-
-        return (_spec_from_dict, (spec_to_dict(self),))
-
-
-def _spec_from_dict(data: dict[str, Any]) -> CodebookSpec:
-    from .parse import parse_codebook
-
-    return parse_codebook(data)
 
 
 def iter_event_types(spec: CodebookSpec) -> Iterator[tuple[EventTypeSpec, str | None]]:
