@@ -89,7 +89,7 @@ class ImportUploadChunk(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "index"], name="importchunk_unique_index"),
         ]
-        ordering = ["job", "index"]
+        ordering = ["job_id", "index"]  # not "job": that would join (and lock) the job
 
     def __str__(self) -> str:
         return f"import {self.job_id} chunk {self.index}"

@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import os
 import tempfile
 import time
 from typing import IO, Any, BinaryIO
@@ -121,7 +122,7 @@ def import_jobs_sweep() -> int:
         )
         for job in jobs:
             held = not list(
-                ImportUploadChunk.objects.select_for_update(skip_locked=True)
+                ImportUploadChunk.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(job_id=job.pk, index=0)
                 .values_list("pk", flat=True)
             )
@@ -164,7 +165,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
 def _run_once(job_id: int) -> ImportJob | None:
     with transaction.atomic():
         first = (
-            ImportUploadChunk.objects.select_for_update(skip_locked=True)
+            ImportUploadChunk.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(job_id=job_id, index=0)
             .first()
         )
@@ -188,10 +189,19 @@ def _run_once(job_id: int) -> ImportJob | None:
             except ValidationFailed as exc:  # a bad file: nothing imported, the report kept
                 _finish(job, error=exc.as_dict(), rows_read=progress.rows)
             else:
-                result = outcome.as_dict()
-                _finish(job, result=result, rows_read=progress.rows)
+                progress.flush()  # every row read, shown before the commit
+                _test_pause()
+                _finish(job, result=outcome.as_dict(), rows_read=progress.rows)
         job.refresh_from_db()
         return job
+
+
+def _test_pause() -> None:
+    """Fault-injection knob for the worker-crash test: pause with the articles written and
+    not yet committed."""
+    pause = float(os.environ.get("ATHAR_IMPORT_TEST_PAUSE", "0") or 0)
+    if pause:
+        time.sleep(pause)
 
 
 def _spool(job: ImportJob, spool: IO[bytes]) -> None:
@@ -272,6 +282,9 @@ class _Progress:
         now = time.monotonic()
         if now - self._last >= PROGRESS_SECONDS:
             self._write()
+
+    def flush(self) -> None:
+        self._write()
 
     def _write(self, *, status: str | None = None) -> None:
         self._last = time.monotonic()
