@@ -195,6 +195,7 @@ def celery_worker(url: str, concurrency: int) -> Iterator[subprocess.Popen[bytes
     env["CELERY_BROKER_URL"] = BROKER
     command = [
         str(REPO / ".venv" / "bin" / "celery"),
+        "--quiet",
         "-A",
         "config",
         "worker",
@@ -214,12 +215,13 @@ def celery_worker(url: str, concurrency: int) -> Iterator[subprocess.Popen[bytes
             raise SystemExit(f"the Celery worker exited with status {process.returncode}")
         yield process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 class TreeCpu:
@@ -288,6 +290,8 @@ def upload_and_wait(
         if response.status_code != 202:
             raise SystemExit(f"import answered {response.status_code}: {response.text[:400]}")
         job = response.json()
+        if job["status"] != "queued":
+            raise SystemExit(f"the upload answered a {job['status']} job: the request imported it")
         while job["status"] not in ("done", "failed"):
             time.sleep(POLL_SECONDS)
             job = client.get(base_url + job["url"]).json()
@@ -370,6 +374,19 @@ def import_size(
     return uploads
 
 
+def warm_up(servers: tuple[Any, subprocess.Popen[bytes]], tmp: Path) -> None:
+    """One small import first (not measured): the web and pool processes load their code
+    and open their connections, as they have long done on a server in use."""
+    server, celery = servers
+    project_id, username = project_for(f"warm-{time.strftime('%Y%m%d%H%M%S')}")
+    token = sign_in(server.base_url, username, PASSWORD)
+    for n in range(2):  # each of the two gunicorn workers, most likely
+        path = tmp / f"warm-{n}.jsonl"
+        write_jsonl(path, 10**12 + int(time.time()) * 100 + n * 10, 10, 300)
+        upload_and_wait(server.base_url, server.process.pid, celery.pid, project_id, token, path)
+        path.unlink()
+
+
 def server_cpu(u: Upload) -> float:
     return u.gunicorn_cpu + u.celery_cpu + u.postgres_cpu
 
@@ -418,9 +435,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             with (
-                gunicorn(url, 2, ["--timeout", "300"]) as server,
+                # With a broker, the web processes send the import to the worker (without
+                # one they would run it in the request, eagerly).
+                gunicorn(url, 2, ["--timeout", "300"], {"CELERY_BROKER_URL": BROKER}) as server,
                 celery_worker(url, args.celery_workers) as celery,
             ):
+                warm_up((server, celery), tmp)
                 for size in sizes:
                     results = [
                         import_size((server, celery), size, args.per_file, args.chars, run, tmp)
