@@ -17,6 +17,7 @@ from .views import (
     event_pages,
     events,
     exports,
+    imports,
     machine_suggestions,
     projects,
     proposals,
@@ -40,8 +41,14 @@ v1 = [
     ),
     path(
         "projects/<int:project_id>/articles/import/",
-        projects.ArticleImportView.as_view(),
+        imports.ArticleImportView.as_view(),
         name="articles-import",
+    ),
+    path("projects/<int:project_id>/imports/", imports.ImportJobListView.as_view(), name="imports"),
+    path(
+        "projects/<int:project_id>/imports/<int:job_id>/",
+        imports.ImportJobDetailView.as_view(),
+        name="import-job",
     ),
     path(
         "projects/<int:project_id>/articles/<int:article_id>/",

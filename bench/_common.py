@@ -317,7 +317,12 @@ class Server:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int, extra_args: Sequence[str] = ()) -> Iterator[Server]:
+def gunicorn(
+    url: str,
+    workers: int,
+    extra_args: Sequence[str] = (),
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Server]:
     """Run `gunicorn config.wsgi` (sync workers) on a free port against the database at
     `url` in the production shape (with config/gunicorn.conf.py, as `make serve-prod`); wait
     until /healthz answers; stop it on exit."""
@@ -335,7 +340,7 @@ def gunicorn(url: str, workers: int, extra_args: Sequence[str] = ()) -> Iterator
         "warning",
         *extra_args,
     ]
-    process = subprocess.Popen(command, cwd=REPO, env=production_env(url))
+    process = subprocess.Popen(command, cwd=REPO, env={**production_env(url), **(extra_env or {})})
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
         _wait_ready(server)

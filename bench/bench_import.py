@@ -1,26 +1,27 @@
-"""Benchmark: a supervisor imports articles over HTTP, as a user does it: sign in for a token
-(POST /api/v1/auth/token/), upload JSONL files (multipart POST
-/api/v1/projects/{id}/articles/import/) to gunicorn in the production shape; the server parses,
-canonicalizes, deduplicates, stores and assigns each article to 2 of 3 coders, in the request.
+"""Benchmark: a supervisor imports articles over HTTP, as a user meets it: sign in for a
+token (POST /api/v1/auth/token/), upload a JSONL file (multipart POST
+/api/v1/projects/{id}/articles/import/) to gunicorn in the production shape, which stores it
+and answers 202 with a job; a real Celery worker process imports it (parses, canonicalizes,
+deduplicates, stores, assigns each article to 2 of 3 coders); the client polls the job's url
+until it is done. The time a user waits is upload → job done.
 
-Run: ATHAR_BENCH_DB=athar_bench_import .venv/bin/python bench/bench_import.py
-     [--sizes 1000,10000,100000] [--per-file 10000] [--chars 3000] [--runs 1] [--keep-db]
-Target (issue 4): 10,000 articles of ~3,000 characters in <= 5 s, in bounded memory.
+Run: ATHAR_BENCH_DB=athar_bench_importtask .venv/bin/python bench/bench_import.py
+     [--sizes 1000,10000,100000] [--per-file 25000] [--chars 3000] [--runs 1]
+     [--celery-workers 1] [--keep] [--reuse]
+Re-run alone on an idle machine with the kept database: add --reuse (it is not rebuilt; each
+run imports into new projects of it, so it grows as a real one does) and --keep.
 
-Each size is imported into a new, empty project of the bench database. A file holds at most
---per-file articles (10,000 are ~43 MiB, under the default 200 MiB upload limit
-ATHAR_MAX_IMPORT_BYTES), so 100,000 articles are ten uploads, one after another, into the
-same project, and each upload's time is printed (the project grows between them). Larger files
-risk the worker timeout on a busy machine: a 25,000-article upload outlived it at load 28
-(docs/PERFORMANCE.md, 19.6). gunicorn runs 2 sync workers with the production timeout (300 s,
-`make serve-prod`) and is started afresh for each size, so its workers' peak RSS (VmHWM) is
-that size's.
+Each size is imported into a new, empty project. A file holds at most --per-file articles
+(25,000 are ~110 MiB, under the 200 MiB upload limit ATHAR_MAX_IMPORT_BYTES), so 100,000
+articles are four uploads, one after another (each waited for until its job is done), into the
+same project; each upload's figures are printed (the project grows between them). No request
+runs the import, so gunicorn's 300 s timeout no longer bounds a file's size.
 
-CPU of every process that worked, from /proc: the gunicorn master and workers, the PostgreSQL
-backends of the bench database (parallel workers included; sampled through the request, so a
-connection closed at its end still counts), and this process (the HTTP client); no Celery
-worker, because the import does its work in the request (it writes no outbox row: checked).
-The rest of the machine's busy time is printed as "other processes".
+CPU of every process that worked, from /proc: the gunicorn master and workers, the Celery
+worker (its main process and pool children), the PostgreSQL backends of the bench database
+(sampled every 0.2 s, so a connection that ends still counts), and this process (the HTTP
+client, polling included). The rest of the machine's busy time is printed as "other
+processes", and the load average beside every figure.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,15 +45,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._common import (
     article_text,
     cpu_snapshot,
+    database_url,
     drop_database,
     gunicorn,
     print_summary,
-    process_cpu_seconds,
     recreate_database,
     setup_django,
 )
+from bench._import_processes import BackendCpu, TreeCpu, celery_worker
 
-DB_NAME = os.environ.get("ATHAR_BENCH_DB", "athar_bench_import")
+DB_NAME = os.environ.get("ATHAR_BENCH_DB", "athar_bench_importtask")
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/5")
+POLL_SECONDS = 0.5
 CODERS = 3
 OVERLAP = 2
 TARGET_SECONDS = 5.0
@@ -85,12 +89,15 @@ def write_jsonl(path: Path, first: int, n: int, chars: int) -> int:
 class Upload:
     articles: int
     bytes: int
-    seconds: float
+    request_seconds: float  # the upload request (store the file, answer 202)
+    seconds: float  # upload → job done, as the user waits
     gunicorn_cpu: float
+    celery_cpu: float
     postgres_cpu: float
     client_cpu: float
     others_share: float  # of all cores, busy time outside the processes above
-    load_average: float
+    load_average: float  # 1-minute load average at the start
+    load_end: float  # ... and at the end
     created: int
     assignments: int
 
@@ -134,100 +141,56 @@ def sign_in(base_url: str, username: str, password: str) -> str:
     return str(response.json()["token"])
 
 
-class BackendCpu:
-    """CPU of the PostgreSQL backends of one database over a stretch of time, sampled every
-    0.2 s in a thread: a backend that ends within the stretch (a web worker's connection
-    outliving CONN_MAX_AGE is closed at the end of the request) keeps the CPU it was last
-    seen with, which a snapshot at the end would miss."""
-
-    def __init__(self, db_name: str) -> None:
-        self.db_name = db_name
-        self.first: dict[int, float] = self._read()
-        self.last: dict[int, float] = dict(self.first)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> dict[int, float]:
-        out = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                title = (entry / "cmdline").read_text()
-            except OSError:
-                continue
-            if title.startswith("postgres:") and f" {self.db_name} " in title:
-                out[int(entry.name)] = process_cpu_seconds(int(entry.name))
-        return out
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.2):
-            for pid, cpu in self._read().items():
-                self.last[pid] = max(cpu, self.last.get(pid, 0.0))
-
-    def stop(self) -> float:
-        """Stop sampling; CPU seconds the backends used since the start."""
-        self._stop.set()
-        self._thread.join()
-        for pid, cpu in self._read().items():
-            self.last[pid] = max(cpu, self.last.get(pid, 0.0))
-        return sum(cpu - self.first.get(pid, 0.0) for pid, cpu in self.last.items())
-
-
-def upload(
-    base_url: str, server_pid: int, db_name: str, project_id: int, token: str, path: Path
+def upload_and_wait(
+    base_url: str,
+    server_pid: int,
+    celery_pid: int,
+    project_id: int,
+    token: str,
+    path: Path,
 ) -> tuple[dict[str, Any], dict[str, float]]:
-    """POST `path` as a multipart upload; return the answer and the CPU/time figures."""
+    """POST `path`, then poll the job until it is done; the job and the CPU/time figures."""
     import httpx
 
-    before = cpu_snapshot(server_pid, db_name)
-    backends = BackendCpu(db_name)
+    before = cpu_snapshot(server_pid, DB_NAME)
+    backends = BackendCpu(DB_NAME)
+    celery = TreeCpu(celery_pid)
     load = os.getloadavg()[0]
+    headers = {"Authorization": f"Token {token}"}
     start = time.perf_counter()
-    with path.open("rb") as handle:
-        response = httpx.post(
-            f"{base_url}/api/v1/projects/{project_id}/articles/import/",
-            headers={"Authorization": f"Token {token}"},
-            files={"file": (path.name, handle, "application/x-ndjson")},
-            timeout=600,
-        )
+    with httpx.Client(headers=headers, timeout=600) as client:
+        with path.open("rb") as handle:
+            response = client.post(
+                f"{base_url}/api/v1/projects/{project_id}/articles/import/",
+                files={"file": (path.name, handle, "application/x-ndjson")},
+            )
+        request_seconds = time.perf_counter() - start
+        if response.status_code != 202:
+            raise SystemExit(f"import answered {response.status_code}: {response.text[:400]}")
+        job = response.json()
+        if job["status"] != "queued":
+            raise SystemExit(f"the upload answered a {job['status']} job: the request imported it")
+        while job["status"] not in ("done", "failed"):
+            time.sleep(POLL_SECONDS)
+            job = client.get(base_url + job["url"]).json()
     seconds = time.perf_counter() - start
     database = backends.stop()
-    spent = cpu_snapshot(server_pid, db_name) - before
-    if response.status_code != 201:
-        raise SystemExit(f"import answered {response.status_code}: {response.text[:400]}")
-    ours = spent.app + database + spent.driver
-    return response.json(), {
+    worker = celery.stop()
+    spent = cpu_snapshot(server_pid, DB_NAME) - before
+    if job["status"] != "done":
+        raise SystemExit(f"the import failed: {json.dumps(job['error'])[:400]}")
+    ours = spent.app + database + spent.driver + worker
+    return job, {
+        "request_seconds": request_seconds,
         "seconds": seconds,
         "gunicorn": spent.app,
+        "celery": worker,
         "postgres": database,
         "client": spent.driver,
         "others": max(0.0, spent.machine - ours) / (seconds * (os.cpu_count() or 1)),
         "load": load,
+        "load_end": os.getloadavg()[0],
     }
-
-
-def worker_peak_rss_mib(master_pid: int) -> float:
-    """The largest peak resident set (VmHWM) among the gunicorn master's children."""
-    peak = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master_pid):
-            peak = max(peak, int(fields.get("VmHWM", "0 kB").split()[0]))
-    return peak / 1024
-
-
-def outbox_rows() -> int:
-    from coding.models import OutboxItem
-
-    return int(OutboxItem.objects.count())
 
 
 def files_for(size: int, per_file: int) -> Iterator[tuple[int, int]]:
@@ -237,40 +200,48 @@ def files_for(size: int, per_file: int) -> Iterator[tuple[int, int]]:
 
 
 def import_size(
-    url: str, size: int, per_file: int, chars: int, run: int, tmp: Path
-) -> tuple[list[Upload], float]:
-    """Import `size` articles into a new project; the uploads and the workers' peak RSS."""
+    servers: tuple[Any, subprocess.Popen[bytes]],
+    size: int,
+    per_file: int,
+    chars: int,
+    run: int,
+    tmp: Path,
+) -> list[Upload]:
+    """Import `size` articles into a new project, file after file; the uploads."""
     from coding.models import Assignment
 
-    project_id, username = project_for(f"imp-{size}-{run}")
+    server, celery = servers
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    project_id, username = project_for(f"imp-{size}-{run}-{stamp}")
     uploads: list[Upload] = []
-    outbox_before = outbox_rows()
-    with gunicorn(url, 2, ["--timeout", "300"]) as server:
-        token = sign_in(server.base_url, username, PASSWORD)
-        for first, n in files_for(size, per_file):
-            # Offsets keep every size's texts distinct from the others' (no duplicates).
-            path = tmp / f"articles-{size}-{first}.jsonl"
-            nbytes = write_jsonl(path, size * 10 + first, n, chars)
-            answer, figures = upload(
-                server.base_url, server.process.pid, DB_NAME, project_id, token, path
+    token = sign_in(server.base_url, username, PASSWORD)
+    for first, n in files_for(size, per_file):
+        # Offsets keep every size's texts distinct from the others' (no duplicates); a
+        # reused database gets new texts from the time stamp.
+        path = tmp / f"articles-{size}-{first}.jsonl"
+        nbytes = write_jsonl(path, int(stamp[-6:]) * 10**7 + size * 10 + first, n, chars)
+        job, figures = upload_and_wait(
+            server.base_url, server.process.pid, celery.pid, project_id, token, path
+        )
+        path.unlink()
+        uploads.append(
+            Upload(
+                articles=n,
+                bytes=nbytes,
+                request_seconds=figures["request_seconds"],
+                seconds=figures["seconds"],
+                gunicorn_cpu=figures["gunicorn"],
+                celery_cpu=figures["celery"],
+                postgres_cpu=figures["postgres"],
+                client_cpu=figures["client"],
+                others_share=figures["others"],
+                load_average=figures["load"],
+                load_end=figures["load_end"],
+                created=job["result"]["created"],
+                assignments=job["result"]["assignments_created"],
             )
-            path.unlink()
-            uploads.append(
-                Upload(
-                    articles=n,
-                    bytes=nbytes,
-                    seconds=figures["seconds"],
-                    gunicorn_cpu=figures["gunicorn"],
-                    postgres_cpu=figures["postgres"],
-                    client_cpu=figures["client"],
-                    others_share=figures["others"],
-                    load_average=figures["load"],
-                    created=answer["created"],
-                    assignments=answer["assignments_created"],
-                )
-            )
-            print(f"  {size:,}: {describe_upload(uploads[-1])}")
-        peak = worker_peak_rss_mib(server.process.pid)
+        )
+        print(f"  {size:,}: {describe_upload(uploads[-1])}", flush=True)
     created = sum(u.created for u in uploads)
     assigned = Assignment.objects.filter(project_id=project_id).count()
     if created != size or assigned != size * OVERLAP:
@@ -278,101 +249,134 @@ def import_size(
             f"expected {size} articles and {size * OVERLAP} assignments, got "
             f"{created} and {assigned}"
         )
-    if outbox_rows() != outbox_before:
-        raise SystemExit("the import wrote outbox rows: a Celery worker's CPU must be counted")
-    return uploads, peak
+    return uploads
+
+
+def warm_up(servers: tuple[Any, subprocess.Popen[bytes]], tmp: Path) -> None:
+    """One small import first (not measured): the web and pool processes load their code
+    and open their connections, as they have long done on a server in use."""
+    server, celery = servers
+    project_id, username = project_for(f"warm-{time.strftime('%Y%m%d%H%M%S')}")
+    token = sign_in(server.base_url, username, PASSWORD)
+    for n in range(2):  # each of the two gunicorn workers, most likely
+        path = tmp / f"warm-{n}.jsonl"
+        write_jsonl(path, 10**12 + int(time.time()) * 100 + n * 10, 10, 300)
+        upload_and_wait(server.base_url, server.process.pid, celery.pid, project_id, token, path)
+        path.unlink()
+
+
+def server_cpu(u: Upload) -> float:
+    return u.gunicorn_cpu + u.celery_cpu + u.postgres_cpu
 
 
 def describe_upload(u: Upload) -> str:
     return (
-        f"{u.articles:,} articles ({u.bytes / 2**20:.0f} MiB) in {u.seconds:.2f} s "
-        f"({u.articles / u.seconds:,.0f}/s); CPU gunicorn {u.gunicorn_cpu:.2f} s + PostgreSQL "
-        f"{u.postgres_cpu:.2f} s + client {u.client_cpu:.2f} s; other processes "
-        f"{u.others_share:.0%} of the machine; load average {u.load_average:.1f}"
+        f"{u.articles:,} articles ({u.bytes / 2**20:.0f} MiB): upload answered 202 in "
+        f"{u.request_seconds:.2f} s, job done after {u.seconds:.2f} s "
+        f"({u.articles / u.seconds:,.0f}/s); CPU gunicorn {u.gunicorn_cpu:.2f} s + Celery "
+        f"{u.celery_cpu:.2f} s + PostgreSQL {u.postgres_cpu:.2f} s = "
+        f"{server_cpu(u) / u.articles * 1000:.2f} ms per article (client {u.client_cpu:.2f} s); "
+        f"other processes {u.others_share:.0%} of the machine; load average "
+        f"{u.load_average:.1f} → {u.load_end:.1f}"
     )
+
+
+def prepare_database(reuse: bool) -> str:
+    """The bench database: created and migrated, or (--reuse) the kept one as it is."""
+    if reuse:
+        import psycopg
+
+        with psycopg.connect(database_url("postgres")) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+            if found.fetchone() is None:
+                raise SystemExit(f"--reuse: no database {DB_NAME}; run once with --keep")
+        return database_url(DB_NAME)
+    return recreate_database(DB_NAME)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--per-file", type=int, default=10_000)
+    parser.add_argument("--per-file", type=int, default=25_000)
     parser.add_argument("--chars", type=int, default=3_000)
     parser.add_argument("--runs", type=int, default=1, help="runs per size (medians printed)")
-    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--celery-workers", type=int, default=1, help="worker pool processes")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    url = recreate_database(DB_NAME)
+    url = prepare_database(args.reuse)
     setup_django(url)
     lines: list[str] = []
-    met: bool | None = None
     try:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
-            for size in sizes:
-                results = [
-                    import_size(url, size, args.per_file, args.chars, run, tmp)
-                    for run in range(args.runs)
-                ]
-                line, seconds = size_line(size, args, results)
-                print(line)
-                lines.append(line)
-                if size == 10_000:
-                    met = seconds <= TARGET_SECONDS
-                if len(results[0][0]) > 1:
-                    parts = "; ".join(
-                        f"{u.seconds:.1f} s" for u in results[statistics_index(results)][0]
-                    )
-                    lines.append(f"  the {size:,} uploads one after another: {parts}")
+            with (
+                # With a broker, the web processes send the import to the worker (without
+                # one they would run it in the request, eagerly).
+                gunicorn(url, 2, ["--timeout", "300"], {"CELERY_BROKER_URL": BROKER}) as server,
+                celery_worker(url, args.celery_workers, BROKER) as celery,
+            ):
+                warm_up((server, celery), tmp)
+                for size in sizes:
+                    results = [
+                        import_size((server, celery), size, args.per_file, args.chars, run, tmp)
+                        for run in range(args.runs)
+                    ]
+                    line = size_line(size, results)
+                    print(line, flush=True)
+                    lines.append(line)
+                    if len(results[0]) > 1:
+                        middle = results[statistics_index(results)]
+                        parts = "; ".join(
+                            f"{u.seconds:.1f} s (load {u.load_average:.1f})" for u in middle
+                        )
+                        lines.append(f"  the {size:,} articles' files one after another: {parts}")
     finally:
-        if not args.keep_db:
+        if not args.keep:
             drop_database(DB_NAME)
     lines.append(
-        f"target: 10,000 articles in ≤ {TARGET_SECONDS:.0f} s: "
-        f"{'not measured' if met is None else 'met' if met else 'MISSED'} "
-        "(wall time of the upload request as the client sees it, parsing and assigning included)"
-    )
-    lines.append(
         f"articles of ~{args.chars:,} characters (Arabic/French/English, emoji, CRLF, one in ten "
-        f"decomposed), JSONL, {CODERS} coders, overlap {OVERLAP}; token sign-in; one supervisor "
-        "uploading one file at a time; gunicorn 2 sync workers, ATHAR_ENV=production"
+        f"decomposed), JSONL, ≤ {args.per_file:,} per file, {CODERS} coders, overlap {OVERLAP}; "
+        "token sign-in; one supervisor uploading one file at a time and polling its job every "
+        f"{POLL_SECONDS} s; gunicorn 2 sync workers (timeout 300 s) and a Celery worker with "
+        f"{args.celery_workers} pool process(es), ATHAR_ENV=production"
     )
     command = (
         f"ATHAR_BENCH_DB={DB_NAME} .venv/bin/python bench/bench_import.py --sizes {args.sizes} "
-        f"--per-file {args.per_file} --runs {args.runs}"
+        f"--per-file {args.per_file} --runs {args.runs} --celery-workers {args.celery_workers}"
+        " --reuse --keep"
     )
-    print_summary("Article import over HTTP (upload → articles + assignments)", command, lines)
+    print_summary("Import over HTTP at three sizes", command, lines)
 
 
-def statistics_index(results: list[tuple[list[Upload], float]]) -> int:
+def statistics_index(results: list[list[Upload]]) -> int:
     """Index of the run with the median total time."""
-    totals = [sum(u.seconds for u in uploads) for uploads, _ in results]
+    totals = [sum(u.seconds for u in uploads) for uploads in results]
     return sorted(range(len(totals)), key=totals.__getitem__)[len(totals) // 2]
 
 
-def size_line(
-    size: int, args: argparse.Namespace, results: list[tuple[list[Upload], float]]
-) -> tuple[str, float]:
+def size_line(size: int, results: list[list[Upload]]) -> str:
     def med(key: Any) -> float:
-        return statistics.median(key(uploads, peak) for uploads, peak in results)
+        return statistics.median(key(uploads) for uploads in results)
 
-    seconds = med(lambda u, _: sum(x.seconds for x in u))
-    gun = med(lambda u, _: sum(x.gunicorn_cpu for x in u))
-    pg = med(lambda u, _: sum(x.postgres_cpu for x in u))
-    client = med(lambda u, _: sum(x.client_cpu for x in u))
-    others = med(lambda u, _: statistics.fmean(x.others_share for x in u))
-    load = med(lambda u, _: statistics.fmean(x.load_average for x in u))
-    peak = med(lambda _, p: p)
-    mib = sum(u.bytes for u in results[0][0]) / 2**20
-    files = len(results[0][0])
+    seconds = med(lambda u: sum(x.seconds for x in u))
+    request = med(lambda u: max(x.request_seconds for x in u))
+    gun = med(lambda u: sum(x.gunicorn_cpu for x in u))
+    cel = med(lambda u: sum(x.celery_cpu for x in u))
+    pg = med(lambda u: sum(x.postgres_cpu for x in u))
+    others = med(lambda u: statistics.fmean(x.others_share for x in u))
+    load = med(lambda u: statistics.fmean(x.load_average for x in u))
+    mib = sum(u.bytes for u in results[0]) / 2**20
+    files = len(results[0])
     return (
         f"**{size:,} articles** (~{mib:,.0f} MiB in {files} file{'s' if files > 1 else ''}; "
-        f"median of {len(results)}): **{seconds:.2f} s** wall ({size / seconds:,.0f} articles/s, "
-        f"{seconds / size * 1000:.2f} s per 1,000); CPU gunicorn {gun:.2f} s + PostgreSQL "
-        f"{pg:.2f} s + client {client:.2f} s = {(gun + pg) / size * 1000:.2f} ms of server CPU "
-        f"per article; gunicorn worker peak RSS {peak:.0f} MiB; other processes {others:.0%} of "
-        f"the machine; load average {load:.1f}",
-        seconds,
+        f"median of {len(results)}): upload → done **{seconds:.2f} s** "
+        f"({size / seconds:,.0f} articles/s); slowest upload request {request:.2f} s; CPU "
+        f"gunicorn {gun:.2f} s + Celery {cel:.2f} s + PostgreSQL {pg:.2f} s = "
+        f"**{(gun + cel + pg) / size * 1000:.2f} ms per article**; other processes "
+        f"{others:.0%} of the machine; load average {load:.1f}"
     )
 
 

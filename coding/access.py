@@ -29,6 +29,7 @@ from coding.models import (
     Assignment,
     CodebookVersion,
     CodedEvent,
+    ImportJob,
     Membership,
     Project,
     User,
@@ -69,6 +70,16 @@ def access_project(
     if role not in roles:
         raise PermissionDenied(f"your role in this project ({role}) does not allow this")
     return project, role
+
+
+def access_import_job(user: User, project_id: int, job_id: int) -> ImportJob:
+    """An import job of the project, for its supervisors and admins (403 for other members);
+    NotFound for non-members and for a job of another project."""
+    project, _ = access_project(user, project_id, roles=MANAGERS)
+    job = ImportJob.objects.filter(project=project, pk=job_id).first()
+    if job is None:
+        raise NotFound("import job not found")
+    return job
 
 
 def access_member_candidate(user: User, candidate_id: int) -> User:

@@ -240,6 +240,20 @@ class ReleaseFileAdmin(ReadOnlyAdmin):
     list_display = ("release", "format", "filename", "size", "sha256")
 
 
+@admin.register(m.ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Written only by the upload and the worker that imports it."""
+
+    list_display = ("id", "project", "filename", "status", "rows_read", "created_at")
+    list_filter = ("status", "project")
+
+
+@admin.register(m.ImportUploadChunk)
+class ImportUploadChunkAdmin(ReadOnlyAdmin):
+    list_display = ("job", "index")
+    exclude = ("data",)
+
+
 @admin.register(m.AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "actor", "project", "target_type", "target_id")

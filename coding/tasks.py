@@ -146,3 +146,21 @@ def train_recommender(model_id: int) -> int | None:
     except Exception:  # recorded on the model by the service
         return None
     return None if model is None else model.pk
+
+
+@shared_task(name="coding.run_import", **RETRY)
+def run_import(job_id: int) -> int | None:
+    """Import an uploaded file of articles (idempotent: a finished job, or one a live worker
+    holds, is left alone). A failure other than a transient one marks the job failed with
+    its reason, nothing imported; no retry for bugs."""
+    from coding.services.import_jobs import import_job_failed, import_job_run
+
+    try:
+        job = import_job_run(job_id=job_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        log.exception("import job %s failed", job_id)
+        import_job_failed(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        return None
+    return None if job is None else job.pk

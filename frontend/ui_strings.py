@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from frontend.ui_strings_imports import import_strings
 from frontend.ui_strings_proposals import proposal_strings
 from frontend.ui_strings_recommender import recommender_strings
 from frontend.ui_strings_same_events import same_event_strings
@@ -341,4 +342,10 @@ def ui_strings() -> dict[str, str]:
             "coders; 1 = the same words; articles: {articles})."
         ),
         "no α for free text: % identical only": _("no α for free text: % identical only"),
-    } | {**same_event_strings(), **proposal_strings(), **time_strings(), **recommender_strings()}
+    } | {
+        **same_event_strings(),
+        **proposal_strings(),
+        **time_strings(),
+        **recommender_strings(),
+        **import_strings(),
+    }

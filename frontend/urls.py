@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import project_pages, proposal_pages, same_events, throughput_pages
+from .views import import_pages, project_pages, proposal_pages, same_events, throughput_pages
 from .views.auth import ThrottledLoginView
 from .views.pages import code_screen, home, queue
 
@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("projects/<int:project_id>/feedback/", project_pages.feedback, name="feedback"),
     path("projects/<int:project_id>/data/", project_pages.data, name="data"),
+    path("projects/<int:project_id>/import/", import_pages.import_articles, name="import"),
     path("projects/<int:project_id>/throughput/", throughput_pages.throughput, name="throughput"),
     path(
         "projects/<int:project_id>/proposed-names/",

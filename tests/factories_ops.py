@@ -132,9 +132,33 @@ class RecommenderModelFactory(factory.django.DjangoModelFactory):
     codebook_version = factory.LazyAttribute(lambda o: o.project.codebook_version)
 
 
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A queued import of a small JSON Lines file (its upload: ImportUploadChunkFactory)."""
+
+    class Meta:
+        model = m.ImportJob
+
+    project = factory.SubFactory(ProjectFactory)
+    created_by = factory.SubFactory(UserFactory)
+    filename = factory.Sequence(lambda n: f"batch-{n}.jsonl")
+    size = 28
+    sha256 = "a" * 64
+
+
+class ImportUploadChunkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ImportUploadChunk
+
+    job = factory.SubFactory(ImportJobFactory)
+    index = 0
+    data = b'{"title": "t", "text": "x"}\n'
+
+
 OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
     f._meta.model: f
     for f in [
+        ImportJobFactory,
+        ImportUploadChunkFactory,
         ProposalLinkFactory,
         AgreementChunkFactory,
         TimeLedgerFactory,

@@ -38,6 +38,7 @@ _ERROR_MEANINGS = {
     404: "Not found, or not visible to you (another coder's work, another project's)",
     409: "The object's state does not allow this",
     412: "Stale version: someone saved first; nothing changed",
+    413: "The body is over the size limit; nothing was stored",
     415: "The body is not JSON",
     422: "Invalid input: the list of problems",
 }

@@ -1,4 +1,4 @@
-"""Projects, members, articles (and their import), the audit log, users."""
+"""Projects, members, articles (their import is api/views/imports.py), the audit log, users."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,8 +21,6 @@ from api.serializers.audit import AuditEntrySerializer
 from api.serializers.workflow import (
     ArticleDetailSerializer,
     ArticleSerializer,
-    ImportRequestSerializer,
-    ImportResultSerializer,
     MemberSerializer,
     ProjectCreateSerializer,
     ProjectSerializer,
@@ -33,7 +30,6 @@ from api.serializers.workflow import (
 from coding import access, selectors
 from coding.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from coding.models import Article, AuditEntry, CodebookVersion, Membership, Project, User
-from coding.services.imports import articles_import
 from coding.services.projects import membership_set, project_create
 from coding.services.users import user_create
 
@@ -171,47 +167,6 @@ class ArticleListView(generics.ListAPIView):
             roles=access.MANAGERS,  # type: ignore[arg-type]
         )
         return selectors.project_articles(project, search=self.request.query_params.get("search"))
-
-
-@extend_schema(tags=["articles"])
-class ArticleImportView(APIView):
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
-        parameters=[
-            OpenApiParameter(
-                "skip_invalid",
-                bool,
-                description=(
-                    "Import the good rows of a file that has bad ones "
-                    "(default: refuse the whole file)."
-                ),
-            )
-        ],
-        responses={
-            201: ImportResultSerializer,
-            **error_responses(
-                400, 401, 403, 404, 422, e422="Bad rows (each with its location); nothing imported"
-            ),
-        },
-        summary="Import articles from an uploaded file",
-    )
-    def post(self, request: Request, project_id: int) -> Response:
-        project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
-        serializer = ImportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        skip = request.query_params.get("skip_invalid", "false").lower() in {"1", "true", "yes"}
-        outcome = articles_import(
-            project=project,
-            fileobj=upload,
-            filename=upload.name,
-            actor=request.user,  # type: ignore[arg-type]
-            skip_invalid=skip,
-            fmt=serializer.validated_data.get("format"),
-        )
-        return Response(outcome.as_dict(), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["articles"])

@@ -22,6 +22,7 @@ from .dictionaries import (
 )
 from .events import CodedEvent, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
+from .imports import ImportJob, ImportUploadChunk
 from .outbox import OutboxItem
 from .recommender import RecommenderModel, RecommenderSettings
 from .release import DatasetRelease, GoldRetraction, ReleaseFile
@@ -65,6 +66,8 @@ __all__ = [
     "ExportEpoch",
     "FieldDefinition",
     "GoldRetraction",
+    "ImportJob",
+    "ImportUploadChunk",
     "Location",
     "LocationAlias",
     "Membership",

@@ -26,6 +26,7 @@ class OutboxItem(models.Model):
         CALIBRATION_SCORE = "calibration_score"  # payload {"assignment_id"}
         RECOMMENDER_TRAIN = "recommender_train"  # payload {"model_id"} (hand over, watch)
         RECOMMENDER_CHECK = "recommender_check"  # payload {"project_id"} (after validation)
+        IMPORT_RUN = "import_run"  # payload {"job_id"} (hand an import job to a worker)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=80, help_text="Rows with the same kind and key coalesce.")
@@ -50,6 +51,7 @@ class OutboxItem(models.Model):
                         "calibration_score",
                         "recommender_train",
                         "recommender_check",
+                        "import_run",
                     ]
                 ),
                 name="outboxitem_kind_valid",

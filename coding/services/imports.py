@@ -12,7 +12,7 @@ rolls the whole transaction back (after the rest of the file was read for the re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -76,10 +76,14 @@ class _RowSieve:
     n_errors: int = 0
     errors_by_kind: dict[str, int] = field(default_factory=dict)
     duplicates_in_file: list[tuple[str, str]] = field(default_factory=list)
+    #: Called with the number of rows read so far, after each row (see import_jobs).
+    progress: Callable[[int], None] | None = None
 
     def articles(self) -> Iterator[ArticleInput]:
         first_location_by_hash: dict[str, str] = {}
-        for row in self.rows:
+        for n_read, row in enumerate(self.rows, 1):
+            if self.progress is not None:
+                self.progress(n_read)
             if isinstance(row, RowError):
                 self.n_errors += 1
                 kind = problem_kind(row)
@@ -106,11 +110,15 @@ def articles_import(
     skip_invalid: bool = False,
     fmt: str | None = None,
     assign: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
+    """Import the file; ValidationFailed (nothing written) if it has a bad row and not
+    `skip_invalid`. `progress`, if given, is called with the number of rows read so far."""
     sieve = _RowSieve(
         iter_article_rows(fileobj, filename, fmt),
         not skip_invalid,
         max_listed=settings.ATHAR["MAX_IMPORT_REPORT_PROBLEMS"],
+        progress=progress,
     )
     with transaction.atomic():
         created = articles_create(

@@ -8,8 +8,9 @@ in the transaction that does it; long work (project figures, a recompute, a rele
 is handed to a leased run or release and sent to the broker after commit. A group that fails
 stays, with its error, and is tried again after an exponential back-off.
 
-`leases_sweep` hands back to the broker every queued/running project run and every building
-release whose lease has passed (its worker died, or its message was lost); after
+`leases_sweep` hands back to the broker every queued/running project run, every building
+release and every queued/running import job (coding.services.import_jobs) whose lease has
+passed (its worker died, or its message was lost); after
 ATHAR_WORK_MAX_ATTEMPTS hand-overs the work is marked failed, with its reason, for a person
 to retry.
 
@@ -197,6 +198,12 @@ def _recommender_check(payloads: list[dict[str, Any]]) -> None:
     recommender_check(project_id=payloads[0]["project_id"])
 
 
+def _import_run(payloads: list[dict[str, Any]]) -> None:
+    from coding.services.import_jobs import import_job_hand_over
+
+    import_job_hand_over(job_id=payloads[0]["job_id"])
+
+
 HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.ARTICLE_AGREEMENT: _article_agreement,
     OutboxItem.Kind.PROJECT_AGREEMENT: _project_agreement,
@@ -208,6 +215,7 @@ HANDLERS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     OutboxItem.Kind.CALIBRATION_SCORE: _calibration_score,
     OutboxItem.Kind.RECOMMENDER_TRAIN: _recommender_train,
     OutboxItem.Kind.RECOMMENDER_CHECK: _recommender_check,
+    OutboxItem.Kind.IMPORT_RUN: _import_run,
 }
 
 
@@ -306,4 +314,6 @@ def leases_sweep() -> int:
                 continue
             log.warning("release %s: lease passed, handing it to a worker again", release.pk)
             _release_hand_over(release)
-    return swept
+    from coding.services.import_jobs import import_jobs_sweep
+
+    return swept + import_jobs_sweep()

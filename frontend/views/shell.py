@@ -64,6 +64,7 @@ class ProjectPage:
             "data": _("Data and exports"),
             "proposed-names": _("Proposed names"),
             "throughput": _("Throughput"),
+            "import": _("Import articles"),
         }[self.key]
 
 
@@ -74,6 +75,7 @@ PROJECT_PAGES = (
     ProjectPage("feedback", "frontend:feedback", MANAGER_ROLES | {CODER}),
     ProjectPage("proposed-names", "frontend:proposed-names", MANAGER_ROLES),
     ProjectPage("throughput", "frontend:throughput", MANAGER_ROLES),
+    ProjectPage("import", "frontend:import", MANAGER_ROLES),
     ProjectPage("data", "frontend:data", READER_ROLES),
 )
 

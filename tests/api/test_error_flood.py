@@ -20,6 +20,7 @@ from coding.models import (
     EvidenceSpan,
 )
 from tests.factories import UserFactory
+from tests.imports.helpers import finished_import
 from tests.world import ARTICLE_TEXT, World, complete_event, span
 
 DEEP = b"[" * 100_000
@@ -191,14 +192,19 @@ def test_malformed_bodies_get_a_4xx_json_error_and_change_nothing(
     before = _rows()
     problems = _flood(client, method, url, bodies)
     if family == "import":
-        # The same bodies as uploaded files, in each JSON-based format.
+        # The same bodies as uploaded files, in each JSON-based format: each upload's job
+        # (run in-process) ends failed, with the API's error shape, and imports nothing.
         # (A JSON list of no articles is a valid upload that imports nothing.)
         for body in [body for body in bodies if body != b"[]"]:
             for name in ("flood.json", "flood.jsonl"):
                 upload = SimpleUploadedFile(name, body, content_type="application/json")
-                response = client.post(url, {"file": upload}, format="multipart")
-                problem = _problem(response)
-                if problem:
-                    problems.append(f"upload {name} {body[:60]!r}: {problem}")
+                answer = finished_import(client, url, {"file": upload})
+                error = answer.json()
+                if answer.status_code != 422 or not (
+                    isinstance(error, dict)
+                    and {"code", "detail"} <= set(error)
+                    and isinstance(error.get("errors", []), list)
+                ):
+                    problems.append(f"upload {name} {body[:60]!r}: {answer.status_code} {error}")
     assert problems == []
     assert _rows() == before

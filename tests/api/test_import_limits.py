@@ -15,6 +15,7 @@ from django.test import Client, RequestFactory
 
 from api.uploads import BoundedMemoryFileUploadHandler, BoundedTemporaryFileUploadHandler
 from coding.models import Article, Assignment, AuditEntry
+from tests.imports.helpers import finished_import
 from tests.world import World
 
 
@@ -76,7 +77,7 @@ def test_an_upload_within_the_limit_is_imported(world: World, settings: Any) -> 
     small = SimpleUploadedFile(
         "small.jsonl", b'{"title": "t", "text": "Armed men attacked Boni on Monday."}\n'
     )
-    response = world.client(world.supervisor).post(_url(world), {"file": small}, format="multipart")
+    response = finished_import(world.client(world.supervisor), _url(world), {"file": small})
     assert response.status_code == 201, response.json()
     assert response.json()["created"] == 1
 
@@ -109,9 +110,7 @@ def test_the_error_report_lists_the_first_problems_and_counts_them_all(
     settings.ATHAR = {**settings.ATHAR, "MAX_IMPORT_REPORT_PROBLEMS": 10}
     before = _rows()
     upload = SimpleUploadedFile("bad.jsonl", _bad_lines(3_000))
-    response = world.client(world.supervisor).post(
-        _url(world), {"file": upload}, format="multipart"
-    )
+    response = finished_import(world.client(world.supervisor), _url(world), {"file": upload})
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_file"
@@ -120,7 +119,7 @@ def test_the_error_report_lists_the_first_problems_and_counts_them_all(
     assert body["errors_total"] == 3_000
     assert body["errors_listed"] == 10
     assert body["errors_by_kind"] == {"row": 1_000, "text": 1_000, "title": 1_000}
-    assert len(response.content) < 5_000
+    assert len(json.dumps(response.json())) < 5_000
     assert _rows() == before
 
 
@@ -130,8 +129,8 @@ def test_the_capped_report_with_skip_invalid_imports_the_good_rows(
     settings.ATHAR = {**settings.ATHAR, "MAX_IMPORT_REPORT_PROBLEMS": 5}
     good = json.dumps({"title": "Good", "text": "Armed men attacked Boni on Monday."}).encode()
     upload = SimpleUploadedFile("mixed.jsonl", _bad_lines(30) + good + b"\n")
-    response = world.client(world.supervisor).post(
-        _url(world) + "?skip_invalid=true", {"file": upload}, format="multipart"
+    response = finished_import(
+        world.client(world.supervisor), _url(world) + "?skip_invalid=true", {"file": upload}
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -143,9 +142,7 @@ def test_the_capped_report_with_skip_invalid_imports_the_good_rows(
 
 def test_the_default_report_cap_is_200(world: World) -> None:
     upload = SimpleUploadedFile("bad.jsonl", _bad_lines(600))
-    response = world.client(world.supervisor).post(
-        _url(world), {"file": upload}, format="multipart"
-    )
+    response = finished_import(world.client(world.supervisor), _url(world), {"file": upload})
     assert response.status_code == 422
     assert len(response.json()["errors"]) == 200
     assert response.json()["errors_total"] == 600

@@ -17,7 +17,7 @@ Actors
 Targets (path placeholders)
     {p} p1, {art} its article, {a} coder_a's assignment, {e} coder_a's event on {a};
     {q} p2 (the other project), {art_q} its article, {a_q} the outsider's assignment on it,
-    {e_q} the outsider's event on {a_q}.
+    {e_q} the outsider's event on {a_q}; {imp} an import job of p1, {imp_q} one of p2.
 
 Conventions the table encodes: anonymous callers get 401 (TokenAuthentication is listed first,
 so DRF answers with `WWW-Authenticate: Token`); what a caller may not *see* is 404, exactly as
@@ -55,6 +55,8 @@ from coding.models import (
     Disagreement,
     EvidenceSpan,
     GoldRetraction,
+    ImportJob,
+    ImportUploadChunk,
     Membership,
     Project,
     ReleaseFile,
@@ -68,6 +70,7 @@ from coding.services.events import EventInput, SpanInput, event_create
 from coding.services.projects import membership_set, project_create
 from coding.services.workflow import assignment_submit
 from tests.factories import ActorFactory, LocationFactory, UserFactory
+from tests.factories_ops import ImportJobFactory
 from tests.world import ARTICLE_TEXT, Item, World, complete_event, mini_version
 
 PASSWORD = "pw-for-tests"  # UserFactory's password
@@ -188,13 +191,34 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("POST",   "projects/{p}/articles/import/",    "anonymous",   401),
     ("POST",   "projects/{p}/articles/import/",    "coder",       403),
     ("POST",   "projects/{p}/articles/import/",    "other_coder", 403),
-    ("POST",   "projects/{p}/articles/import/",    "supervisor",  201),
+    ("POST",   "projects/{p}/articles/import/",    "supervisor",  202),
     ("POST",   "projects/{p}/articles/import/",    "researcher",  403),
-    ("POST",   "projects/{p}/articles/import/",    "admin",       201),
+    ("POST",   "projects/{p}/articles/import/",    "admin",       202),
     ("POST",   "projects/{p}/articles/import/",    "outsider",    404),
-    ("POST",   "projects/{p}/articles/import/",    "superuser",   201),
+    ("POST",   "projects/{p}/articles/import/",    "superuser",   202),
     ("POST",   "projects/{p}/articles/import/",    "ex_coder",    404),
     ("POST",   "projects/{q}/articles/import/",    "supervisor",  404),
+    ("GET",    "projects/{p}/imports/", "anonymous", 401),
+    ("GET",    "projects/{p}/imports/", "coder", 403),
+    ("GET",    "projects/{p}/imports/", "other_coder", 403),
+    ("GET",    "projects/{p}/imports/", "supervisor", 200),
+    ("GET",    "projects/{p}/imports/", "researcher", 403),
+    ("GET",    "projects/{p}/imports/", "admin", 200),
+    ("GET",    "projects/{p}/imports/", "outsider", 404),
+    ("GET",    "projects/{p}/imports/", "superuser", 200),
+    ("GET",    "projects/{p}/imports/", "ex_coder", 404),
+    ("GET",    "projects/{p}/imports/{imp}/", "anonymous", 401),
+    ("GET",    "projects/{p}/imports/{imp}/", "coder", 403),
+    ("GET",    "projects/{p}/imports/{imp}/", "other_coder", 403),
+    ("GET",    "projects/{p}/imports/{imp}/", "supervisor", 200),
+    ("GET",    "projects/{p}/imports/{imp}/", "researcher", 403),
+    ("GET",    "projects/{p}/imports/{imp}/", "admin", 200),
+    ("GET",    "projects/{p}/imports/{imp}/", "outsider", 404),
+    ("GET",    "projects/{p}/imports/{imp}/", "superuser", 200),
+    ("GET",    "projects/{p}/imports/{imp}/", "ex_coder", 404),
+    ("GET",    "projects/{q}/imports/", "supervisor", 404),
+    ("GET",    "projects/{p}/imports/{imp_q}/", "supervisor", 404),
+    ("GET",    "projects/{q}/imports/{imp_q}/", "supervisor", 404),
 
     ("GET",    "projects/{p}/articles/{art}/",     "anonymous",   401),
     ("GET",    "projects/{p}/articles/{art}/",     "coder",       403),
@@ -501,6 +525,8 @@ class Scene:
     event: CodedEvent  # {e}
     assignment_q: Assignment  # {a_q}
     event_q: CodedEvent  # {e_q}
+    import_job: ImportJob  # {imp}
+    import_job_q: ImportJob  # {imp_q}
     baseline: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def ids(self) -> dict[str, int | str]:
@@ -515,6 +541,8 @@ class Scene:
             "a_q": self.assignment_q.pk,
             "e": self.event.pk,
             "e_q": self.event_q.pk,
+            "imp": self.import_job.pk,
+            "imp_q": self.import_job_q.pk,
         }
 
     def user(self, actor: str) -> User | None:
@@ -605,6 +633,8 @@ def build_scene() -> Scene:
         event=event,
         assignment_q=assignment_q,
         event_q=event_q,
+        import_job=ImportJobFactory(project=world.project, created_by=world.supervisor),
+        import_job_q=ImportJobFactory(project=other, created_by=world.outsider),
     )
 
 
@@ -679,6 +709,10 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
             TimeLedger.objects.order_by("pk").values_list("pk", "user_id", "activity", "seconds")
         ),
         "time_tab": list(TimeTab.objects.order_by("pk").values_list("pk", "tab", "last_report_at")),
+        "import_job": list(
+            ImportJob.objects.order_by("pk").values_list("pk", "project_id", "status", "sha256")
+        ),
+        "import_chunk": list(ImportUploadChunk.objects.order_by("pk").values_list("pk", "job_id")),
         **_review_snapshot(),
     }
 

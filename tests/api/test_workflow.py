@@ -11,6 +11,7 @@ import pytest
 from coding.models import Article, Assignment, AuditEntry, CodedEvent
 from coding.services import workflow
 from tests.api.conftest import World, complete_event
+from tests.imports.helpers import finished_import
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +174,10 @@ def test_last_submission_of_an_article_calls_the_completion_hooks(
 def _upload(world: World, name: str, payload: bytes, query: str = ""):  # type: ignore[no-untyped-def]
     file = io.BytesIO(payload)
     file.name = name
-    return world.client(world.supervisor).post(
+    return finished_import(
+        world.client(world.supervisor),
         f"/api/v1/projects/{world.project.pk}/articles/import/{query}",
         {"file": file},
-        format="multipart",
     )
 
 
@@ -241,8 +242,12 @@ def test_import_failing_midway_leaves_nothing(world: World, monkeypatch) -> None
     monkeypatch.setattr(articles_service, "BATCH_SIZE", 1)
     before = (Article.objects.count(), AuditEntry.objects.count())
     payload = b"\n".join(b'{"title": "t%d", "text": "text %d"}' % (i, i) for i in range(5))
-    with pytest.raises(RuntimeError):
-        _upload(world, "b.jsonl", payload)
+    failed = _upload(world, "b.jsonl", payload)
+    assert failed.status_code == 422
+    assert failed.json() == {
+        "code": "import_error",
+        "detail": "the import failed and nothing was imported: RuntimeError: disk on fire",
+    }
     assert (Article.objects.count(), AuditEntry.objects.count()) == before
 
 

@@ -72,8 +72,8 @@ def test_refusals_say_why_without_revealing_anything(world: World) -> None:
     [
         ("coder_a", ["feedback"]),
         ("researcher", ["agreement", "data"]),
-        ("supervisor", ["agreement", "adjudication", "feedback", "throughput", "data"]),
-        ("admin", ["agreement", "adjudication", "feedback", "throughput", "data"]),
+        ("supervisor", ["agreement", "adjudication", "feedback", "throughput", "import", "data"]),
+        ("admin", ["agreement", "adjudication", "feedback", "throughput", "import", "data"]),
     ],
 )
 def test_home_offers_each_role_its_project_pages(world: World, who: str, links: list[str]) -> None:
