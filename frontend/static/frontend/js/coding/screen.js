@@ -1,5 +1,6 @@
 // The coding screen: wires the article text, the selection, the highlights, the event store
-// (autosave), the form, the type picker, the conflict dialog and submit. Everything it reads
+// (autosave), the form, the type picker, the conflict dialog and submit (event actions in
+// ./event-actions.js, saving and the remembered place in ./saving.js). Everything it reads
 // or writes goes through /api/v1/; the first data comes in the page (the same API answers).
 
 import { apiFetch } from "../api.js";
@@ -7,19 +8,16 @@ import { t, tn } from "../i18n.js";
 import { Codebook } from "./codebook.js";
 import { EventForm, NameBook } from "./form.js";
 import { HighlightLayer, supported as highlightsSupported } from "./highlights.js";
-import { EventListView, renderProblems, showConflict } from "./panels.js";
+import { EventListView } from "./panels.js";
 import { TypePicker } from "./picker.js";
 import { Segments } from "./segments.js";
 import { SelectionModel } from "./selection.js";
 import { GhostList } from "./ghosts.js";
 import { EventStore, eventFromServer } from "./store.js";
 import { TextIndex } from "./text-index.js";
+import { EventActions, afterPaint } from "./event-actions.js";
+import { SavingAndPlace } from "./saving.js";
 import { ActiveTime, formatDuration } from "../time-on-task.js";
-
-/** Run `fn` once the browser has painted the next frame. */
-function afterPaint(fn) {
-  requestAnimationFrame(() => setTimeout(fn, 0));
-}
 
 const EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
 
@@ -370,175 +368,6 @@ export class CodingScreen {
     if (event.spans.length) this.selection.reveal(event.spans[0]);
   }
 
-  async newEvent() {
-    if (this.readOnlyReason) return;
-    const span = this.selection.span;
-    const chosen = await this.picker.open(t("Type of the new event"));
-    if (!chosen) return;
-    this.createEvent(chosen, span);
-  }
-
-  /** An event the server wrote for the coder (an accepted machine suggestion): list it,
-   * draw it and select it, as if just created here. */
-  adoptEvent(body) {
-    const event = eventFromServer(body);
-    this.store.insert(event);
-    this.store.emit("created", event);
-    this.highlights.drawEvent(event);
-    this.select(event.key, { focus: false });
-  }
-
-  /** Create the event and draw its highlight at once (the POST follows). */
-  createEvent(chosen, span) {
-    const role = this.codebook.defaultRole();
-    const spans = span && role ? [{ role, start: span.start, end: span.end, quote: this.index.text.slice(span.start, span.end) }] : [];
-    const event = this.store.create({ ...chosen, spans });
-    this.highlights.drawEvent(event);
-    this.selection.clear();
-    // The highlight is painted first; the list and the form follow right after that frame.
-    this.highlights.setActive(event.key);
-    this.selectedKey = event.key;
-    afterPaint(() => {
-      if (this.selectedKey === event.key) this.select(event.key, { focus: false });
-    });
-    return event;
-  }
-
-  async changeType() {
-    const event = this.store.get(this.selectedKey);
-    if (!event || this.readOnlyReason) return;
-    const chosen = await this.picker.open(t("Type of event {n}", { n: this.eventNumber(event.key) }));
-    if (!chosen) return;
-    this.store.update(event.key, (e) => {
-      e.event_type = chosen.event_type;
-      e.event_subtype = chosen.event_subtype;
-      const fields = new Set(this.codebook.applicableFields(e.event_type, e.event_subtype).map((f) => f.key));
-      for (const key of Object.keys(e.values)) if (!fields.has(key)) delete e.values[key];
-      const roles = new Set(this.codebook.applicableRoles(e.event_type, e.event_subtype).map((r) => r.key));
-      e.spans = e.spans.filter((s) => roles.has(s.role));
-    });
-    this.highlights.drawEvent(event);
-    this.select(event.key);
-  }
-
-  async removeSelected() {
-    const event = this.store.get(this.selectedKey);
-    if (!event) return;
-    const dialog = this.$("confirm-dialog");
-    dialog.querySelector("[data-confirm-text]").textContent = t("Delete event {n} ({type}) and its spans?", {
-      n: this.eventNumber(event.key), type: this.codebook.typeLabel(event.event_type, event.event_subtype),
-    });
-    dialog.returnValue = "";
-    dialog.showModal();
-    await new Promise((resolve) => dialog.addEventListener("close", resolve, { once: true }));
-    if (dialog.returnValue !== "delete") return;
-    const index = this.store.order.indexOf(event.key);
-    const result = await this.store.remove(event.key);
-    if (!result.ok) return;
-    this.highlights.eraseEvent(event.key);
-    const keys = this.store.order;
-    this.select(keys[Math.min(index, keys.length - 1)] || null);
-    this.announce(t("Event deleted."));
-  }
-
-  attachByNumber(n) {
-    const event = this.store.get(this.selectedKey);
-    if (!event) return this.announce(t("Select or create an event first."));
-    const roles = this.codebook.applicableRoles(event.event_type, event.event_subtype);
-    if (roles[n - 1]) this.attach(roles[n - 1].key);
-  }
-
-  attach(role) {
-    const span = this.selection.span;
-    if (!span) return this.announce(t("Select some text first."));
-    if (this.attachSpan(role, span)) {
-      const quote = this.selection.quote;
-      this.selection.clear();
-      this.form.lookUp(role, quote, this.root);
-    }
-  }
-
-  /** Add [start, end) as evidence in `role` of the selected event (once). */
-  attachSpan(role, span) {
-    const event = this.store.get(this.selectedKey);
-    if (!event || this.readOnlyReason) return false;
-    const quote = this.index.text.slice(span.start, span.end);
-    if (event.spans.some((s) => s.role === role && s.start === span.start && s.end === span.end)) return false;
-    this.store.update(event.key, (e) => e.spans.push({ role, start: span.start, end: span.end, quote }));
-    this.highlights.drawEvent(event);
-    this.highlights.setActive(event.key);
-    this.form.render(event);
-    const label = this.codebook.roles.find((r) => r.key === role);
-    const echo = this.doc.createElement("bdi");
-    echo.dir = this.index.directionAt(span.start);
-    echo.textContent = quote;
-    // The message is translated as a whole; the quote is put back in as an isolated element.
-    const [before, after] = t("“{quote}” attached as {role}.", { quote: "\u0000", role: label ? this.codebook.label(label) : role }).split("\u0000");
-    this.$("announce").classList.remove("error");
-    this.$("announce").replaceChildren(before, echo, after ?? "");
-    return true;
-  }
-
-  openConflict(event) {
-    showConflict(this.$("conflict-dialog"), event, {
-      codebook: this.codebook, names: this.names, store: this.store, eventNumber: (k) => this.eventNumber(k),
-      directionAt: (offset) => this.index.directionAt(offset), lang: this.article.language || "",
-    });
-  }
-
-  // --- saving, submitting -------------------------------------------------------------------
-
-  updateSaveState(state) {
-    const text = {
-      saved: t("All changes saved"),
-      dirty: t("Unsaved changes…"),
-      saving: t("Saving…"),
-      invalid: t("A change was refused: see the event"),
-      error: t("Not saved: retrying"),
-      conflict: t("Conflict: choose a version"),
-    }[state];
-    const box = this.$("save-state");
-    box.dataset.state = state;
-    box.querySelector("[data-text]").textContent = text;
-    this.$("btn-conflicts").hidden = state !== "conflict";
-  }
-
-  async submit() {
-    if (this.readOnlyReason) return;
-    const button = this.$("btn-submit");
-    button.disabled = true;
-    try {
-      const state = await this.store.flushAll();
-      if (state !== "saved") {
-        this.announce(t("Some changes are not saved yet: resolve them before submitting."), true);
-        return;
-      }
-      const submitUrl = `/api/v1/assignments/${this.assignment.id}/submit/`;
-      const response = await (this.activeTime ? this.activeTime.fetch(submitUrl, { method: "POST" }) : apiFetch(submitUrl, { method: "POST" }));
-      const ctx = { codebook: this.codebook, store: this.store, eventNumber: (k) => this.eventNumber(k), goTo: (k, f) => this.goTo(k, f) };
-      if (response.ok) {
-        renderProblems(this.$("submit-problems"), [], ctx);
-        this.assignment = response.data;
-        this.readOnlyReason = "submitted";
-        this.store.readOnly = true;
-        if (this.activeTime) this.activeTime.stop();
-        this.applyReadOnly();
-        this.form.render(this.store.get(this.selectedKey));
-        this.$("status-text").textContent = t("Submitted");
-        this.announce("");  // the banner below says it, once (it takes the focus, so it is read)
-        const done = this.$("submitted");
-        done.hidden = false;
-        done.focus();
-      } else if (response.status === 422) {
-        renderProblems(this.$("submit-problems"), response.data.errors || [], ctx);
-      } else {
-        this.announce((response.data && response.data.detail) || t("Could not submit."), true);
-      }
-    } finally {
-      if (!this.readOnlyReason) button.disabled = false;
-    }
-  }
-
   /** Select an event and put the focus where field `field` is fixed. */
   goTo(key, field) {
     if (key) this.select(key, { focus: false });
@@ -553,38 +382,11 @@ export class CodingScreen {
     box.classList.toggle("error", isError);
     box.textContent = message;
   }
+}
 
-  // --- place, suggestions --------------------------------------------------------------------
-
-  placeKey() {
-    return `athar:last:${this.assignment.id}`;
-  }
-
-  lastPlace() {
-    try {
-      return JSON.parse(localStorage.getItem(this.placeKey()) || "null");
-    } catch {
-      return null;
-    }
-  }
-
-  /** Remember the selected event and the scroll position, a moment later (off the hot path). */
-  rememberPlace() {
-    clearTimeout(this.placeTimer);
-    this.placeTimer = setTimeout(() => {
-      try {
-        localStorage.setItem(this.placeKey(), JSON.stringify({ event: this.selectedKey, scroll: this.scrollTop || 0 }));
-      } catch {
-        /* ignore */
-      }
-    }, 300);
-  }
-
-  async loadSuggestions() {
-    if (this.readOnlyReason) return;
-    const response = await apiFetch(`/api/v1/assignments/${this.assignment.id}/suggestions/`);
-    if (!response.ok) return;
-    this.suggestions = response.data;
-    this.form.suggestionsArrived();
+// The methods of the other modules' classes become the screen's own (they use `this` only).
+for (const part of [EventActions, SavingAndPlace]) {
+  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(part.prototype))) {
+    if (name !== "constructor") Object.defineProperty(CodingScreen.prototype, name, descriptor);
   }
 }
