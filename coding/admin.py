@@ -270,3 +270,19 @@ class DatasetEventReportAdmin(ReadOnlyAdmin):
 class DuplicateCandidateAdmin(ReadOnlyAdmin):
     list_display = ("event_a", "event_b", "project", "score", "status", "decided_at")
     list_filter = ("project", "status")
+
+
+@admin.register(m.AssignmentFact)
+class AssignmentFactAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("assignment", "project", "coder", "submitted_at", "n_events", "seconds")
+    list_filter = ("project",)
+
+
+@admin.register(m.ArticleFact)
+class ArticleFactAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("article", "project", "imported_at", "complete_at", "validated_at")
+    list_filter = ("project",)

@@ -11,7 +11,10 @@ Per coder and week (Monday weeks in settings.TIME_ZONE):
   (coding.throughput.weekly.ShareCurve).
 The project's progress is one row per week with the articles in each state at its end
 (coding.throughput.weekly.progress_series). On PostgreSQL each figure is one grouped query
-(medians by ``percentile_cont``); other databases (the SQLite demo) compute the same in Python.
+(medians by ``percentile_cont``) over the stored facts, one narrow row per assignment and per
+article kept by triggers (coding/models/throughput_facts.py), so no read joins assignments to
+their events, time ledgers or adjudications; other databases (the SQLite demo) compute the
+same from the sources in Python.
 """
 
 from __future__ import annotations
@@ -81,27 +84,15 @@ def _zone() -> str:
 
 
 _SUBMITTED_SQL = """
-WITH sub AS (
-    SELECT a.id, a.coder_id,
-           date_trunc('week', a.submitted_at AT TIME ZONE %s)::date AS week
-    FROM coding_assignment a
-    WHERE a.project_id = %s AND a.status = 'submitted'{period}{coders}
-), ev AS (
-    SELECT e.assignment_id, count(*) AS n
-    FROM coding_codedevent e JOIN sub ON sub.id = e.assignment_id
-    WHERE e.layer = 'coder'
-    GROUP BY e.assignment_id
-)
-SELECT sub.coder_id, sub.week, count(*), coalesce(sum(ev.n), 0),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY l.seconds)
-           FILTER (WHERE l.seconds IS NOT NULL),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY l.seconds / ev.n)
-           FILTER (WHERE l.seconds IS NOT NULL AND ev.n > 0)
-FROM sub
-LEFT JOIN ev ON ev.assignment_id = sub.id
-LEFT JOIN coding_timeledger l
-    ON l.assignment_id = sub.id AND l.project_id = %s AND l.activity = 'coding'
-GROUP BY sub.coder_id, sub.week
+SELECT f.coder_id, date_trunc('week', f.submitted_at AT TIME ZONE %s)::date, count(*),
+       sum(f.n_events),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds)
+           FILTER (WHERE f.seconds IS NOT NULL),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds / f.n_events)
+           FILTER (WHERE f.seconds IS NOT NULL AND f.n_events > 0)
+FROM coding_assignmentfact f
+WHERE f.project_id = %s AND f.submitted_at IS NOT NULL{period}{coders}
+GROUP BY 1, 2
 """
 
 
@@ -109,14 +100,14 @@ def _submitted_pg(project: Project, f: ThroughputFilter) -> dict[tuple[int, date
     start, end = _bounds(f)
     period, params = "", []
     if start:
-        period += " AND a.submitted_at >= %s"
+        period += " AND f.submitted_at >= %s"
         params.append(start)
     if end:
-        period += " AND a.submitted_at < %s"
+        period += " AND f.submitted_at < %s"
         params.append(end)
-    coders, coder_params = _coder_sql(f, "a.coder_id")
+    coders, coder_params = _coder_sql(f, "f.coder_id")
     sql = _SUBMITTED_SQL.format(period=period, coders=coders)
-    rows = _fetch(sql, [_zone(), project.pk, *params, *coder_params, project.pk])
+    rows = _fetch(sql, [_zone(), project.pk, *params, *coder_params])
     return {
         (coder, week): {
             "articles": n,
@@ -195,25 +186,25 @@ def _as_date(value: date | datetime) -> date:
 
 
 _SHARES_SQL = """
-SELECT a.coder_id, 0, date_trunc('week', a.created_at AT TIME ZONE %(tz)s)::date, count(*)
-FROM coding_assignment a WHERE a.project_id = %(project)s{coders}
+SELECT f.coder_id, 0, date_trunc('week', f.created_at AT TIME ZONE %(tz)s)::date, count(*)
+FROM coding_assignmentfact f WHERE f.project_id = %(project)s{coders}
 GROUP BY 1, 2, 3
 UNION ALL
-SELECT a.coder_id, 1,
-       date_trunc('week', greatest(a.submitted_at, a.created_at) AT TIME ZONE %(tz)s)::date,
+SELECT f.coder_id, 1,
+       date_trunc('week', greatest(f.submitted_at, f.created_at) AT TIME ZONE %(tz)s)::date,
        count(*)
-FROM coding_assignment a
-WHERE a.project_id = %(project)s AND a.status = 'submitted'{coders}
+FROM coding_assignmentfact f
+WHERE f.project_id = %(project)s AND f.submitted_at IS NOT NULL{coders}
 GROUP BY 1, 2, 3
 UNION ALL
-SELECT a.coder_id, 2,
+SELECT f.coder_id, 2,
        date_trunc(
-           'week', greatest(a.submitted_at, a.created_at, j.validated_at) AT TIME ZONE %(tz)s
+           'week', greatest(f.submitted_at, f.created_at, f.validated_at) AT TIME ZONE %(tz)s
        )::date,
        count(*)
-FROM coding_assignment a
-JOIN coding_adjudication j ON j.article_id = a.article_id AND j.status = 'validated'
-WHERE a.project_id = %(project)s AND a.status = 'submitted'{coders}
+FROM coding_assignmentfact f
+WHERE f.project_id = %(project)s AND f.submitted_at IS NOT NULL
+  AND f.validated_at IS NOT NULL{coders}
 GROUP BY 1, 2, 3
 """
 
@@ -222,7 +213,7 @@ def _share_counts(project: Project, f: ThroughputFilter) -> dict[int, weekly.Sha
     """Per coder, their assignments counted by week (coding.throughput.weekly.ShareCounts)."""
     counts: dict[int, weekly.ShareCounts] = defaultdict(weekly.ShareCounts)
     if connection.vendor == "postgresql":
-        coders = " AND a.coder_id = ANY(%(coders)s)" if f.coder_ids else ""
+        coders = " AND f.coder_id = ANY(%(coders)s)" if f.coder_ids else ""
         params = {"tz": _zone(), "project": project.pk, "coders": list(f.coder_ids)}
         for coder, kind, week, n in _fetch_named(_SHARES_SQL.format(coders=coders), params):
             target = counts[coder]
@@ -251,25 +242,14 @@ def _share_counts(project: Project, f: ThroughputFilter) -> dict[int, weekly.Sha
 # -- the project's progress ----------------------------------------------------------------
 
 _PROGRESS_SQL = """
-SELECT iw, cw, ow, vw, count(*) FROM (
-    SELECT date_trunc('week', art.imported_at AT TIME ZONE %(tz)s)::date AS iw,
-           date_trunc('week', done.last AT TIME ZONE %(tz)s)::date AS cw,
-           date_trunc('week', adj.created_at AT TIME ZONE %(tz)s)::date AS ow,
-           CASE WHEN adj.status = 'validated'
-                THEN date_trunc('week', adj.validated_at AT TIME ZONE %(tz)s)::date END AS vw
-    FROM coding_article art
-    LEFT JOIN (
-        -- articles whose every assignment is submitted, with the last submission
-        SELECT a.article_id, max(a.submitted_at) AS last
-        FROM coding_assignment a
-        WHERE a.project_id = %(project)s
-        GROUP BY a.article_id
-        HAVING bool_and(a.status = 'submitted')
-    ) done ON done.article_id = art.id
-    LEFT JOIN coding_adjudication adj ON adj.article_id = art.id
-    WHERE art.project_id = %(project)s
-) per_article
-GROUP BY iw, cw, ow, vw
+SELECT date_trunc('week', f.imported_at AT TIME ZONE %(tz)s)::date,
+       date_trunc('week', f.complete_at AT TIME ZONE %(tz)s)::date,
+       date_trunc('week', f.opened_at AT TIME ZONE %(tz)s)::date,
+       date_trunc('week', f.validated_at AT TIME ZONE %(tz)s)::date,
+       count(*)
+FROM coding_articlefact f
+WHERE f.project_id = %(project)s
+GROUP BY 1, 2, 3, 4
 """
 
 

@@ -56,6 +56,40 @@ class TimeLedgerFactory(factory.django.DjangoModelFactory):
     seconds = 90.0
 
 
+class AssignmentFactFactory(factory.django.DjangoModelFactory):
+    """Derived: on PostgreSQL the assignment's insert trigger writes the row and this gets it
+    (written here, with the same values, on other databases)."""
+
+    class Meta:
+        model = m.AssignmentFact
+        django_get_or_create = ("assignment",)
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    project = factory.LazyAttribute(lambda o: o.assignment.project)
+    coder = factory.LazyAttribute(lambda o: o.assignment.coder)
+    article = factory.LazyAttribute(lambda o: o.assignment.article)
+    created_at = factory.LazyAttribute(lambda o: o.assignment.created_at)
+    submitted_at = None
+    validated_at = None
+    n_events = 0
+    seconds = None
+
+
+class ArticleFactFactory(factory.django.DjangoModelFactory):
+    """Derived: on PostgreSQL the article's insert trigger writes the row and this gets it."""
+
+    class Meta:
+        model = m.ArticleFact
+        django_get_or_create = ("article",)
+
+    article = factory.SubFactory(ArticleFactory)
+    project = factory.LazyAttribute(lambda o: o.article.project)
+    imported_at = factory.LazyAttribute(lambda o: o.article.imported_at)
+    complete_at = None
+    opened_at = None
+    validated_at = None
+
+
 class TimeDayFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.TimeDay
@@ -138,6 +172,8 @@ OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         ProposalLinkFactory,
         AgreementChunkFactory,
         TimeLedgerFactory,
+        AssignmentFactFactory,
+        ArticleFactFactory,
         TimeDayFactory,
         TimeIntervalFactory,
         TimeTabFactory,

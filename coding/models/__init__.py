@@ -28,6 +28,7 @@ from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
 from .review_queue_keys import ReviewQueueCount, ReviewQueueKey
+from .throughput_facts import ArticleFact, AssignmentFact
 from .time_on_task import Activity, TimeDay, TimeInterval, TimeLedger, TimeTab
 from .users import User
 from .workflow import Assignment
@@ -44,7 +45,9 @@ __all__ = [
     "AgreementResult",
     "AgreementRun",
     "Article",
+    "ArticleFact",
     "Assignment",
+    "AssignmentFact",
     "AuditEntry",
     "CalibrationAssignment",
     "CalibrationItem",

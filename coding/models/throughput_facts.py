@@ -1,0 +1,104 @@
+"""Stored facts for the throughput dashboard (issue 17): one narrow row per assignment and
+one per article, copies of what the dashboard's figures are computed from, so its reads scan
+these rows instead of joining every assignment to its events, time ledger and adjudication.
+
+On PostgreSQL the rows are written **only by triggers** on their sources (assignments,
+coder events, coding time ledgers, adjudications, articles), in the transaction that changes
+the source, whatever the writer (services, bulk imports, admin, raw SQL):
+coding/migrations/0030_teamdash_throughput_facts.py. Each trigger recomputes the facts of
+the rows it touched from their sources, so a fact is never a running sum that could drift;
+``manage.py rebuild_throughput_facts`` recomputes a project's (a repair, e.g. after
+restoring a table). On other databases (the SQLite demo) the rows stay empty and the
+dashboard reads the sources (coding/throughput_selectors.py).
+
+The keys carry no foreign-key constraint: the triggers delete a fact with its source, and
+Django's cascades must not try to delete them first (the trigger would re-create them).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .corpus import Article, Project
+from .workflow import Assignment
+
+
+class AssignmentFact(models.Model):
+    assignment = models.OneToOneField(
+        Assignment,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The assignment's submission time while it is submitted, else NULL.",
+    )
+    validated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its article's adjudication was validated (NULL: it is not).",
+    )
+    n_events = models.PositiveIntegerField(help_text="The assignment's coder events.")
+    seconds = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Active coding seconds (its time ledger); NULL: none recorded.",
+    )
+
+    class Meta:
+        indexes = [
+            # The weekly rows read the submissions of a period.
+            models.Index("project", "submitted_at", name="tpfact_submitted"),
+            models.Index("project", "coder", name="tpfact_coder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"facts of assignment {self.assignment_id}"
+
+
+class ArticleFact(models.Model):
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    imported_at = models.DateTimeField()
+    complete_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The last submission once it has assignments and every one is submitted.",
+    )
+    opened_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its adjudication was opened."
+    )
+    validated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was validated (if it is)."
+    )
+
+    class Meta:
+        indexes = [models.Index("project", "imported_at", name="tpfact_article_project")]
+
+    def __str__(self) -> str:
+        return f"facts of article {self.article_id}"
