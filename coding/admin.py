@@ -286,3 +286,19 @@ class ArticleFactAdmin(ReadOnlyAdmin):
 
     list_display = ("article", "project", "imported_at", "complete_at", "validated_at")
     list_filter = ("project",)
+
+
+@admin.register(m.ThroughputCount)
+class ThroughputCountAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("project", "user", "week", "kind", "amount")
+    list_filter = ("project", "kind")
+
+
+@admin.register(m.ProgressCount)
+class ProgressCountAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("project", "imported_week", "complete_week", "opened_week", "n")
+    list_filter = ("project",)

@@ -38,6 +38,7 @@ from coding.models import (
     Assignment,
     CodedEvent,
     Project,
+    ThroughputCount,
     TimeDay,
     TimeLedger,
     User,
@@ -157,16 +158,67 @@ def _submitted_py(project: Project, f: ThroughputFilter) -> dict[tuple[int, date
 
 
 def _minutes(project: Project, f: ThroughputFilter) -> dict[tuple[int, date], dict[str, float]]:
-    query = TimeDay.objects.filter(project=project)
-    if f.date_from:
-        query = query.filter(day__gte=f.date_from)
-    if f.date_to:
-        query = query.filter(day__lte=f.date_to)
-    if f.coder_ids:
-        query = query.filter(user_id__in=f.coder_ids)
+    """Active seconds per user, week and activity: on PostgreSQL the weeks wholly inside the
+    period from the stored weekly sums, the (at most two) weeks it cuts from the day rows."""
     out: dict[tuple[int, date], dict[str, float]] = defaultdict(
         lambda: {Activity.CODING: 0.0, Activity.REVIEW: 0.0}
     )
+    if connection.vendor != "postgresql":
+        _add_days(out, project, f, f.date_from, f.date_to)
+        return out
+    week = timedelta(days=7)
+    edges: list[tuple[date, date]] = []  # day ranges read from the day rows
+    whole_from = whole_to = None
+    if f.date_from:
+        start = weekly.week_of(f.date_from)
+        if f.date_from == start:
+            whole_from = start
+        else:
+            end = start + timedelta(days=6)
+            edges.append((f.date_from, min(end, f.date_to) if f.date_to else end))
+            whole_from = start + week
+    if f.date_to:
+        start = weekly.week_of(f.date_to)
+        if f.date_to == start + timedelta(days=6):
+            whole_to = start
+        else:
+            first = max(start, f.date_from) if f.date_from else start
+            if not edges or first > edges[0][1]:
+                edges.append((first, f.date_to))
+            whole_to = start - week
+    if whole_from is None or whole_to is None or whole_from <= whole_to:
+        query = ThroughputCount.objects.filter(project=project, kind__in=Activity.values)
+        if whole_from:
+            query = query.filter(week__gte=whole_from)
+        if whole_to:
+            query = query.filter(week__lte=whole_to)
+        if f.coder_ids:
+            query = query.filter(user_id__in=f.coder_ids)
+        sums = query.values("user_id", "week", "kind").annotate(total=Sum("amount")).order_by()
+        for user_id, week_start, activity, seconds in sums.values_list(
+            "user_id", "week", "kind", "total"
+        ):
+            out[(user_id, week_start)][activity] += seconds or 0.0
+    for first, last in edges:
+        _add_days(out, project, f, first, last)
+    return out
+
+
+def _add_days(
+    out: dict[tuple[int, date], dict[str, float]],
+    project: Project,
+    f: ThroughputFilter,
+    first: date | None,
+    last: date | None,
+) -> None:
+    """Add the day rows from ``first`` to ``last`` (inclusive; None: unbounded), by week."""
+    query = TimeDay.objects.filter(project=project)
+    if first:
+        query = query.filter(day__gte=first)
+    if last:
+        query = query.filter(day__lte=last)
+    if f.coder_ids:
+        query = query.filter(user_id__in=f.coder_ids)
     rows = (
         query.annotate(week=TruncWeek("day"))
         .values("user_id", "week", "activity")
@@ -175,7 +227,6 @@ def _minutes(project: Project, f: ThroughputFilter) -> dict[tuple[int, date], di
     )
     for user_id, week, activity, seconds in rows:
         out[(user_id, _as_date(week))][activity] += seconds or 0.0
-    return out
 
 
 def _as_date(value: date | datetime) -> date:
@@ -186,38 +237,26 @@ def _as_date(value: date | datetime) -> date:
 
 
 _SHARES_SQL = """
-SELECT f.coder_id, 0, date_trunc('week', f.created_at AT TIME ZONE %(tz)s)::date, count(*)
-FROM coding_assignmentfact f WHERE f.project_id = %(project)s{coders}
+SELECT c.user_id, c.kind, c.week, sum(c.amount)
+FROM coding_throughputcount c
+WHERE c.project_id = %(project)s AND c.kind IN ('created', 'submitted', 'validated'){coders}
 GROUP BY 1, 2, 3
-UNION ALL
-SELECT f.coder_id, 1,
-       date_trunc('week', greatest(f.submitted_at, f.created_at) AT TIME ZONE %(tz)s)::date,
-       count(*)
-FROM coding_assignmentfact f
-WHERE f.project_id = %(project)s AND f.submitted_at IS NOT NULL{coders}
-GROUP BY 1, 2, 3
-UNION ALL
-SELECT f.coder_id, 2,
-       date_trunc(
-           'week', greatest(f.submitted_at, f.created_at, f.validated_at) AT TIME ZONE %(tz)s
-       )::date,
-       count(*)
-FROM coding_assignmentfact f
-WHERE f.project_id = %(project)s AND f.submitted_at IS NOT NULL
-  AND f.validated_at IS NOT NULL{coders}
-GROUP BY 1, 2, 3
+HAVING sum(c.amount) <> 0
 """
+_SHARE_KINDS = {"created": 0, "submitted": 1, "validated": 2}
 
 
 def _share_counts(project: Project, f: ThroughputFilter) -> dict[int, weekly.ShareCounts]:
     """Per coder, their assignments counted by week (coding.throughput.weekly.ShareCounts)."""
     counts: dict[int, weekly.ShareCounts] = defaultdict(weekly.ShareCounts)
     if connection.vendor == "postgresql":
-        coders = " AND f.coder_id = ANY(%(coders)s)" if f.coder_ids else ""
-        params = {"tz": _zone(), "project": project.pk, "coders": list(f.coder_ids)}
+        coders = " AND c.user_id = ANY(%(coders)s)" if f.coder_ids else ""
+        params = {"project": project.pk, "coders": list(f.coder_ids)}
         for coder, kind, week, n in _fetch_named(_SHARES_SQL.format(coders=coders), params):
             target = counts[coder]
-            (target.created, target.submitted, target.validated)[kind][week] += n
+            (target.created, target.submitted, target.validated)[_SHARE_KINDS[kind]][week] += round(
+                n
+            )
         return counts
     query = Assignment.objects.filter(project=project)
     if f.coder_ids:
@@ -242,20 +281,17 @@ def _share_counts(project: Project, f: ThroughputFilter) -> dict[int, weekly.Sha
 # -- the project's progress ----------------------------------------------------------------
 
 _PROGRESS_SQL = """
-SELECT date_trunc('week', f.imported_at AT TIME ZONE %(tz)s)::date,
-       date_trunc('week', f.complete_at AT TIME ZONE %(tz)s)::date,
-       date_trunc('week', f.opened_at AT TIME ZONE %(tz)s)::date,
-       date_trunc('week', f.validated_at AT TIME ZONE %(tz)s)::date,
-       count(*)
-FROM coding_articlefact f
-WHERE f.project_id = %(project)s
+SELECT imported_week, complete_week, opened_week, validated_week, sum(n)
+FROM coding_progresscount
+WHERE project_id = %(project)s
 GROUP BY 1, 2, 3, 4
+HAVING sum(n) <> 0
 """
 
 
 def _article_groups(project: Project) -> list[ArticleWeeks]:
     if connection.vendor == "postgresql":
-        rows = _fetch_named(_PROGRESS_SQL, {"tz": _zone(), "project": project.pk})
+        rows = _fetch_named(_PROGRESS_SQL, {"project": project.pk})
         return [ArticleWeeks(i, c, o, v, n) for i, c, o, v, n in rows]
     groups: dict[tuple[date, date | None, date | None, date | None], int] = defaultdict(int)
     articles = Article.objects.filter(project=project).annotate(

@@ -90,6 +90,31 @@ class ArticleFactFactory(factory.django.DjangoModelFactory):
     validated_at = None
 
 
+class ThroughputCountFactory(factory.django.DjangoModelFactory):
+    """A folded weekly count (the triggers write the real ones)."""
+
+    class Meta:
+        model = m.ThroughputCount
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    week = dt.date(2026, 3, 2)
+    kind = m.ThroughputCount.Kind.CREATED
+    amount = 3.0
+
+
+class ProgressCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ProgressCount
+
+    project = factory.SubFactory(ProjectFactory)
+    imported_week = dt.date(2026, 3, 2)
+    complete_week = None
+    opened_week = None
+    validated_week = None
+    n = 2
+
+
 class TimeDayFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.TimeDay
@@ -174,6 +199,8 @@ OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         TimeLedgerFactory,
         AssignmentFactFactory,
         ArticleFactFactory,
+        ThroughputCountFactory,
+        ProgressCountFactory,
         TimeDayFactory,
         TimeIntervalFactory,
         TimeTabFactory,

@@ -102,3 +102,61 @@ class ArticleFact(models.Model):
 
     def __str__(self) -> str:
         return f"facts of article {self.article_id}"
+
+
+class ThroughputCount(models.Model):
+    """Per project, user, week and kind, an amount the dashboard sums: assignments created,
+    reaching "submitted" and "validated" for the share curves (weeks as the share rule
+    counts them: coding.throughput.weekly.ShareCounts), and active coding and review
+    seconds (from the day rows). Rows are *appended deltas*: a trigger adds one per change
+    and never updates a row, so coders writing at once take no lock on a shared counter; the
+    writer that holds the project's fold lock (pg_try_advisory_xact_lock, never waited for)
+    replaces the rows of the keys it touched by their sum. A reader sums per key."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Assignments created"
+        SUBMITTED = "submitted", "Assignments submitted (share week)"
+        VALIDATED = "validated", "Assignments validated (share week)"
+        CODING = "coding", "Active coding seconds"
+        REVIEW = "review", "Active review seconds"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
+    )
+    week = models.DateField(help_text="The week's Monday (settings.TIME_ZONE).")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    amount = models.FloatField(help_text="A change (a count, or seconds) or a folded sum.")
+
+    class Meta:
+        indexes = [models.Index("project", "user", "kind", "week", name="tpcount_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} {self.week}: {self.amount:+g}"
+
+
+class ProgressCount(models.Model):
+    """Per project, the number of articles with the same weeks imported, complete, opened
+    for adjudication and validated (coding.throughput.weekly.ArticleWeeks); appended deltas
+    folded like ThroughputCount."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    imported_week = models.DateField()
+    complete_week = models.DateField(null=True, blank=True)
+    opened_week = models.DateField(null=True, blank=True)
+    validated_week = models.DateField(null=True, blank=True)
+    n = models.IntegerField(help_text="A change (+1, -1) or a folded sum.")
+
+    class Meta:
+        indexes = [models.Index("project", "imported_week", name="tpprogress_key")]
+
+    def __str__(self) -> str:
+        return f"imported {self.imported_week}: {self.n:+d}"

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from coding.models import (
@@ -25,6 +27,9 @@ from coding.models import (
     Assignment,
     AssignmentFact,
     CodedEvent,
+    ProgressCount,
+    ThroughputCount,
+    TimeDay,
     TimeLedger,
 )
 from coding.services.events import event_delete
@@ -114,9 +119,76 @@ def stored_article_facts(project_id: int) -> dict[int, tuple[Any, ...]]:
     }
 
 
+def _week(moment: datetime | None) -> date | None:
+    return None if moment is None else monday(timezone.localtime(moment).date())
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def expected_counts(project_id: int) -> dict[tuple[int, date, str], float]:
+    """The weekly counts and seconds from the sources, by the share rule's weeks."""
+    out: dict[tuple[int, date, str], float] = defaultdict(float)
+    for (
+        _project,
+        coder,
+        _article,
+        created,
+        submitted,
+        validated,
+        _n,
+        _s,
+    ) in expected_assignment_facts(project_id).values():
+        out[(coder, _week(created), "created")] += 1  # type: ignore[index]
+        if submitted is not None:
+            out[(coder, _week(max(submitted, created)), "submitted")] += 1  # type: ignore[index]
+            if validated is not None:
+                done = max(submitted, created, validated)
+                out[(coder, _week(done), "validated")] += 1  # type: ignore[index]
+    for user, day, activity, seconds in TimeDay.objects.filter(project_id=project_id).values_list(
+        "user_id", "day", "activity", "seconds"
+    ):
+        out[(user, monday(day), activity)] += seconds
+    return {k: v for k, v in out.items() if v}
+
+
+def stored_counts(project_id: int) -> dict[tuple[int, date, str], float]:
+    rows = (
+        ThroughputCount.objects.filter(project_id=project_id)
+        .values("user_id", "week", "kind")
+        .annotate(total=Sum("amount"))
+        .values_list("user_id", "week", "kind", "total")
+    )
+    return {(u, w, k): t for u, w, k, t in rows if abs(t) > 1e-9}
+
+
+def expected_progress(project_id: int) -> dict[tuple[Any, ...], int]:
+    out: dict[tuple[Any, ...], int] = defaultdict(int)
+    for _p, imported, complete, opened, validated in expected_article_facts(project_id).values():
+        out[(_week(imported), _week(complete), _week(opened), _week(validated))] += 1
+    return dict(out)
+
+
+def stored_progress(project_id: int) -> dict[tuple[Any, ...], int]:
+    rows = (
+        ProgressCount.objects.filter(project_id=project_id)
+        .values("imported_week", "complete_week", "opened_week", "validated_week")
+        .annotate(total=Sum("n"))
+        .values_list("imported_week", "complete_week", "opened_week", "validated_week", "total")
+    )
+    return {tuple(r[:4]): r[4] for r in rows if r[4]}
+
+
 def assert_facts_current(project_id: int) -> None:
     assert stored_assignment_facts(project_id) == expected_assignment_facts(project_id)
     assert stored_article_facts(project_id) == expected_article_facts(project_id)
+    wanted = expected_counts(project_id)
+    got = stored_counts(project_id)
+    assert set(got) == set(wanted)
+    for key, amount in wanted.items():
+        assert got[key] == pytest.approx(amount), key
+    assert stored_progress(project_id) == expected_progress(project_id)
 
 
 class Scene:
@@ -333,6 +405,10 @@ def test_the_rebuild_command_repairs_damaged_facts(world: World) -> None:
             [world.project.pk],
         )
         cursor.execute("DELETE FROM coding_articlefact WHERE project_id = %s", [world.project.pk])
+        cursor.execute(
+            "DELETE FROM coding_throughputcount WHERE project_id = %s AND kind = 'created'",
+            [world.project.pk],
+        )
         cursor.execute("ALTER TABLE coding_assignmentfact ENABLE TRIGGER ALL")
     assert stored_assignment_facts(world.project.pk) != wanted[0]
     out = StringIO()
