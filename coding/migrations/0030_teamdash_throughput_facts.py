@@ -18,15 +18,20 @@ from django.conf import settings
 from django.db import migrations, models
 
 FORWARD = r"""
+CREATE OR REPLACE FUNCTION athar_tp_week(t timestamptz) RETURNS date AS $$
+  SELECT date_trunc('week', t AT TIME ZONE athar_tp_zone())::date
+$$ LANGUAGE sql STABLE;
+
 CREATE OR REPLACE FUNCTION athar_tp_refresh_assignments(ids bigint[]) RETURNS void AS $$
   DELETE FROM coding_assignmentfact f
    WHERE f.assignment_id = ANY(ids)
      AND NOT EXISTS (SELECT 1 FROM coding_assignment a WHERE a.id = f.assignment_id);
   INSERT INTO coding_assignmentfact AS f
-    (assignment_id, project_id, coder_id, article_id, created_at, submitted_at, validated_at,
-     n_events, seconds)
+    (assignment_id, project_id, coder_id, article_id, created_at, submitted_at, submitted_week,
+     validated_at, n_events, seconds)
   SELECT a.id, a.project_id, a.coder_id, a.article_id, a.created_at,
          CASE WHEN a.status = 'submitted' THEN a.submitted_at END,
+         CASE WHEN a.status = 'submitted' THEN athar_tp_week(a.submitted_at) END,
          (SELECT j.validated_at FROM coding_adjudication j
            WHERE j.article_id = a.article_id AND j.status = 'validated'),
          (SELECT count(*) FROM coding_codedevent e
@@ -40,13 +45,15 @@ CREATE OR REPLACE FUNCTION athar_tp_refresh_assignments(ids bigint[]) RETURNS vo
   ON CONFLICT (assignment_id) DO UPDATE SET
     project_id = EXCLUDED.project_id, coder_id = EXCLUDED.coder_id,
     article_id = EXCLUDED.article_id, created_at = EXCLUDED.created_at,
-    submitted_at = EXCLUDED.submitted_at, validated_at = EXCLUDED.validated_at,
-    n_events = EXCLUDED.n_events, seconds = EXCLUDED.seconds
+    submitted_at = EXCLUDED.submitted_at, submitted_week = EXCLUDED.submitted_week,
+    validated_at = EXCLUDED.validated_at, n_events = EXCLUDED.n_events,
+    seconds = EXCLUDED.seconds
   WHERE (f.project_id, f.coder_id, f.article_id, f.created_at, f.submitted_at,
-         f.validated_at, f.n_events, f.seconds)
+         f.submitted_week, f.validated_at, f.n_events, f.seconds)
         IS DISTINCT FROM
         (EXCLUDED.project_id, EXCLUDED.coder_id, EXCLUDED.article_id, EXCLUDED.created_at,
-         EXCLUDED.submitted_at, EXCLUDED.validated_at, EXCLUDED.n_events, EXCLUDED.seconds);
+         EXCLUDED.submitted_at, EXCLUDED.submitted_week, EXCLUDED.validated_at,
+         EXCLUDED.n_events, EXCLUDED.seconds);
 $$ LANGUAGE sql;
 
 CREATE OR REPLACE FUNCTION athar_tp_refresh_articles(ids bigint[]) RETURNS void AS $$
@@ -77,9 +84,6 @@ $$ LANGUAGE sql;
 
 -- Weeks as the dashboard counts them: Monday weeks in settings.TIME_ZONE. athar_tp_zone()
 -- is written by forward() below from the settings (and again by the rebuild command).
-CREATE OR REPLACE FUNCTION athar_tp_week(t timestamptz) RETURNS date AS $$
-  SELECT date_trunc('week', t AT TIME ZONE athar_tp_zone())::date
-$$ LANGUAGE sql STABLE;
 
 -- The share-curve keys of one assignment's facts (coding.throughput.weekly.ShareCounts).
 CREATE OR REPLACE FUNCTION athar_tp_share_keys(f coding_assignmentfact)
@@ -672,6 +676,24 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.AddField(
+            model_name="assignmentfact",
+            name="submitted_week",
+            field=models.DateField(
+                blank=True,
+                help_text="The Monday of submitted_at's week (settings.TIME_ZONE), NULL with it.",
+                null=True,
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="assignmentfact",
+            index=models.Index(
+                condition=models.Q(("submitted_week__isnull", False)),
+                fields=["project", "coder", "submitted_week"],
+                include=("n_events", "seconds"),
+                name="tpfact_weekly",
+            ),
         ),
         migrations.RunPython(forward, backward),
     ]

@@ -49,6 +49,11 @@ class AssignmentFact(models.Model):
         blank=True,
         help_text="The assignment's submission time while it is submitted, else NULL.",
     )
+    submitted_week = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The Monday of submitted_at's week (settings.TIME_ZONE), NULL with it.",
+    )
     validated_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -65,6 +70,14 @@ class AssignmentFact(models.Model):
         indexes = [
             # The weekly rows read the submissions of a period.
             models.Index("project", "submitted_at", name="tpfact_submitted"),
+            # The weekly rows of every coder and week, in the order they are grouped in,
+            # read from the index alone.
+            models.Index(
+                fields=["project", "coder", "submitted_week"],
+                include=["n_events", "seconds"],
+                name="tpfact_weekly",
+                condition=models.Q(submitted_week__isnull=False),
+            ),
             models.Index("project", "coder", name="tpfact_coder"),
         ]
 

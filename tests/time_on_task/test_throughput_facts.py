@@ -64,6 +64,7 @@ def expected_assignment_facts(project_id: int) -> dict[int, tuple[Any, ...]]:
             a.article_id,
             a.created_at,
             a.submitted_at if a.status == Assignment.Status.SUBMITTED else None,
+            _week(a.submitted_at) if a.status == Assignment.Status.SUBMITTED else None,
             validated,
             CodedEvent.objects.filter(assignment=a, layer=CodedEvent.Layer.CODER).count(),
             ledger.seconds if ledger else None,
@@ -103,6 +104,7 @@ def stored_assignment_facts(project_id: int) -> dict[int, tuple[Any, ...]]:
             "article_id",
             "created_at",
             "submitted_at",
+            "submitted_week",
             "validated_at",
             "n_events",
             "seconds",
@@ -136,6 +138,7 @@ def expected_counts(project_id: int) -> dict[tuple[int, date, str], float]:
         _article,
         created,
         submitted,
+        _submitted_week,
         validated,
         _n,
         _s,
@@ -476,8 +479,8 @@ def test_writers_of_different_assignments_do_not_wait_for_each_other(world: Worl
         thread.join(30)
     assert not failures
     facts = stored_assignment_facts(world.project.pk)
-    assert facts[world.assignment_a.pk][6] == 1
-    assert facts[world.assignment_b.pk][6:] == (1, pytest.approx(60.0, abs=2))
+    assert facts[world.assignment_a.pk][7] == 1
+    assert facts[world.assignment_b.pk][7:] == (1, pytest.approx(60.0, abs=2))
     assert_facts_current(world.project.pk)
 
 
