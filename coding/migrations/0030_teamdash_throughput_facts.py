@@ -408,6 +408,8 @@ DROP TRIGGER IF EXISTS athar_tp_article_update ON coding_article;
 DROP TRIGGER IF EXISTS athar_tp_article_delete ON coding_article;
 DROP TRIGGER IF EXISTS athar_tp_time_day_insert ON coding_timeday;
 DROP TRIGGER IF EXISTS athar_tp_time_day_update ON coding_timeday;
+DROP TRIGGER IF EXISTS athar_tp_fact_counts ON coding_assignmentfact;
+DROP TRIGGER IF EXISTS athar_tp_article_fact_counts ON coding_articlefact;
 DROP FUNCTION IF EXISTS athar_tp_on_time_day();
 DROP FUNCTION IF EXISTS athar_tp_on_article_fact_counts();
 DROP FUNCTION IF EXISTS athar_tp_on_fact_counts();
