@@ -22,13 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from coding.models import (
@@ -38,20 +36,15 @@ from coding.models import (
     Assignment,
     CodedEvent,
     Project,
-    ThroughputCount,
-    TimeDay,
     TimeLedger,
     User,
 )
 from coding.throughput import weekly
+from coding.throughput.filters import ThroughputFilter
 from coding.throughput.weekly import ArticleWeeks
+from coding.throughput_minutes import minutes_by_week
 
-
-@dataclass(frozen=True)
-class ThroughputFilter:
-    coder_ids: tuple[int, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
+__all__ = ["ThroughputFilter", "throughput"]
 
 
 def _local_day(moment: datetime | None) -> date | None:
@@ -75,10 +68,6 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _zone() -> str:
-    return str(timezone.get_default_timezone())
 
 
 # -- per coder and week: submissions, events, medians -------------------------------------
@@ -152,85 +141,6 @@ def _submitted_py(project: Project, f: ThroughputFilter) -> dict[tuple[int, date
         }
         for key, items in groups.items()
     }
-
-
-# -- per user and week: active minutes --------------------------------------------------
-
-
-def _minutes(project: Project, f: ThroughputFilter) -> dict[tuple[int, date], dict[str, float]]:
-    """Active seconds per user, week and activity: on PostgreSQL the weeks wholly inside the
-    period from the stored weekly sums, the (at most two) weeks it cuts from the day rows."""
-    out: dict[tuple[int, date], dict[str, float]] = defaultdict(
-        lambda: {Activity.CODING: 0.0, Activity.REVIEW: 0.0}
-    )
-    if connection.vendor != "postgresql":
-        _add_days(out, project, f, f.date_from, f.date_to)
-        return out
-    week = timedelta(days=7)
-    edges: list[tuple[date, date]] = []  # day ranges read from the day rows
-    whole_from = whole_to = None
-    if f.date_from:
-        start = weekly.week_of(f.date_from)
-        if f.date_from == start:
-            whole_from = start
-        else:
-            end = start + timedelta(days=6)
-            edges.append((f.date_from, min(end, f.date_to) if f.date_to else end))
-            whole_from = start + week
-    if f.date_to:
-        start = weekly.week_of(f.date_to)
-        if f.date_to == start + timedelta(days=6):
-            whole_to = start
-        else:
-            first = max(start, f.date_from) if f.date_from else start
-            if not edges or first > edges[0][1]:
-                edges.append((first, f.date_to))
-            whole_to = start - week
-    if whole_from is None or whole_to is None or whole_from <= whole_to:
-        query = ThroughputCount.objects.filter(project=project, kind__in=Activity.values)
-        if whole_from:
-            query = query.filter(week__gte=whole_from)
-        if whole_to:
-            query = query.filter(week__lte=whole_to)
-        if f.coder_ids:
-            query = query.filter(user_id__in=f.coder_ids)
-        sums = query.values("user_id", "week", "kind").annotate(total=Sum("amount")).order_by()
-        for user_id, week_start, activity, seconds in sums.values_list(
-            "user_id", "week", "kind", "total"
-        ):
-            out[(user_id, week_start)][activity] += seconds or 0.0
-    for first, last in edges:
-        _add_days(out, project, f, first, last)
-    return out
-
-
-def _add_days(
-    out: dict[tuple[int, date], dict[str, float]],
-    project: Project,
-    f: ThroughputFilter,
-    first: date | None,
-    last: date | None,
-) -> None:
-    """Add the day rows from ``first`` to ``last`` (inclusive; None: unbounded), by week."""
-    query = TimeDay.objects.filter(project=project)
-    if first:
-        query = query.filter(day__gte=first)
-    if last:
-        query = query.filter(day__lte=last)
-    if f.coder_ids:
-        query = query.filter(user_id__in=f.coder_ids)
-    rows = (
-        query.annotate(week=TruncWeek("day"))
-        .values("user_id", "week", "activity")
-        .annotate(total=Sum("seconds"))
-        .values_list("user_id", "week", "activity", "total")
-    )
-    for user_id, week, activity, seconds in rows:
-        out[(user_id, _as_date(week))][activity] += seconds or 0.0
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 # -- per coder: cumulative shares ---------------------------------------------------------
@@ -361,7 +271,7 @@ def _throughput(project: Project, f: ThroughputFilter) -> dict[str, Any]:
         if connection.vendor == "postgresql"
         else _submitted_py(project, f)
     )
-    minutes = _minutes(project, f)
+    minutes = minutes_by_week(project, f)
     counts = _share_counts(project, f)
     curves = {coder: weekly.ShareCurve(c) for coder, c in counts.items()}
     keys = sorted(set(submitted) | set(minutes), key=lambda k: (k[1], k[0]))
