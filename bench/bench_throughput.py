@@ -11,14 +11,19 @@ athar_bench_throughput) with bulk_create, over a year: assignments created in 40
 in four submitted within a month, 0 to 3 coder events each, active time (one or two days) on
 four in five, adjudication opened on half the articles and validated on a third. The
 database is kept between runs (--rebuild builds it again; --drop drops it at the end).
+PostgreSQL triggers fill the dashboard's stored facts and weekly counts as the build writes.
 
 Each read goes to gunicorn (production settings, sync workers) from one client, one request
 at a time, after a warm-up; reported: median and p95 latency, gunicorn and PostgreSQL CPU
 per request, the machine's load average before and after, and the CPU other processes used
 meanwhile (the machine is shared).
 
-    ATHAR_BENCH_DB=athar_bench_teamtime .venv/bin/python bench/bench_throughput.py
+    ATHAR_BENCH_DB=athar_bench_teamdash .venv/bin/python bench/bench_throughput.py --reuse
     .venv/bin/python bench/bench_throughput.py --requests 40 --workers 2 --rebuild
+
+--reuse only measures (it refuses to build); without it the database is built when missing.
+Before measuring, the kept database is migrated (a new migration fills the dashboard's stored
+rows) and those rows are vacuumed and analyzed.
 """
 
 from __future__ import annotations
