@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from coding.models import (
@@ -373,6 +373,16 @@ def test_facts_equal_a_computation_from_the_sources_after_random_writes(
         scene.step()
     assert_facts_current(world.project.pk)
     assert AssignmentFact.objects.filter(project=world.project).exists()
+    # One writer at a time holds the fold lock, so every key is folded to one row: the
+    # appended deltas do not pile up.
+    per_key = ThroughputCount.objects.values("project", "user", "kind", "week").annotate(
+        n=Count("id")
+    )
+    assert max(row["n"] for row in per_key) == 1
+    per_group = ProgressCount.objects.values(
+        "project", "imported_week", "complete_week", "opened_week", "validated_week"
+    ).annotate(n=Count("id"))
+    assert max(row["n"] for row in per_group) == 1
     # The other project's facts are its own, and were computed too.
     assert_facts_current(world.other_project.pk)
 
