@@ -284,3 +284,35 @@ class DatasetEventReportAdmin(ReadOnlyAdmin):
 class DuplicateCandidateAdmin(ReadOnlyAdmin):
     list_display = ("event_a", "event_b", "project", "score", "status", "decided_at")
     list_filter = ("project", "status")
+
+
+@admin.register(m.AssignmentFact)
+class AssignmentFactAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("assignment", "project", "coder", "submitted_at", "n_events", "seconds")
+    list_filter = ("project",)
+
+
+@admin.register(m.ArticleFact)
+class ArticleFactAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("article", "project", "imported_at", "complete_at", "validated_at")
+    list_filter = ("project",)
+
+
+@admin.register(m.ThroughputCount)
+class ThroughputCountAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("project", "user", "week", "kind", "amount")
+    list_filter = ("project", "kind")
+
+
+@admin.register(m.ProgressCount)
+class ProgressCountAdmin(ReadOnlyAdmin):
+    """Derived rows kept by PostgreSQL triggers (coding/models/throughput_facts.py)."""
+
+    list_display = ("project", "imported_week", "complete_week", "opened_week", "n")
+    list_filter = ("project",)

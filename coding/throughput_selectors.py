@@ -11,7 +11,10 @@ Per coder and week (Monday weeks in settings.TIME_ZONE):
   (coding.throughput.weekly.ShareCurve).
 The project's progress is one row per week with the articles in each state at its end
 (coding.throughput.weekly.progress_series). On PostgreSQL each figure is one grouped query
-(medians by ``percentile_cont``); other databases (the SQLite demo) compute the same in Python.
+(medians by ``percentile_cont``) over the stored facts, one narrow row per assignment and per
+article kept by triggers (coding/models/throughput_facts.py), so no read joins assignments to
+their events, time ledgers or adjudications; other databases (the SQLite demo) compute the
+same from the sources in Python.
 """
 
 from __future__ import annotations
@@ -19,13 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from coding.models import (
@@ -35,19 +36,15 @@ from coding.models import (
     Assignment,
     CodedEvent,
     Project,
-    TimeDay,
     TimeLedger,
     User,
 )
 from coding.throughput import weekly
+from coding.throughput.filters import ThroughputFilter
 from coding.throughput.weekly import ArticleWeeks
+from coding.throughput_minutes import minutes_by_week
 
-
-@dataclass(frozen=True)
-class ThroughputFilter:
-    coder_ids: tuple[int, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
+__all__ = ["ThroughputFilter", "throughput"]
 
 
 def _local_day(moment: datetime | None) -> date | None:
@@ -73,35 +70,19 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _zone() -> str:
-    return str(timezone.get_default_timezone())
-
-
 # -- per coder and week: submissions, events, medians -------------------------------------
 
 
 _SUBMITTED_SQL = """
-WITH sub AS (
-    SELECT a.id, a.coder_id,
-           date_trunc('week', a.submitted_at AT TIME ZONE %s)::date AS week
-    FROM coding_assignment a
-    WHERE a.project_id = %s AND a.status = 'submitted'{period}{coders}
-), ev AS (
-    SELECT e.assignment_id, count(*) AS n
-    FROM coding_codedevent e JOIN sub ON sub.id = e.assignment_id
-    WHERE e.layer = 'coder'
-    GROUP BY e.assignment_id
-)
-SELECT sub.coder_id, sub.week, count(*), coalesce(sum(ev.n), 0),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY l.seconds)
-           FILTER (WHERE l.seconds IS NOT NULL),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY l.seconds / ev.n)
-           FILTER (WHERE l.seconds IS NOT NULL AND ev.n > 0)
-FROM sub
-LEFT JOIN ev ON ev.assignment_id = sub.id
-LEFT JOIN coding_timeledger l
-    ON l.assignment_id = sub.id AND l.project_id = %s AND l.activity = 'coding'
-GROUP BY sub.coder_id, sub.week
+SELECT f.coder_id, f.submitted_week, count(*),
+       sum(f.n_events),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds)
+           FILTER (WHERE f.seconds IS NOT NULL),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY f.seconds / f.n_events)
+           FILTER (WHERE f.seconds IS NOT NULL AND f.n_events > 0)
+FROM coding_assignmentfact f
+WHERE f.project_id = %s AND f.submitted_week IS NOT NULL{period}{coders}
+GROUP BY 1, 2
 """
 
 
@@ -109,14 +90,14 @@ def _submitted_pg(project: Project, f: ThroughputFilter) -> dict[tuple[int, date
     start, end = _bounds(f)
     period, params = "", []
     if start:
-        period += " AND a.submitted_at >= %s"
+        period += " AND f.submitted_at >= %s"
         params.append(start)
     if end:
-        period += " AND a.submitted_at < %s"
+        period += " AND f.submitted_at < %s"
         params.append(end)
-    coders, coder_params = _coder_sql(f, "a.coder_id")
+    coders, coder_params = _coder_sql(f, "f.coder_id")
     sql = _SUBMITTED_SQL.format(period=period, coders=coders)
-    rows = _fetch(sql, [_zone(), project.pk, *params, *coder_params, project.pk])
+    rows = _fetch(sql, [project.pk, *params, *coder_params])
     return {
         (coder, week): {
             "articles": n,
@@ -162,71 +143,30 @@ def _submitted_py(project: Project, f: ThroughputFilter) -> dict[tuple[int, date
     }
 
 
-# -- per user and week: active minutes --------------------------------------------------
-
-
-def _minutes(project: Project, f: ThroughputFilter) -> dict[tuple[int, date], dict[str, float]]:
-    query = TimeDay.objects.filter(project=project)
-    if f.date_from:
-        query = query.filter(day__gte=f.date_from)
-    if f.date_to:
-        query = query.filter(day__lte=f.date_to)
-    if f.coder_ids:
-        query = query.filter(user_id__in=f.coder_ids)
-    out: dict[tuple[int, date], dict[str, float]] = defaultdict(
-        lambda: {Activity.CODING: 0.0, Activity.REVIEW: 0.0}
-    )
-    rows = (
-        query.annotate(week=TruncWeek("day"))
-        .values("user_id", "week", "activity")
-        .annotate(total=Sum("seconds"))
-        .values_list("user_id", "week", "activity", "total")
-    )
-    for user_id, week, activity, seconds in rows:
-        out[(user_id, _as_date(week))][activity] += seconds or 0.0
-    return out
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
 # -- per coder: cumulative shares ---------------------------------------------------------
 
 
 _SHARES_SQL = """
-SELECT a.coder_id, 0, date_trunc('week', a.created_at AT TIME ZONE %(tz)s)::date, count(*)
-FROM coding_assignment a WHERE a.project_id = %(project)s{coders}
+SELECT c.user_id, c.kind, c.week, sum(c.amount)
+FROM coding_throughputcount c
+WHERE c.project_id = %(project)s AND c.kind IN ('created', 'submitted', 'validated'){coders}
 GROUP BY 1, 2, 3
-UNION ALL
-SELECT a.coder_id, 1,
-       date_trunc('week', greatest(a.submitted_at, a.created_at) AT TIME ZONE %(tz)s)::date,
-       count(*)
-FROM coding_assignment a
-WHERE a.project_id = %(project)s AND a.status = 'submitted'{coders}
-GROUP BY 1, 2, 3
-UNION ALL
-SELECT a.coder_id, 2,
-       date_trunc(
-           'week', greatest(a.submitted_at, a.created_at, j.validated_at) AT TIME ZONE %(tz)s
-       )::date,
-       count(*)
-FROM coding_assignment a
-JOIN coding_adjudication j ON j.article_id = a.article_id AND j.status = 'validated'
-WHERE a.project_id = %(project)s AND a.status = 'submitted'{coders}
-GROUP BY 1, 2, 3
+HAVING sum(c.amount) <> 0
 """
+_SHARE_KINDS = {"created": 0, "submitted": 1, "validated": 2}
 
 
 def _share_counts(project: Project, f: ThroughputFilter) -> dict[int, weekly.ShareCounts]:
     """Per coder, their assignments counted by week (coding.throughput.weekly.ShareCounts)."""
     counts: dict[int, weekly.ShareCounts] = defaultdict(weekly.ShareCounts)
     if connection.vendor == "postgresql":
-        coders = " AND a.coder_id = ANY(%(coders)s)" if f.coder_ids else ""
-        params = {"tz": _zone(), "project": project.pk, "coders": list(f.coder_ids)}
+        coders = " AND c.user_id = ANY(%(coders)s)" if f.coder_ids else ""
+        params = {"project": project.pk, "coders": list(f.coder_ids)}
         for coder, kind, week, n in _fetch_named(_SHARES_SQL.format(coders=coders), params):
             target = counts[coder]
-            (target.created, target.submitted, target.validated)[kind][week] += n
+            (target.created, target.submitted, target.validated)[_SHARE_KINDS[kind]][week] += round(
+                n
+            )
         return counts
     query = Assignment.objects.filter(project=project)
     if f.coder_ids:
@@ -251,31 +191,17 @@ def _share_counts(project: Project, f: ThroughputFilter) -> dict[int, weekly.Sha
 # -- the project's progress ----------------------------------------------------------------
 
 _PROGRESS_SQL = """
-SELECT iw, cw, ow, vw, count(*) FROM (
-    SELECT date_trunc('week', art.imported_at AT TIME ZONE %(tz)s)::date AS iw,
-           date_trunc('week', done.last AT TIME ZONE %(tz)s)::date AS cw,
-           date_trunc('week', adj.created_at AT TIME ZONE %(tz)s)::date AS ow,
-           CASE WHEN adj.status = 'validated'
-                THEN date_trunc('week', adj.validated_at AT TIME ZONE %(tz)s)::date END AS vw
-    FROM coding_article art
-    LEFT JOIN (
-        -- articles whose every assignment is submitted, with the last submission
-        SELECT a.article_id, max(a.submitted_at) AS last
-        FROM coding_assignment a
-        WHERE a.project_id = %(project)s
-        GROUP BY a.article_id
-        HAVING bool_and(a.status = 'submitted')
-    ) done ON done.article_id = art.id
-    LEFT JOIN coding_adjudication adj ON adj.article_id = art.id
-    WHERE art.project_id = %(project)s
-) per_article
-GROUP BY iw, cw, ow, vw
+SELECT imported_week, complete_week, opened_week, validated_week, sum(n)
+FROM coding_progresscount
+WHERE project_id = %(project)s
+GROUP BY 1, 2, 3, 4
+HAVING sum(n) <> 0
 """
 
 
 def _article_groups(project: Project) -> list[ArticleWeeks]:
     if connection.vendor == "postgresql":
-        rows = _fetch_named(_PROGRESS_SQL, {"tz": _zone(), "project": project.pk})
+        rows = _fetch_named(_PROGRESS_SQL, {"project": project.pk})
         return [ArticleWeeks(i, c, o, v, n) for i, c, o, v, n in rows]
     groups: dict[tuple[date, date | None, date | None, date | None], int] = defaultdict(int)
     articles = Article.objects.filter(project=project).annotate(
@@ -328,6 +254,8 @@ def _without_jit() -> Iterator[None]:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        # The medians sort each coder's week in memory rather than spilling to disk.
+        cursor.execute("SET LOCAL work_mem = '16MB'")
         yield
 
 
@@ -343,7 +271,7 @@ def _throughput(project: Project, f: ThroughputFilter) -> dict[str, Any]:
         if connection.vendor == "postgresql"
         else _submitted_py(project, f)
     )
-    minutes = _minutes(project, f)
+    minutes = minutes_by_week(project, f)
     counts = _share_counts(project, f)
     curves = {coder: weekly.ShareCurve(c) for coder, c in counts.items()}
     keys = sorted(set(submitted) | set(minutes), key=lambda k: (k[1], k[0]))

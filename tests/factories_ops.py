@@ -56,6 +56,65 @@ class TimeLedgerFactory(factory.django.DjangoModelFactory):
     seconds = 90.0
 
 
+class AssignmentFactFactory(factory.django.DjangoModelFactory):
+    """Derived: on PostgreSQL the assignment's insert trigger writes the row and this gets it
+    (written here, with the same values, on other databases)."""
+
+    class Meta:
+        model = m.AssignmentFact
+        django_get_or_create = ("assignment",)
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    project = factory.LazyAttribute(lambda o: o.assignment.project)
+    coder = factory.LazyAttribute(lambda o: o.assignment.coder)
+    article = factory.LazyAttribute(lambda o: o.assignment.article)
+    created_at = factory.LazyAttribute(lambda o: o.assignment.created_at)
+    submitted_at = None
+    validated_at = None
+    n_events = 0
+    seconds = None
+
+
+class ArticleFactFactory(factory.django.DjangoModelFactory):
+    """Derived: on PostgreSQL the article's insert trigger writes the row and this gets it."""
+
+    class Meta:
+        model = m.ArticleFact
+        django_get_or_create = ("article",)
+
+    article = factory.SubFactory(ArticleFactory)
+    project = factory.LazyAttribute(lambda o: o.article.project)
+    imported_at = factory.LazyAttribute(lambda o: o.article.imported_at)
+    complete_at = None
+    opened_at = None
+    validated_at = None
+
+
+class ThroughputCountFactory(factory.django.DjangoModelFactory):
+    """A folded weekly count (the triggers write the real ones)."""
+
+    class Meta:
+        model = m.ThroughputCount
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    week = dt.date(2026, 3, 2)
+    kind = m.ThroughputCount.Kind.CREATED
+    amount = 3.0
+
+
+class ProgressCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ProgressCount
+
+    project = factory.SubFactory(ProjectFactory)
+    imported_week = dt.date(2026, 3, 2)
+    complete_week = None
+    opened_week = None
+    validated_week = None
+    n = 2
+
+
 class TimeDayFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.TimeDay
@@ -162,6 +221,10 @@ OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         ProposalLinkFactory,
         AgreementChunkFactory,
         TimeLedgerFactory,
+        AssignmentFactFactory,
+        ArticleFactFactory,
+        ThroughputCountFactory,
+        ProgressCountFactory,
         TimeDayFactory,
         TimeIntervalFactory,
         TimeTabFactory,

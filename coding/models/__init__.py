@@ -29,6 +29,7 @@ from .release import DatasetRelease, GoldRetraction, ReleaseFile
 from .review import Adjudication, AdjudicationDecision, Comment
 from .review_queue import ReviewQueueEntry
 from .review_queue_keys import ReviewQueueCount, ReviewQueueKey
+from .throughput_facts import ArticleFact, AssignmentFact, ProgressCount, ThroughputCount
 from .time_on_task import Activity, TimeDay, TimeInterval, TimeLedger, TimeTab
 from .users import User
 from .workflow import Assignment
@@ -45,7 +46,9 @@ __all__ = [
     "AgreementResult",
     "AgreementRun",
     "Article",
+    "ArticleFact",
     "Assignment",
+    "AssignmentFact",
     "AuditEntry",
     "CalibrationAssignment",
     "CalibrationItem",
@@ -72,6 +75,7 @@ __all__ = [
     "LocationAlias",
     "Membership",
     "OutboxItem",
+    "ProgressCount",
     "Project",
     "ProposalLink",
     "RecommenderModel",
@@ -80,6 +84,7 @@ __all__ = [
     "ReviewQueueCount",
     "ReviewQueueEntry",
     "ReviewQueueKey",
+    "ThroughputCount",
     "TimeDay",
     "TimeInterval",
     "TimeLedger",

@@ -1,11 +1,17 @@
 """The active-time counter in a real Chromium: it advances while the coder presses keys,
 stops once they stop for the project's idle setting (5 s here), and what it counted reaches
-the server with the autosave and when the page is left.
+the server with the autosave and when the page is left; two tabs open on one assignment at
+once are counted once.
 
-Not driven here: a hidden tab. Headless Chromium keeps every page `visible` (tried: another
-page brought to the front, a second tab of the same window, the window minimized through the
-DevTools protocol), so the hidden-tab rule is covered by the server tests' contract only
-(tests/time_on_task/test_time_accounting.py): the screen simply never reports that time.
+Not driven here: a hidden tab. Chromium as Playwright drives it keeps every page `visible`.
+Tried (2026-12-07, Chromium 156, Playwright 1.65): another page or a popup tab brought to the
+front, Target.activateTarget on a second tab of the same window, the window minimized
+through Browser.setWindowBounds, each in headless mode, in headful mode on the headless
+Ozone platform, and headful on Xvfb with Playwright's --disable-backgrounding-occluded-windows
+and --disable-renderer-backgrounding removed and focus emulation turned off: the first page's
+visibilityState stayed "visible" and no visibilitychange fired. So the hidden-tab rule is
+covered by the server tests' contract only (tests/time_on_task/test_time_accounting.py): the
+screen simply never reports that time.
 """
 
 from __future__ import annotations
@@ -139,3 +145,46 @@ def test_the_dashboard_draws_filters_and_offers_the_csv(page: Page, live_server)
     text = Path(download.value.path()).read_text("utf-8")
     assert text.splitlines()[0].startswith("week,user,username,articles,events")
     assert all(f",{coder.pk},{coder.username}," in line for line in text.splitlines()[1:])
+
+
+def test_two_tabs_on_one_assignment_count_the_shared_time_once(
+    page: Page, live_server, web_world: BrowserWorld
+) -> None:  # type: ignore[no-untyped-def]
+    """The coder opens the assignment in a second tab and types in both, turn about, for
+    6 seconds: each tab counts about 6 s, and the server keeps the union, not the sum."""
+    Project.objects.filter(pk=web_world.project.pk).update(settings={"idle_seconds": IDLE})
+    sign_in(page, live_server.url, web_world.coder.username)
+    open_coding(page, live_server.url, web_world.assignment.pk)
+    second = page.context.new_page()
+    open_coding(second, live_server.url, web_world.assignment.pk)
+    for tab in (page, second):
+        tab.wait_for_selector("[data-active-time]:not([hidden])")
+        tab.click("#article-text")
+    end = time.monotonic() + 6
+    while time.monotonic() < end:
+        for tab in (page, second):
+            tab.keyboard.press("j")
+        page.wait_for_timeout(400)
+    counted = [tab.evaluate("window.athar.activeTime.seconds()") for tab in (page, second)]
+    assert all(5 <= c <= 8 for c in counted), counted
+    # Both tabs are left: each sends its stretches (keepalive report on pagehide).
+    for tab in (second, page):
+        tab.goto(f"{live_server.url}/queue/")
+    ledger = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        ledger = TimeLedger.objects.filter(assignment=web_world.assignment).first()
+        if (
+            ledger is not None
+            and TimeLedger.objects.filter(pk=ledger.pk, tabs__isnull=False).count() == 2
+        ):
+            break
+        time.sleep(0.2)
+    assert ledger is not None
+    assert ledger.tabs.count() == 2, "both tabs reported"
+    ledger.refresh_from_db()
+    # The union of two stretches over the same 6 seconds (each anchored at the server's
+    # receipt time, so a little apart), not their sum of about 12 s.
+    assert max(counted) - 1 <= ledger.seconds <= max(counted) + 2.5, (ledger.seconds, counted)
+    assert ledger.seconds < sum(counted) - 3
+    second.close()

@@ -169,6 +169,29 @@ def test_filters_by_coder_and_dates(plan: Plan) -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2026, 2, 11), date(2026, 2, 19)),  # both cut a week (read from the day rows)
+        (date(2026, 2, 10), date(2026, 2, 12)),  # inside one week
+        (date(2026, 2, 9), date(2026, 2, 18)),  # a whole week, then a cut one
+        (date(2026, 2, 12), None),  # a cut week, then every whole week after
+        (None, date(2026, 2, 17)),
+    ],
+)
+def test_periods_that_cut_weeks_count_only_their_days(
+    plan: Plan, first: date | None, last: date | None
+) -> None:
+    params = {k: v.isoformat() for k, v in (("from", first), ("to", last)) if v}
+    body = _client(plan.supervisor).get(f"/api/v1/projects/{plan.project.pk}/throughput/", params)
+    wanted = expected_rows(plan, first, last)
+    got = {(r["user"], date.fromisoformat(r["week"])): r for r in body.json()["rows"]}
+    assert set(got) == set(wanted)
+    assert got
+    for key, row in got.items():
+        _close(row, wanted[key])
+
+
+@pytest.mark.parametrize(
     "params",
     [
         {"coder": "x"},

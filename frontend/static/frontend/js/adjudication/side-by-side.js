@@ -3,6 +3,9 @@
 // coding screen's text index and highlight layer, one "role" per coder); the aligned events
 // in rows, coders in columns; the decisions (accept, merge field by field, reject, add,
 // undo), validation, reopening and the comments. Everything goes through /api/v1/.
+// This module loads and draws the screen and moves between rows; the decisions
+// (./decisions.js), the whole-article actions and comments (./article-actions.js) and the
+// buttons and keys (./side-by-side-keys.js) are methods of the same screen, mixed in below.
 
 import { apiFetch } from "../api.js";
 import { Codebook } from "../coding/codebook.js";
@@ -10,13 +13,14 @@ import { HighlightLayer } from "../coding/highlights.js";
 import { Segments } from "../coding/segments.js";
 import { TextIndex } from "../coding/text-index.js";
 import { $, el, focusOn, readBoot } from "../dom.js";
-import { formatDateTime, t, uiLang, colon } from "../i18n.js";
+import { t, uiLang, colon } from "../i18n.js";
 import { AddEventForm } from "./add-event.js";
-import { decisionWords, EVIDENCE_LINE, eventSummary, renderRow, swatch, TYPE_LINE } from "./rows.js";
+import { ArticleActions } from "./article-actions.js";
+import { Decisions } from "./decisions.js";
+import { decisionWords, eventSummary, renderRow, swatch } from "./rows.js";
+import { SideBySideKeys } from "./side-by-side-keys.js";
 import { learnNames } from "./values.js";
 import { ActiveTime, formatDuration } from "../time-on-task.js";
-
-const EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
 
 class SideBySide {
   constructor(boot) {
@@ -232,188 +236,10 @@ class SideBySide {
     this.setCurrent(pick.key);
   }
 
-  // --- decisions ----------------------------------------------------------------------------
-
-  async decide(body, row) {
-    const answer = await this.timed(`${this.base}decisions/`, { method: "POST", body });
-    if (answer.ok) {
-      if (row) this.conflicts.delete(row.key);
-      this.merging = null;
-      await this.reload();
-      this.announce(t("Saved: {what}.", { what: decisionWords(answer.data.kind) }));
-      if (row) this.setCurrent(row.key);
-      return answer;
-    }
-    if (answer.status === 409 && answer.data && answer.data.decision) {
-      const winner = answer.data.decision;
-      const message = t("Already decided: {kind} at {when} (decision #{id}). Nothing of yours was saved.", {
-        kind: decisionWords(winner.kind), when: formatDateTime(winner.decided_at), id: winner.id,
-      });
-      if (row) this.conflicts.set(row.key, message);
-      this.merging = null;
-      await this.reload();
-      this.announce(message, true);
-      if (row) this.setCurrent(row.key);
-      return answer;
-    }
-    this.showErrors(answer);
-    return answer;
-  }
-
   showErrors(answer) {
     const data = answer.data || {};
     const lines = (data.errors || []).map((e) => `${e.field}${colon()} ${e.message}`);
     this.announce([(data.detail || t("The server refused this.")), ...lines].join(" — "), true);
-  }
-
-  eventOf(row, coderIndex) {
-    return row.events[this.view.coders[coderIndex].label] || null;
-  }
-
-  accept(row, coderIndex) {
-    const event = this.eventOf(row, coderIndex);
-    if (!event || row.decision || !this.open) return;
-    this.decide({ kind: "accept", cluster: row.key, event: event.id }, row);
-  }
-
-  startMerge(row) {
-    if (row.decision || !this.open) return;
-    const base = this.view.coders.findIndex((c) => row.events[c.label]);
-    const choice = { [TYPE_LINE]: base, [EVIDENCE_LINE]: base };
-    for (const field of this.codebook.fields) choice[field.key] = base;
-    this.merging = { key: row.key, choice, typed: {} };
-    this.renderRows();
-    this.setCurrent(row.key, { focus: false });
-    const first = this.rowNode(row.key).querySelector("input[type=radio]");
-    if (first) first.focus();
-  }
-
-  cancelMerge(row) {
-    this.merging = null;
-    this.renderRows();
-    this.setCurrent(row.key);
-  }
-
-  saveMerge(row, reason) {
-    const { choice, typed } = this.merging;
-    const base = this.view.coders.findIndex((c) => row.events[c.label]);
-    const baseEvent = this.eventOf(row, base);
-    const body = { kind: "merge", cluster: row.key, base_event: baseEvent.id, fields: {}, ...reason };
-    for (const field of this.codebook.fields) {
-      const picked = choice[field.key];
-      if (picked === "typed") {
-        const value = typed[field.key] ? typed[field.key].read() : undefined;
-        if (value === undefined) {
-          this.announce(t("The new value of {field} is not valid.", { field: this.codebook.label(field) }), true);
-          return;
-        }
-        body.fields[field.key] = { value };
-      } else if (picked !== base && this.eventOf(row, picked)) body.fields[field.key] = { from: this.eventOf(row, picked).id };
-    }
-    const type = choice[TYPE_LINE], evidence = choice[EVIDENCE_LINE];
-    if (type !== base && this.eventOf(row, type)) body.event_type_from = this.eventOf(row, type).id;
-    if (evidence !== base && this.eventOf(row, evidence)) body.spans_from = [this.eventOf(row, evidence).id];
-    this.decide(body, row);
-  }
-
-  async reject(row) {
-    if (row.decision || !this.open) return;
-    const dialog = $("reject-dialog");
-    $("reject-title").textContent = t("Reject event {n}", { n: this.view.clusters.indexOf(row) + 1 });
-    $("reject-reason").value = "";
-    $("reject-code").value = "";
-    dialog.returnValue = "";
-    dialog.showModal();
-    await new Promise((resolve) => dialog.addEventListener("close", resolve, { once: true }));
-    if (dialog.returnValue !== "reject") {
-      this.setCurrent(row.key);
-      return;
-    }
-    await this.decide({ kind: "reject", cluster: row.key, reason: $("reject-reason").value, reason_code: $("reject-code").value.trim() }, row);
-  }
-
-  undo(row) {
-    if (!row.decision || !this.open) return;
-    this.undoDecision(row.decision, row);
-  }
-
-  async undoDecision(decision, row) {
-    const answer = await apiFetch(`${this.base}decisions/${decision.id}/undo/`, { method: "POST", body: { version: decision.version } });
-    if (!answer.ok) {
-      this.showErrors(answer);
-      await this.reload();
-      return;
-    }
-    await this.reload();
-    this.announce(t("Decision undone."));
-    if (row) this.setCurrent(row.key);
-  }
-
-  // --- the whole article ----------------------------------------------------------------------
-
-  async openAdjudication() {
-    const answer = await apiFetch(this.base, { method: "POST" });
-    if (!answer.ok) {
-      this.showErrors(answer);
-      return;
-    }
-    await this.reload();
-    this.announce(t("Adjudication started."));
-    const first = this.view.clusters[0];
-    if (first) this.setCurrent(first.key);
-  }
-
-  problems(title, keys) {
-    const box = $("problems");
-    box.replaceChildren(el("h2", { id: "problems-title", text: title }));
-    const list = el("ul");
-    for (const key of keys) {
-      const at = this.view.clusters.findIndex((c) => c.key === key);
-      list.append(el("li", {}, el("a", { href: `#row-${key}`, onclick: (e) => { e.preventDefault(); this.setCurrent(key); } },
-        at >= 0 ? t("Event {n}", { n: at + 1 }) : key)));
-    }
-    box.append(list);
-    box.hidden = false;
-    box.focus();
-  }
-
-  async validate() {
-    $("problems").hidden = true;
-    const missing = this.view.clusters.filter((c) => !c.decision).map((c) => c.key);
-    if (missing.length) {
-      this.problems(t("Not yet decided: {n}", { n: missing.length }), missing);
-      return;
-    }
-    const answer = await this.timed(`${this.base}validate/`, { method: "POST", body: { version: this.view.adjudication.version } });
-    if (answer.status === 422 && answer.data && answer.data.code === "undecided") {
-      await this.reload();
-      this.problems(t("Not yet decided: {n}", { n: answer.data.errors.length }), answer.data.errors.map((e) => e.field));
-      return;
-    }
-    if (!answer.ok) {
-      this.showErrors(answer);
-      await this.reload();
-      return;
-    }
-    await this.reload();
-    this.announce(t("The article is validated: its gold events are now in the exports."));
-    $("btn-reopen").focus();
-  }
-
-  async reopen() {
-    const dialog = $("reopen-dialog");
-    $("reopen-reason").value = "";
-    dialog.returnValue = "";
-    dialog.showModal();
-    await new Promise((resolve) => dialog.addEventListener("close", resolve, { once: true }));
-    if (dialog.returnValue !== "reopen") return;
-    const answer = await apiFetch(`${this.base}reopen/`, { method: "POST", body: { reason: $("reopen-reason").value } });
-    if (!answer.ok) {
-      this.showErrors(answer);
-      return;
-    }
-    await this.reload();
-    this.announce(t("The article is open again (revision {n}).", { n: answer.data.revision }));
   }
 
   announce(message, isError = false) {
@@ -421,102 +247,12 @@ class SideBySide {
     box.classList.toggle("error", isError);
     box.textContent = message;
   }
+}
 
-  // --- comments -----------------------------------------------------------------------------
-
-  async loadComments() {
-    const answer = await apiFetch(`/api/v1/projects/${this.projectId}/articles/${this.article.id}/comments/`);
-    const list = $("comment-list");
-    list.replaceChildren();
-    if (!answer.ok) return;
-    if (!answer.data.length) list.append(el("li", { class: "muted", text: t("No comments yet.") }));
-    for (const c of answer.data) {
-      list.append(el("li", {}, el("p", { class: "comment-meta" }, el("bdi", { text: c.author }), ` — ${formatDateTime(c.created_at)}`),
-        el("p", { class: "comment-body", dir: "auto", text: c.body })));
-    }
-  }
-
-  async addComment(e) {
-    e.preventDefault();
-    const body = $("comment-body").value.trim();
-    if (!body) return;
-    const answer = await apiFetch(`/api/v1/projects/${this.projectId}/articles/${this.article.id}/comments/`, { method: "POST", body: { body } });
-    if (!answer.ok) {
-      this.showErrors(answer);
-      return;
-    }
-    $("comment-body").value = "";
-    await this.loadComments();
-    this.announce(t("Comment added."));
-  }
-
-  // --- wiring -------------------------------------------------------------------------------
-
-  bindToolbar() {
-    $("btn-open").addEventListener("click", () => this.openAdjudication());
-    $("btn-validate").addEventListener("click", () => this.validate());
-    $("btn-reopen").addEventListener("click", () => this.reopen());
-    $("btn-add").addEventListener("click", () => this.addForm.show());
-    $("btn-help").addEventListener("click", () => $("help-dialog").showModal());
-    $("comment-form").addEventListener("submit", (e) => this.addComment(e));
-    $("anonymize").addEventListener("change", async () => {
-      this.anonymize = $("anonymize").checked;
-      this.merging = null;
-      await this.reload();
-      this.announce(this.anonymize ? t("Coders are shown as Coder A, B, C…") : t("Coders are shown by name."));
-    });
-  }
-
-  bindText() {
-    this.selection = null;
-    document.addEventListener("selectionchange", () => {
-      const native = document.getSelection();
-      if (!native || native.rangeCount === 0 || native.isCollapsed) return;
-      const offsets = this.index.offsetsOfRange(native.getRangeAt(0));
-      if (!offsets || offsets.start === offsets.end || !this.root.contains(native.anchorNode)) return;
-      this.selection = this.segments.snap(offsets.start, offsets.end);
-      this.addForm.selectionChanged();
-    });
-    this.root.addEventListener("click", (e) => {
-      const native = document.getSelection();
-      if (native && !native.isCollapsed) return;
-      const offset = this.index.offsetAtPoint(e.clientX, e.clientY);
-      if (offset === null) return;
-      const keys = this.highlights.eventsAt(offset).map((k) => k.split("|")[0]);
-      if (!keys.length) return;
-      const at = keys.indexOf(this.current);
-      this.setCurrent(keys[(at + 1) % keys.length]);
-    });
-  }
-
-  bindKeys() {
-    document.addEventListener("keydown", (e) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (document.querySelector("dialog[open]")) return;
-      if (e.key === "Escape" && this.merging) {
-        const row = this.view.clusters.find((c) => c.key === this.merging.key);
-        e.preventDefault();
-        this.cancelMerge(row);
-        return;
-      }
-      if (e.target.closest && e.target.closest(EDITABLE)) return;
-      const row = this.view.clusters.find((c) => c.key === this.current);
-      let command = null;
-      if (e.shiftKey && /^Digit[1-9]$/.test(e.code)) command = () => row && this.accept(row, Number(e.code.slice(5)) - 1);
-      else if (e.code === "Slash" && e.shiftKey) command = () => $("help-dialog").showModal();
-      else if (!e.shiftKey) {
-        command = {
-          KeyJ: () => this.step(+1), KeyN: () => this.step(+1),
-          KeyK: () => this.step(-1), KeyP: () => this.step(-1),
-          KeyM: () => row && this.startMerge(row),
-          KeyR: () => row && this.reject(row),
-          KeyU: () => row && this.undo(row),
-        }[e.code];
-      }
-      if (!command) return;
-      e.preventDefault();
-      command();
-    });
+// The methods of the other modules' classes become the screen's own (they use `this` only).
+for (const part of [Decisions, ArticleActions, SideBySideKeys]) {
+  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(part.prototype))) {
+    if (name !== "constructor") Object.defineProperty(SideBySide.prototype, name, descriptor);
   }
 }
 
