@@ -16,6 +16,7 @@ from tests.factories import (
     AgreementRunFactory,
     ArticleFactory,
     AssignmentFactory,
+    CodedEventFactory,
     ProjectFactory,
     UserFactory,
 )
@@ -132,6 +133,18 @@ class RecommenderModelFactory(factory.django.DjangoModelFactory):
     codebook_version = factory.LazyAttribute(lambda o: o.project.codebook_version)
 
 
+class EventRenderingFactory(factory.django.DjangoModelFactory):
+    """A stored rendering of a coder event at its current stamp (normally the read stores
+    them; the text here is a placeholder, not what the read would render)."""
+
+    class Meta:
+        model = m.EventRendering
+
+    event = factory.SubFactory(CodedEventFactory)
+    stamp = factory.LazyAttribute(lambda o: o.event.render_stamp)
+    body = factory.LazyAttribute(lambda o: f'{{"id":{o.event.pk}}}')
+
+
 OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
     f._meta.model: f
     for f in [
@@ -146,5 +159,6 @@ OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         CalibrationAssignmentFactory,
         RecommenderSettingsFactory,
         RecommenderModelFactory,
+        EventRenderingFactory,
     ]
 }

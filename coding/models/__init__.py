@@ -20,7 +20,7 @@ from .dictionaries import (
     LocationAlias,
     ProposalLink,
 )
-from .events import CodedEvent, EvidenceSpan
+from .events import CodedEvent, EventRendering, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
 from .outbox import OutboxItem
 from .recommender import RecommenderModel, RecommenderSettings
@@ -59,6 +59,7 @@ __all__ = [
     "DictionaryStatus",
     "Disagreement",
     "DuplicateCandidate",
+    "EventRendering",
     "EventType",
     "EvidenceSpan",
     "ExportCsvRow",
