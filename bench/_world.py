@@ -182,10 +182,10 @@ def _clone_events(connection: Any, project_id: int) -> None:
             """
             INSERT INTO coding_codedevent (article_id, codebook_version_id, layer, assignment_id,
                 event_type_id, event_subtype_id, values, date_start, date_end, date_precision,
-                location_id, geo_precision, fatalities, memo, version, created_by_id,
-                created_at, updated_at)
+                location_id, geo_precision, fatalities, memo, version, suggestion_key,
+                created_by_id, created_at, updated_at)
             SELECT a.article_id, %s, 'coder', a.id, t.type_id, t.sub_id, t.vals, t.ds, t.ds, 1,
-                t.loc, 1, t.fat, '', 1, a.coder_id, now(), now()
+                t.loc, 1, t.fat, '', 1, '', a.coder_id, now(), now()
             FROM coding_assignment a
             CROSS JOIN generate_series(1, 2) g
             JOIN bench_template t ON t.k = (a.id * 7 + g) %% 64

@@ -258,7 +258,7 @@ def explain(sql: str, params: list[object]) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute("PREPARE bench_plan(bigint, bigint, bigint, int[]) AS " + sql)
-        cursor.execute("EXPLAIN (ANALYZE) EXECUTE bench_plan(%s, %s, %s, %s)", params)
+        cursor.execute("EXPLAIN (ANALYZE, TIMING OFF) EXECUTE bench_plan(%s, %s, %s, %s)", params)
         plan = [row[0] for row in cursor.fetchall()]
         cursor.execute("DEALLOCATE bench_plan")
         cursor.execute("RESET plan_cache_mode")
