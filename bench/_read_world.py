@@ -86,14 +86,15 @@ WITH target AS (
 ), made AS (
     INSERT INTO coding_codedevent (
         article_id, codebook_version_id, layer, assignment_id, event_type_id, event_subtype_id,
-        "values", fatalities, memo, version, created_by_id, created_at, updated_at)
+        "values", fatalities, memo, version, suggestion_key, created_by_id, created_at,
+        updated_at)
     SELECT t.article_id, t.codebook_version_id, 'coder', t.assignment_id, k.type_id,
            k.subtype_id,
            jsonb_build_object(
                'event_date', jsonb_build_object('start', '2022-06-12'),
                'time_precision', '1', 'geo_precision', '1', 'fatalities', n %% 17,
                'notes', 'JNIM attacked the Boulkessi post; five soldiers killed.'),
-           n %% 17, '', 1, t.coder_id,
+           n %% 17, '', 1, '', t.coder_id,
            now() - make_interval(secs => n), now() - make_interval(secs => n)
     FROM target t, kinds k, generate_series(1, %(events)s) AS n
     RETURNING id, article_id

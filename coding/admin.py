@@ -182,6 +182,14 @@ class EvidenceSpanAdmin(ReadOnlyAdmin):
     raw_id_fields = ("event",)
 
 
+@admin.register(m.EventRendering)
+class EventRenderingAdmin(ReadOnlyAdmin):
+    """Derived: the assignment read stores these (coding.event_pages)."""
+
+    list_display = ("event", "stamp")
+    raw_id_fields = ("event",)
+
+
 @admin.register(m.Adjudication)
 class AdjudicationAdmin(ReadOnlyAdmin):
     list_display = ("article", "project", "status", "revision", "validated_at")

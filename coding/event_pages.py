@@ -1,24 +1,32 @@
-"""A coder's events on one assignment, a page at a time, as JSON text built by PostgreSQL.
+"""A coder's events on one assignment, a page at a time, as JSON text from PostgreSQL.
 
-The coding screen reads every event of an assignment with its evidence spans. Built in Python
-(one dict per event and span, then encoded) that cost about 40 µs per event on top of the
-request, and the span query joined the whole span table: below some 100,000-300,000 spans
-PostgreSQL's plan read every span of every project (a hash join over a sequential scan)
-rather than the few thousand of one assignment. Here:
+The coding screen reads every event of an assignment with its evidence spans. Here:
 
 - the page is chosen on the `(assignment_id, id)` index (keyset: events after an id, in id
   order, at most `limit`), so its cost does not depend on the size of the table;
-- each event's spans are read by a correlated subquery on the span table's `event_id` index,
-  a nested loop by construction, whatever the statistics say;
-- PostgreSQL writes the JSON text, so Python only splices one text into the response: no
-  per-event Python objects;
+- each event's JSON text is **stored** (`coding_eventrendering`, one row per event, with the
+  event's `render_stamp` it was rendered from) and served while that stamp is the event's
+  current one. PostgreSQL triggers advance the stamp on every change of the event row or of
+  its spans, by any writer (migration 0030), and stamps only grow, so a stored text is never
+  served once its event changed. A page is then one primary-key probe per event and a
+  concatenation: no per-event rendering per read;
+- the events without a current text are rendered in the same statement and stored
+  (`INSERT … ON CONFLICT`, replacing only an older stamp): lazily, by the first read after a
+  change, rather than by every write (see docs/PERFORMANCE.md, 19.3, for the measurements).
+  Rendering: each event's spans by a correlated subquery on the span table's `event_id`
+  index; concatenated text (to_json quotes and escapes strings);
 - UTF-16 offsets come from the positions of the article's astral characters, passed as an
   array: `width_bucket(cp, positions + 1)` counts the astral characters before `cp` (the
-  same rule as coding.text.offsets.OffsetMap.cp_to_u16).
+  same rule as coding.text.offsets.OffsetMap.cp_to_u16). The article text never changes, so
+  stored offsets stay right;
+- Python splices the page's UTF-8 bytes into the response as they come from the server.
 
 The output parses to exactly what `api.presenters.event_dict` gives for each event (same keys
 in the same order; `values` as jsonb stores them, which is what JSONField reads). The SQLite
-demo builds the same page in Python.
+demo stores nothing and builds the same page in Python.
+
+A read that renders events writes (a statement with an INSERT): it needs a writable
+connection, and on the first read after changes it commits what it stored.
 """
 
 from __future__ import annotations
@@ -31,9 +39,11 @@ from typing import Any
 
 import orjson
 from django.db import connection
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 
 from coding.codebook_runtime import event_type_codes
-from coding.models import Assignment, CodedEvent, EventType, EvidenceSpan
+from coding.models import Assignment, CodedEvent, EventRendering, EventType, EvidenceSpan
 from coding.prepared import prepared_cursor
 from coding.text.offsets import OffsetMap
 
@@ -48,12 +58,15 @@ class EventPage:
     """`events_json`: a JSON array (UTF-8 bytes) of the events with ids above the cursor, in
     id order; `last_id`: the id of its last event (None if empty); `has_more`: whether events
     follow it. `total` and `last_activity` (ISO 8601 text of the latest `updated_at`, UTC,
-    as `datetime.isoformat()` writes it) count the whole assignment, when asked for."""
+    as `datetime.isoformat()` writes it) count the whole assignment, when asked for.
+    `rendered`: how many of the page's events had no current stored text (rendered now and
+    stored; always all of them on SQLite, which stores none)."""
 
     events_json: bytes
     count: int
     last_id: int | None
     has_more: bool
+    rendered: int = 0
     total: int | None = None
     last_activity: str | None = None
 
@@ -66,7 +79,9 @@ _ISO_UTC = (
 
 @functools.cache
 def _page_sql(with_totals: bool) -> str:
-    event, span, kind = (m._meta.db_table for m in (CodedEvent, EvidenceSpan, EventType))
+    event, span, kind, stored = (
+        m._meta.db_table for m in (CodedEvent, EvidenceSpan, EventType, EventRendering)
+    )
     totals = (
         f""",
        (SELECT count(*) FROM {event} c WHERE c.assignment_id = %(a)s),
@@ -75,12 +90,24 @@ def _page_sql(with_totals: bool) -> str:
         if with_totals
         else ""
     )
-    # Table names come from the models; every value is a parameter. The JSON is concatenated
-    # text (to_json quotes and escapes strings; `values` is jsonb's own text): a third cheaper
-    # than json_build_object, which looks up every argument's type on every call.
+    # Table names come from the models; every value is a parameter. `page` picks the events on
+    # the (assignment_id, id) index and each one's stored text, if its stamp is current (a
+    # correlated subquery: one primary-key probe per event, whatever the planner estimates).
+    # `fresh` renders the others: concatenated text (to_json quotes and escapes strings;
+    # `values` is jsonb's own text), a third cheaper than json_build_object, which looks up
+    # every argument's type on every call. `kept` stores them; a stored text is replaced only
+    # by one of a later stamp, so a read from an older snapshot never overwrites a newer one.
     return f"""
 WITH page AS (
-  SELECT e.id,
+  SELECT e.id, e.render_stamp AS stamp,
+    (SELECT r.body FROM {stored} r
+     WHERE r.event_id = e.id AND r.stamp = e.render_stamp) AS body
+  FROM {event} e
+  WHERE e.assignment_id = %(a)s AND e.id > %(after)s
+  ORDER BY e.id
+  LIMIT %(limit)s
+), fresh AS (
+  SELECT e.id, p.stamp,
     '{{"id":' || e.id || ',"assignment":' || e.assignment_id || ',"article":' || e.article_id
     || ',"event_type":' || to_json(t.code)
     || ',"event_subtype":' || coalesce(to_json(st.code)::text, 'null')
@@ -96,19 +123,32 @@ WITH page AS (
         FROM {span} s WHERE s.event_id = e.id), '')
     || '],"created_at":"' || {_ISO_UTC.format(col="e.created_at")}
     || '","updated_at":"' || {_ISO_UTC.format(col="e.updated_at")} || '"}}' AS body
-  FROM {event} e
+  FROM page p
+  JOIN {event} e ON e.id = p.id
   JOIN {kind} t ON t.id = e.event_type_id
   LEFT JOIN {kind} st ON st.id = e.event_subtype_id
-  WHERE e.assignment_id = %(a)s AND e.id > %(after)s
-  ORDER BY e.id
-  LIMIT %(limit)s
+  WHERE p.body IS NULL
+), kept AS (
+  INSERT INTO {stored} AS r (event_id, stamp, body)
+  SELECT id, stamp, body FROM fresh ORDER BY id
+  ON CONFLICT (event_id) DO UPDATE SET stamp = EXCLUDED.stamp, body = EXCLUDED.body
+    WHERE r.stamp < EXCLUDED.stamp
 )
-SELECT '[' || coalesce(string_agg(page.body, ',' ORDER BY page.id), '') || ']', count(*),
-       max(page.id),
+SELECT '[' || coalesce(string_agg(coalesce(page.body, fresh.body), ',' ORDER BY page.id), '')
+       || ']',
+       count(*), max(page.id),
        EXISTS (SELECT 1 FROM {event} n
-               WHERE n.assignment_id = %(a)s AND n.id > (SELECT max(id) FROM page)){totals}
-FROM page
+               WHERE n.assignment_id = %(a)s AND n.id > (SELECT max(id) FROM page)),
+       count(fresh.id){totals}
+FROM page LEFT JOIN fresh ON fresh.id = page.id
 """  # noqa: S608
+
+
+class _Utf8BytesLoader(Loader):
+    """Loads a text column as the bytes the server sent (the database encoding is UTF8)."""
+
+    def load(self, data: Buffer) -> bytes:
+        return bytes(data)
 
 
 def astral_thresholds(text: str) -> list[int]:
@@ -141,15 +181,19 @@ def assignment_event_page(
         "astral": astral_thresholds(article_text),
     }
     with prepared_cursor() as cursor:
+        # Text columns as the server's UTF-8 bytes: the page goes into the response as bytes,
+        # so decoding it to str and encoding it back (~2 ms per 500 events) is skipped.
+        cursor.cursor.adapters.register_loader("text", _Utf8BytesLoader)
         cursor.execute(_page_sql(with_totals), params)
         row = cursor.fetchone()
     return EventPage(
-        events_json=row[0].encode(),
+        events_json=bytes(row[0]),
         count=row[1],
         last_id=row[2],
         has_more=bool(row[3]),
-        total=row[4] if with_totals else None,
-        last_activity=row[5] if with_totals else None,
+        rendered=row[4],
+        total=row[5] if with_totals else None,
+        last_activity=row[6].decode() if with_totals and row[6] is not None else None,
     )
 
 
@@ -172,6 +216,7 @@ def _page_in_python(
     return EventPage(
         events_json=events_json,
         count=len(page),
+        rendered=len(page),
         last_id=page[-1][0] if page else None,
         has_more=len(after_cursor) > len(page),
         total=len(rows) if with_totals else None,

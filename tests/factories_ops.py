@@ -16,6 +16,7 @@ from tests.factories import (
     AgreementRunFactory,
     ArticleFactory,
     AssignmentFactory,
+    CodedEventFactory,
     ProjectFactory,
     UserFactory,
 )
@@ -213,6 +214,18 @@ class ImportUploadChunkFactory(factory.django.DjangoModelFactory):
     data = b'{"title": "t", "text": "x"}\n'
 
 
+class EventRenderingFactory(factory.django.DjangoModelFactory):
+    """A stored rendering of a coder event at its current stamp (normally the read stores
+    them; the text here is a placeholder, not what the read would render)."""
+
+    class Meta:
+        model = m.EventRendering
+
+    event = factory.SubFactory(CodedEventFactory)
+    stamp = factory.LazyAttribute(lambda o: o.event.render_stamp)
+    body = factory.LazyAttribute(lambda o: f'{{"id":{o.event.pk}}}')
+
+
 OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
     f._meta.model: f
     for f in [
@@ -233,5 +246,6 @@ OPS_FACTORIES: dict[type[Any], type[factory.django.DjangoModelFactory]] = {
         CalibrationAssignmentFactory,
         RecommenderSettingsFactory,
         RecommenderModelFactory,
+        EventRenderingFactory,
     ]
 }

@@ -20,7 +20,7 @@ from .dictionaries import (
     LocationAlias,
     ProposalLink,
 )
-from .events import CodedEvent, EvidenceSpan
+from .events import CodedEvent, EventRendering, EvidenceSpan
 from .export_rows import ExportCsvRow, ExportEpoch
 from .imports import ImportJob, ImportUploadChunk
 from .outbox import OutboxItem
@@ -63,6 +63,7 @@ __all__ = [
     "DictionaryStatus",
     "Disagreement",
     "DuplicateCandidate",
+    "EventRendering",
     "EventType",
     "EvidenceSpan",
     "ExportCsvRow",

@@ -63,6 +63,15 @@ class CodedEvent(models.Model):
         "field, never exported. Was `notes` (a codebook may have a field keyed notes).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic-lock version.")
+    # Advanced by PostgreSQL on every change of the event row or of its spans (triggers of
+    # migration 0030): a stored rendering (EventRendering) is served only while its stamp
+    # equals this one, so no writer, whatever path it takes, can leave a stale one served.
+    render_stamp = models.BigIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="Changes with the event or its spans (PostgreSQL triggers); not a version.",
+    )
     # Set once, when a coder accepts a machine suggestion (coding.services.recommender):
     # the event began from it. Never set on gold; shown to supervisors, never to other coders.
     suggested_by = models.ForeignKey(
@@ -162,3 +171,28 @@ class EvidenceSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} [{self.start}, {self.end})"
+
+
+class EventRendering(models.Model):
+    """The JSON text of one coder event as the assignment read gives it (coding.event_pages),
+    stored so that a page is a range of stored texts, not a rendering per event per read.
+
+    Derived data: written only by the read itself (coding.event_pages renders the events that
+    have none, or a stale one, and stores them). `stamp` is the event's `render_stamp` the text
+    was rendered from; the read serves `body` only while the two are equal. No database
+    foreign key: a trigger deletes the renderings of deleted events (a rendering stored by a
+    read that raced a delete is an orphan that no read can reach), so an event delete never
+    waits on, or fails because of, a read storing renderings."""
+
+    event = models.OneToOneField(
+        CodedEvent,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    stamp = models.BigIntegerField()
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return f"rendering of event {self.event_id} at stamp {self.stamp}"

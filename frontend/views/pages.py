@@ -21,8 +21,10 @@ from .api_bridge import api_get
 from .shell import Navigation, navigation_for, project_links, render_page
 
 MAX_CACHED_VERSIONS = 32
-# Events in the coding screen's page and in each page its module loads after it.
-CODING_EVENTS_PAGE = 500
+# Events in the coding screen's page and in each page its module loads after it: the API's
+# largest page, so a 2,000-event assignment is two requests (stored renderings make a page's
+# cost mostly per request, not per event; docs/PERFORMANCE.md, 19.3).
+CODING_EVENTS_PAGE = 1000
 # What Django's json_script escapes, so that the JSON cannot close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 

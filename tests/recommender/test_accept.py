@@ -195,7 +195,10 @@ def test_measured_like_a_coder_on_gold_validated_after_training(scene: Generated
     mine = coder_article(scene, shown, seed=7)
     theirs = AssignmentFactory(article=mine.article, coder=hidden)
     url = f"/api/v1/assignments/{mine.pk}/machine-suggestions/"
-    first = api(shown).get(url).json()["suggestions"][0]
+    # The attack the gold below also has (which sentence the model ranks first depends on the
+    # articles its hash split kept for training, i.e. on their ids).
+    suggestions = api(shown).get(url).json()["suggestions"]
+    first = next(s for s in suggestions if s["event_type"] == "ATTACK")
     assert api(shown).post(url + "accept/", {"key": first["key"]}, format="json").status_code == 201
     text = mine.article.text
     start = text.index("فجر")
