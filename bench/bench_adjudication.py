@@ -1192,6 +1192,9 @@ def run_scale_mode(args: argparse.Namespace) -> None:
     url = f"{SERVER}/{DB}" if args.reuse_db else recreate_database()
     try:
         setup_django(url)
+        # gunicorn inherits this: with the default 60 s a worker's backend is replaced inside
+        # a measured window and its CPU drops out of the sum (negative readings).
+        os.environ["CONN_MAX_AGE"] = "3600"
         from coding.models import User
 
         def client() -> InProcess:
