@@ -63,11 +63,11 @@ class QueueCursorPagination(CursorPagination):
         answer["properties"] = {
             "count": {
                 "type": "integer",
-                "description": "Articles matching the filters (a lower bound if not exact)",
+                "description": "Articles matching the filters",
             },
             "count_exact": {
                 "type": "boolean",
-                "description": "false: more than `count` match (event type and coder together)",
+                "description": "Always true: every count is stored (kept for older clients)",
             },
             **answer["properties"],
         }

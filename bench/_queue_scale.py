@@ -1,34 +1,34 @@
 """The adjudication queue at growing project sizes, over HTTP (bench_adjudication.py --scale).
 
-One database (ATHAR_BENCH_DB, default athar_bench_queue) grows to each size in turn (1k, 10k,
-100k articles by default): the new articles, their assignments (overlap 3 among 20 coders,
-one of whom codes one article in 200), coder events, one finished agreement run per
-article with its disagreements, open and validated adjudications are bulk-created, then the
-queue's rows, filter keys and counts are written by the service
+One database (ATHAR_BENCH_DB) grows to each size in turn (--scale, e.g. 1k, 10k, 100k, 1M
+articles): the new articles, their assignments (overlap 3 among 20 coders, one of whom codes
+one article in 200), coder events, one finished agreement run per article with its
+disagreements, open and validated adjudications are generated in SQL (bench/_queue_bulk.py),
+then the queue's rows, filter keys and counts are written by the service
 (coding.services.review_queue.review_queue_refresh, 2,000 articles per transaction, as the
-agreement service does for a chunk of stored runs). At each size gunicorn (production
-settings, 2 sync workers) serves the queue to several supervisors, each with their own token,
-in an open loop (requests spread evenly at --rate per second, so latency is not a closed
-loop's queueing); CPU per request = gunicorn master and workers + the database's PostgreSQL
-backends (/proc/PID/stat) over the measured window, divided by the requests; the parallel
-workers PostgreSQL starts for the request's statements are counted with EXPLAIN ANALYZE
-(their CPU is not in the backends' and would be added if any ran).
+agreement service does for a chunk of stored runs). With --keep-db each size but the last is
+kept as a copy (ATHAR_BENCH_DB_<size>, CREATE DATABASE … TEMPLATE) and the last in
+ATHAR_BENCH_DB itself, so --reuse-db measures every size again without building anything. At
+each size gunicorn (production settings, 2 sync workers) serves the queue to several
+supervisors, each with their own token, in an open loop (requests spread evenly at --rate
+per second, so latency is not a closed loop's queueing); CPU per request = gunicorn master
+and workers + the database's PostgreSQL backends (/proc/PID/stat) over the measured window,
+divided by the requests; the parallel workers PostgreSQL starts for the request's statements
+are counted with EXPLAIN ANALYZE (their CPU is not in the backends' and would be added if
+any ran).
 """
 
 from __future__ import annotations
 
 import os
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-TYPES = [("ATTACK", "ARMED_ASSAULT", 0.6), ("ATTACK", "DRONE_STRIKE", 0.25), ("TRUCE", None, 0.15)]
 N_CODERS = 20
 OVERLAP = 3
 SUPERVISORS = 4
-BATCH = 5000
 REFRESH_CHUNK = 2000
 
 
@@ -76,143 +76,88 @@ def create_scene() -> Scene:
     )
 
 
-def grow(scene: Scene, target: int, rng: random.Random) -> dict[str, float]:
-    """Add articles up to `target`; seconds spent bulk-creating and refreshing the queue."""
-    from django.db import transaction
+def reuse_scene() -> Scene:
+    """The scene a --keep-db run left in the current database."""
+    from bench._common import token_for
+    from coding.models import Article, EventType, Project, User
 
+    project = Project.objects.get(slug="queue-scale")
+    coders = list(
+        User.objects.filter(username__startswith="qcoder")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    supervisors = list(User.objects.filter(username__startswith="qsupervisor").order_by("pk"))
+    return Scene(
+        project_id=project.pk,
+        codebook_version_id=project.codebook_version_id,
+        coder_ids=coders[:N_CODERS],
+        rare_coder_id=coders[N_CODERS],
+        supervisor_tokens=[token_for(u) for u in supervisors],
+        supervisor_ids=[u.pk for u in supervisors],
+        type_ids=dict(
+            EventType.objects.filter(version_id=project.codebook_version_id).values_list(
+                "code", "id"
+            )
+        ),
+        n_articles=Article.objects.filter(project=project).count(),
+    )
+
+
+def grow(scene: Scene, target: int, sql_queue: bool) -> dict[str, Any]:
+    """Add articles up to `target`: their rows generated in SQL (bench/_queue_bulk.py), then
+    the queue's rows, keys and counts written by the real service, REFRESH_CHUNK articles
+    per transaction as the agreement service refreshes a chunk of stored runs — or, with
+    `sql_queue`, the entries and keys written in SQL, the counts recounted by the service,
+    and a random sample of 5,000 new articles refreshed by the service (rolled back) to show
+    the rows are the service's. Returns the seconds spent on each, and the check."""
+    from django.db import connection
+
+    from bench._queue_bulk import CHUNK, grow_chunk, queue_rows_sql, verify_sample
+    from coding.models import Project
     from coding.services.review_queue import review_queue_refresh
+    from coding.services.review_queue_counts import counts_recount
 
+    params = {
+        "project": scene.project_id,
+        "version": scene.codebook_version_id,
+        "coders": scene.coder_ids,
+        "rare": scene.rare_coder_id,
+        "supervisor": scene.supervisor_ids[0],
+        "attack": scene.type_ids["ATTACK"],
+        "armed": scene.type_ids["ARMED_ASSAULT"],
+        "drone": scene.type_ids["DRONE_STRIKE"],
+        "truce": scene.type_ids["TRUCE"],
+    }
     start = time.perf_counter()
     new_ids: list[int] = []
     while scene.n_articles < target:
-        size = min(BATCH, target - scene.n_articles)
-        with transaction.atomic():
-            new_ids += _batch(scene, scene.n_articles, size, rng)
+        size = min(CHUNK, target - scene.n_articles)
+        new_ids += grow_chunk(params, scene.n_articles, size)
         scene.n_articles += size
-    created = time.perf_counter() - start
-    start = time.perf_counter()
-    for first in range(0, len(new_ids), REFRESH_CHUNK):
-        review_queue_refresh(article_ids=new_ids[first : first + REFRESH_CHUNK])
-    refreshed = time.perf_counter() - start
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    return {"created": created, "refreshed": refreshed}
-
-
-def _batch(scene: Scene, first: int, size: int, rng: random.Random) -> list[int]:
-    from django.utils import timezone
-
-    from coding.models import (
-        Adjudication,
-        AgreementRun,
-        Article,
-        Assignment,
-        CodedEvent,
-        Disagreement,
-    )
-    from coding.text.canonical import text_sha256
-
-    now = timezone.now()
-    texts = [f"Report {first + i:07d}: gunmen attacked a post near Boulkessi." for i in range(size)]
-    articles = Article.objects.bulk_create(
-        Article(
-            project_id=scene.project_id,
-            title=f"Report {first + i}",
-            text=text,
-            text_sha256=text_sha256(text),
-            len_cp=len(text),
-            len_u16=len(text),
-            language="en",
-            direction="ltr",
-            paragraphs=[[0, len(text), "ltr"]],
-            source="Bench Wire",
-        )
-        for i, text in enumerate(texts)
-    )
-    pairs = []
-    for article in articles:
-        coders = rng.sample(scene.coder_ids, OVERLAP)
-        if rng.random() < 0.005:
-            coders[-1] = scene.rare_coder_id
-        pairs += [(article, coder) for coder in coders]
-    assignments = Assignment.objects.bulk_create(
-        Assignment(
-            project_id=scene.project_id,
-            article=article,
-            coder_id=coder,
-            status="submitted",
-            started_at=now,
-            submitted_at=now,
-        )
-        for article, coder in pairs
-    )
-    kinds = [(t, s) for t, s, _ in TYPES]
-    weights = [w for _, _, w in TYPES]
-    events = []
-    for assignment in assignments:
-        for _ in range(rng.choice((1, 1, 2))):
-            type_code, subtype = rng.choices(kinds, weights)[0]
-            events.append(
-                CodedEvent(
-                    article_id=assignment.article_id,
-                    codebook_version_id=scene.codebook_version_id,
-                    layer="coder",
-                    assignment=assignment,
-                    event_type_id=scene.type_ids[type_code],
-                    event_subtype_id=scene.type_ids[subtype] if subtype else None,
-                    values={},
-                    created_by_id=assignment.coder_id,
-                )
-            )
-    CodedEvent.objects.bulk_create(events, batch_size=2000)
-    coders_of: dict[int, list[int]] = {}
-    for article, coder in pairs:
-        coders_of.setdefault(article.pk, []).append(coder)
-    runs = AgreementRun.objects.bulk_create(
-        AgreementRun(
-            project_id=scene.project_id,
-            article_id=article.pk,
-            scope="article",
-            status="done",
-            input_digest=f"scale-{article.pk}",
-            params={"coders": sorted(coders_of[article.pk]), "clusters": []},
-            progress_done=1,
-            progress_total=1,
-            started_at=now,
-            finished_at=now,
-        )
-        for article in articles
-    )
-    Disagreement.objects.bulk_create(
-        (
-            Disagreement(
-                run=run,
-                article_id=run.article_id,
-                kind="other_field",
-                severity=rng.choice((1, 1, 2, 2, 2, 3, 3, 4, 5)),
-                cluster_key=f"c{j}",
-            )
-            for run in runs
-            if rng.random() >= 0.2  # one article in five: the coders agree
-            for j in range(rng.choice((1, 1, 2, 3, 4)))
-        ),
-        batch_size=5000,
-    )
-    chosen = [a.pk for a in articles if rng.random() < 7 / 40]
-    validated = set(chosen[: len(chosen) * 2 // 7])
-    Adjudication.objects.bulk_create(
-        Adjudication(
-            project_id=scene.project_id,
-            article_id=pk,
-            status="validated" if pk in validated else "open",
-            validated_at=now if pk in validated else None,
-            validated_by_id=scene.supervisor_ids[0] if pk in validated else None,
-        )
-        for pk in chosen
-    )
-    return [a.pk for a in articles]
+    created = time.perf_counter() - start
+    start = time.perf_counter()
+    check = ""
+    if sql_queue:
+        for first in range(0, len(new_ids), CHUNK):
+            chunk = new_ids[first : first + CHUNK]
+            queue_rows_sql(chunk[0], chunk[-1])
+        counts_recount(project=Project.objects.get(pk=scene.project_id))
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        refreshed = time.perf_counter() - start
+        check = verify_sample(new_ids, 5000)
+    else:
+        for first in range(0, len(new_ids), REFRESH_CHUNK):
+            review_queue_refresh(article_ids=new_ids[first : first + REFRESH_CHUNK])
+            if first and first % 100_000 == 0:
+                print(f"#   queue refreshed for {first:,} new articles", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        refreshed = time.perf_counter() - start
+    return {"created": created, "refreshed": refreshed, "check": check}
 
 
 @dataclass(frozen=True)
@@ -237,7 +182,11 @@ def variants(scene: Scene) -> list[Variant]:
         ),
         Variant(f"coder={coder}", {"coder": coder}),
         Variant("coder (1 article in 200)", {"coder": str(scene.rare_coder_id)}),
-        Variant("event_type=TRUCE & coder (count capped)", {"event_type": "TRUCE", "coder": coder}),
+        Variant("event_type=TRUCE & coder", {"event_type": "TRUCE", "coder": coder}),
+        Variant(
+            "event_type=TRUCE & coder (1 article in 200)",
+            {"event_type": "TRUCE", "coder": str(scene.rare_coder_id)},
+        ),
     ]
 
 
@@ -274,6 +223,10 @@ class Measured:
     parallel: int
     load: float
     inprocess: tuple[float, float]  # CPU ms per request in this process: Django, its backend
+    plan: str  # the access paths of the request's statements (EXPLAIN ANALYZE)
+
+
+Explain = Callable[[str], tuple[int, str]]
 
 
 def measure(
@@ -283,7 +236,7 @@ def measure(
     rate: float,
     duration: float,
     db_name: str,
-    parallel_workers: Callable[[str], int],
+    explain: Explain,
     inprocess_cpu: Callable[[str], tuple[float, float]],
 ) -> list[Measured]:
     import httpx
@@ -312,6 +265,7 @@ def measure(
             if result.errors:
                 raise RuntimeError(f"{variant.label}: {result.error_examples}")
             cpu = result.cpu_ms_per_request()
+            workers, plan = explain(paths[0])
             rows.append(
                 Measured(
                     variant.label,
@@ -321,55 +275,107 @@ def measure(
                     cpu["app"],
                     cpu["database"],
                     len(result.latencies_ms),
-                    parallel_workers(paths[0]),
+                    workers,
                     result.load_average,
                     inprocess_cpu(paths[0]),
+                    plan,
                 )
             )
     return rows
+
+
+def _use_database(name: str) -> str:
+    """Point Django's connection at another database of the same server; its URL."""
+    from django.db import connections
+
+    from bench.bench_adjudication import SERVER
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+    return f"{SERVER}/{name}"
+
+
+def _snapshot(db_name: str, size: int) -> str:
+    """Copy the database as it is (ATHAR_BENCH_DB_<size>) for a later --reuse-db."""
+    from django.db import connection
+
+    copy = f"{db_name}_{size}"
+    _use_database("postgres")
+    with connection.cursor() as cursor:  # a template must have no other session
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [db_name],
+        )
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{db_name}"')
+    _use_database(db_name)
+    return copy
+
+
+def _print_row(row: Measured) -> None:
+    print(
+        f"#   {row.label}: {row.count} rows, p50 {row.p50:.1f} / p95 {row.p95:.1f} ms, "
+        f"CPU {row.cpu_app + row.cpu_db:.1f} ms ({row.cpu_app:.1f} gunicorn + "
+        f"{row.cpu_db:.1f} PostgreSQL), in-process CPU {sum(row.inprocess):.1f} ms "
+        f"({row.inprocess[0]:.1f} + {row.inprocess[1]:.1f}), {row.parallel} parallel "
+        f"workers, load {row.load:.1f}\n#     plan: {row.plan}",
+        flush=True,
+    )
 
 
 def run_scale(
     args: Any,
     db_name: str,
     url: str,
-    parallel_workers: Callable[[str], int],
+    explain: Explain,
     inprocess_cpu: Callable[[str], tuple[float, float]],
 ) -> None:
-    """Grow, measure at each size, print one table per size and the growth table."""
+    """Grow (or, with --reuse-db, take the kept copies), measure at each size, print one
+    line per request and size and the growth table."""
     from bench._common import machine_note
 
-    rng = random.Random(20_261_207)
-    scene = create_scene()
     sizes = [int(s) for s in args.scale.split(",")]
     results: dict[int, list[Measured]] = {}
-    builds: dict[int, dict[str, float]] = {}
+    builds: dict[int, str] = {}
+    scene = None if args.reuse_db else create_scene()
     for size in sizes:
-        builds[size] = grow(scene, size, rng)
-        print(
-            f"# {size:,} articles: bulk-created in {builds[size]['created']:.0f} s, queue rows "
-            f"refreshed by the service in {builds[size]['refreshed']:.0f} s; load "
-            f"{os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
+        if args.reuse_db:
+            scene = reuse_scene()
+            if scene.n_articles != size:
+                url = _use_database(f"{db_name}_{size}")
+                scene = reuse_scene()
+            if scene.n_articles != size:
+                raise SystemExit(f"no kept database of {size:,} articles")
+            builds[size] = "kept from an earlier --keep-db run"
+            measured_db = str(url.rsplit("/", 1)[1])
+        else:
+            assert scene is not None
+            sql_queue = size > args.service_queue_up_to
+            took = grow(scene, size, sql_queue)
+            builds[size] = f"rows generated in SQL in {took['created']:.0f} s, then " + (
+                f"queue entries and keys in SQL, counts recounted by the service in "
+                f"{took['refreshed']:.0f} s; check: {took['check']}"
+                if sql_queue
+                else f"queue rows, keys and counts written by the service in "
+                f"{took['refreshed']:.0f} s"
+            )
+            measured_db = db_name
+        print(f"# {size:,} articles: {builds[size]}; load {os.getloadavg()[0]:.1f}", flush=True)
         results[size] = measure(
             scene,
             url,
             rate=args.rate,
             duration=args.duration,
-            db_name=db_name,
-            parallel_workers=parallel_workers,
+            db_name=measured_db,
+            explain=explain,
             inprocess_cpu=inprocess_cpu,
         )
         for row in results[size]:
-            print(
-                f"#   {row.label}: {row.count} rows, p50 {row.p50:.1f} / p95 {row.p95:.1f} ms, "
-                f"CPU {row.cpu_app + row.cpu_db:.1f} ms ({row.cpu_app:.1f} gunicorn + "
-                f"{row.cpu_db:.1f} PostgreSQL), in-process CPU {sum(row.inprocess):.1f} ms "
-                f"({row.inprocess[0]:.1f} + {row.inprocess[1]:.1f}), {row.parallel} parallel "
-                f"workers, load {row.load:.1f}",
-                flush=True,
-            )
+            _print_row(row)
+        if args.reuse_db:
+            url = _use_database(db_name)
+        elif args.keep_db and size != sizes[-1]:
+            print(f"#   kept as {_snapshot(db_name, size)}", flush=True)
     print(f"\n### Adjudication queue at scale (19.1)\n\nMachine: {machine_note()}  ")
     print(
         f"{SUPERVISORS} supervisors (own tokens), open loop at {args.rate:g} requests/s for "
@@ -379,12 +385,9 @@ def run_scale(
         "process + its backend, median of 5 batches of 10 (less sensitive to the load)."
     )
     for size in sizes:
-        print(
-            f"- {size:,} articles: built in {builds[size]['created']:.0f} s (bulk) + "
-            f"{builds[size]['refreshed']:.0f} s (queue refresh by the service)"
-        )
+        print(f"- {size:,} articles: {builds[size]}")
     header = "| request | " + " | ".join(
-        f"rows / CPU ms in-process / HTTP / p50 / p95 ms / par. workers / load at {s // 1000}k"
+        f"rows / CPU ms in-process / HTTP / p50 / p95 ms / par. workers / load at {_k(s)}"
         for s in sizes
     )
     print("\n" + header + " |")
@@ -398,3 +401,7 @@ def run_scale(
                 f"{row.p50:.0f} / {row.p95:.0f} / {row.parallel} / {row.load:.1f}"
             )
         print(f"| {variant.label} | " + " | ".join(cells) + " |")
+
+
+def _k(size: int) -> str:
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"

@@ -885,6 +885,51 @@ def parallel_workers(client: InProcess, path: str, params: dict[str, str]) -> in
     return launched
 
 
+def _access_paths(plan: Any, found: list[str]) -> None:
+    """The scans of an EXPLAIN (FORMAT JSON) plan: "Index Scan reviewkey_keyset ×rows"."""
+    if isinstance(plan, list):
+        for item in plan:
+            _access_paths(item, found)
+    elif isinstance(plan, dict):
+        node = plan.get("Node Type", "")
+        if "Scan" in node:
+            target = plan.get("Index Name") or plan.get("Relation Name") or ""
+            loops = int(plan.get("Actual Loops", 1))
+            rows = int(plan.get("Actual Rows", 0)) * loops
+            found.append(
+                f"{node} {target} ({rows:,} rows{f', {loops:,} loops' if loops > 1 else ''})"
+            )
+        for value in plan.values():
+            if isinstance(value, list | dict):
+                _access_paths(value, found)
+
+
+def explained(client: InProcess, path: str, params: dict[str, str]) -> tuple[int, str]:
+    """EXPLAIN ANALYZE of the SELECTs of one request: the parallel workers they start (their
+    CPU is not in this connection's backend) and each statement's scans, "; "-separated
+    (statements on the queue's tables only: auth and permission look-ups are left out)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path, params)
+    launched = 0
+    paths: list[str] = []
+    for query in captured.captured_queries:
+        sql = query["sql"] or ""
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            (plan,) = cursor.fetchone()
+        launched += _workers_launched(plan)
+        if "reviewqueue" in sql:
+            found: list[str] = []
+            _access_paths(plan, found)
+            paths.append(", ".join(found))
+    return launched, "; ".join(paths)
+
+
 def explain_queue(project: Any, variant: Variant) -> None:
     """EXPLAIN ANALYZE of the two statements of a queue page (COUNT and the page)."""
     from django.db import connection
@@ -1078,6 +1123,12 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=float, default=5, help="--scale: requests/s offered")
     parser.add_argument("--duration", type=float, default=5, help="--scale: seconds per row")
+    parser.add_argument(
+        "--service-queue-up-to",
+        type=int,
+        default=100_000,
+        help="--scale: sizes above this get their queue rows in SQL (checked on a sample)",
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     parser.add_argument(
         "--reuse-db", action="store_true", help="measure the database a --keep-db run left"
@@ -1138,9 +1189,12 @@ def run_scale_mode(args: argparse.Namespace) -> None:
     """The queue alone at growing sizes, over HTTP (bench/_queue_scale.py)."""
     from bench._queue_scale import run_scale
 
-    url = recreate_database()
+    url = f"{SERVER}/{DB}" if args.reuse_db else recreate_database()
     try:
         setup_django(url)
+        # gunicorn inherits this: with the default 60 s a worker's backend is replaced inside
+        # a measured window and its CPU drops out of the sum (negative readings).
+        os.environ["CONN_MAX_AGE"] = "3600"
         from coding.models import User
 
         def client() -> InProcess:
@@ -1148,8 +1202,8 @@ def run_scale_mode(args: argparse.Namespace) -> None:
             assert supervisor is not None
             return InProcess(token_for(supervisor.pk))
 
-        def workers(path: str) -> int:
-            return parallel_workers(client(), path, {})
+        def explain(path: str) -> tuple[int, str]:
+            return explained(client(), path, {})
 
         def inprocess_cpu(path: str) -> tuple[float, float]:
             """Median over 5 batches of 10 GETs of (Django, backend) CPU ms per request."""
@@ -1160,10 +1214,10 @@ def run_scale_mode(args: argparse.Namespace) -> None:
             return django, database
 
         command = ".venv/bin/python bench/bench_adjudication.py " + " ".join(sys.argv[1:])
-        print(f"Command: `{command.strip()}` (database {DB})", flush=True)
-        run_scale(args, DB, url, workers, inprocess_cpu)
+        print(f"Command: `ATHAR_BENCH_DB={DB} {command.strip()}`", flush=True)
+        run_scale(args, DB, url, explain, inprocess_cpu)
     finally:
-        if not args.keep_db:
+        if not (args.keep_db or args.reuse_db):
             from django.db import connections
 
             connections.close_all()

@@ -4,32 +4,31 @@ articles a filter holds, both at a cost that does not grow with the project.
 The order is ReviewQueueEntry.order_key (most severe first, then most disagreements, then
 article id), one unique bigint: DRF's CursorPagination pages on it ("order_key > last seen"),
 an index range on (project, unanimous[, adjudication_state], order_key). An event-type or
-coder filter reads ReviewQueueKey, which carries the same columns, on its own index range; a
-second such filter is an indexed EXISTS per row along the first one's range.
+coder filter reads ReviewQueueKey, which carries the same columns, on its own index range;
+both together read the "pair" key of that coder and type (one range and one stored count too).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Sum, Value
+from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import NullIf
 
 from coding.models import Project, ReviewQueueCount, ReviewQueueEntry, ReviewQueueKey
 from coding.models.review_queue import MAX_SEVERITY, severity_bound
-
-# A count over two key filters at once (event type and coder) has no stored counter: it
-# counts the matching rows up to this many, and says "more" beyond.
-COUNT_CAP = 1000
+from coding.models.review_queue_keys import pair_value
 
 
-def _keys(event_type: str | None, coder: int | None) -> list[tuple[str, str]]:
-    keys = []
+def _key(event_type: str | None, coder: int | None) -> tuple[str, str] | None:
+    """The one filter key that selects these filters' articles (None: no key filter)."""
+    if event_type and coder:
+        return ReviewQueueKey.Kind.PAIR.value, pair_value(coder, event_type)
     if event_type:
-        keys.append((ReviewQueueKey.Kind.EVENT_TYPE.value, event_type))
+        return ReviewQueueKey.Kind.EVENT_TYPE.value, event_type
     if coder:
-        keys.append((ReviewQueueKey.Kind.CODER.value, str(coder)))
-    return keys
+        return ReviewQueueKey.Kind.CODER.value, str(coder)
+    return None
 
 
 def adjudication_queue(
@@ -51,10 +50,10 @@ def adjudication_queue(
 
     Rows are dicts: article_id, title, max_severity, n_disagreements, adjudication_status,
     finished_at and order_key (the cursor's position)."""
-    keys = _keys(event_type, coder)
+    key = _key(event_type, coder)
     rows: QuerySet[Any]
-    if keys:
-        kind, value = keys[0]
+    if key:
+        kind, value = key
         rows = ReviewQueueKey.objects.filter(
             project=project, kind=kind, value=value, unanimous=unanimous
         )
@@ -64,14 +63,6 @@ def adjudication_queue(
             project=project, unanimous=unanimous, order_key__isnull=False
         )
         entry = ""
-    for kind, value in keys[1:]:
-        rows = rows.filter(
-            Exists(
-                ReviewQueueKey.objects.filter(
-                    article_id=OuterRef("article_id"), kind=kind, value=value
-                )
-            )
-        )
     if min_severity:
         if unanimous or min_severity > MAX_SEVERITY:  # nothing is that severe
             rows = rows.none()
@@ -106,22 +97,9 @@ def adjudication_queue_count(
     status: str | None = None,
 ) -> tuple[int, bool]:
     """How many articles `adjudication_queue` lists with these filters, and whether that is
-    exact: a sum over the project's stored counts (ReviewQueueCount) for every filter but an
-    event type and a coder together, which counts up to COUNT_CAP + 1 rows (then not exact:
-    "more than COUNT_CAP")."""
-    keys = _keys(event_type, coder)
-    if len(keys) > 1:
-        rows = adjudication_queue(
-            project,
-            unanimous=unanimous,
-            event_type=event_type,
-            coder=coder,
-            min_severity=min_severity,
-            status=status,
-        )
-        n = rows.order_by()[: COUNT_CAP + 1].count()
-        return min(n, COUNT_CAP), n <= COUNT_CAP
-    kind, value = keys[0] if keys else ("", "")
+    exact (always, since event type and coder together have their own key): a sum over the
+    project's stored counts (ReviewQueueCount), a few dozen rows whatever its size."""
+    kind, value = _key(event_type, coder) or ("", "")
     counts = ReviewQueueCount.objects.filter(
         project=project, kind=kind, value=value, unanimous=unanimous
     )

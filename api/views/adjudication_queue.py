@@ -65,8 +65,8 @@ class QueueView(generics.ListAPIView):
     """Articles whose coders disagree, most severe first: an event found by one coder only (5)
     > different event type (4) > different actors/location (3) > other fields (2) > span
     boundaries only (1). Paged by cursor (`next`, `previous`); `count` is how many articles
-    match, from stored counts (`count_exact` false: more than `count`, for an event type and
-    a coder together)."""
+    match, from stored counts, exact for every filter (`count_exact` is always true; kept
+    for clients written when an event type and a coder together were counted up to a cap)."""
 
     serializer_class = QueueRowSerializer
     pagination_class = QueueCursorPagination

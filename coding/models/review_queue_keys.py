@@ -8,7 +8,10 @@ from .corpus import Article, Project
 
 class ReviewQueueKey(models.Model):
     """One filter key of a queued article: an event type or sub-type code of its coder events
-    (kind "type"), or one of its coders (kind "coder", the user id as text), with a copy of
+    (kind "type"), one of its coders (kind "coder", the user id as text), or one of each
+    together (kind "pair", "<coder id>:<type code>", every coder of the article with every
+    type key of it: the two filters together are one index range and one stored count, not a
+    walk along one key's range testing the other), with a copy of
     its entry's tab, adjudication state and order key, so a filtered page is one index range
     too. Written only by coding.services.review_queue, with the entry it copies, whenever
     the entry, the article's coder events or its assignments change (listed entries only).
@@ -17,11 +20,12 @@ class ReviewQueueKey(models.Model):
     class Kind(models.TextChoices):
         EVENT_TYPE = "type"
         CODER = "coder"
+        PAIR = "pair"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    value = models.CharField(max_length=80)
+    value = models.CharField(max_length=100)  # a pair: id digits, ":", a code of <= 80
     unanimous = models.BooleanField()
     adjudication_state = models.CharField(max_length=16, blank=True)
     order_key = models.BigIntegerField()
@@ -49,6 +53,11 @@ class ReviewQueueKey(models.Model):
         return f"queue key {self.kind}={self.value}: article {self.article_id}"
 
 
+def pair_value(coder_id: int | str, type_code: str) -> str:
+    """The value of a "pair" key: a coder's id and an event type code (ids have no ":")."""
+    return f"{coder_id}:{type_code}"
+
+
 class ReviewQueueCount(models.Model):
     """A change to the number of listed queue entries of a project with these
     (kind, value, unanimous, adjudication_state, top_severity); kind and value are "" for
@@ -62,7 +71,7 @@ class ReviewQueueCount(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, blank=True)
-    value = models.CharField(max_length=80, blank=True)
+    value = models.CharField(max_length=100, blank=True)
     unanimous = models.BooleanField()
     adjudication_state = models.CharField(max_length=16, blank=True)
     top_severity = models.PositiveSmallIntegerField()

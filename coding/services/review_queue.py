@@ -43,6 +43,7 @@ from coding.models import (
     ReviewQueueEntry,
     ReviewQueueKey,
 )
+from coding.models.review_queue_keys import pair_value
 from coding.services.review_queue_counts import combinations, counts_append, counts_recount, listed
 
 # Articles refreshed per statement by a rebuild: bounded memory at any project size.
@@ -142,7 +143,8 @@ def store_rows(
 
 def queue_keys(article_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]:
     """The filter keys of these articles, sorted: the event type and sub-type codes of their
-    coder events, and their coders' ids (any assignment, whatever its status)."""
+    coder events, their coders' ids (any assignment, whatever its status), and every
+    (coder, type code) pair of those two (an event type and a coder filter together)."""
     found: dict[int, set[tuple[str, str]]] = {pk: set() for pk in article_ids}
     # calibration work (a coder re-coding validated gold blind) is never part of the queue
     events = CodedEvent.objects.filter(
@@ -160,6 +162,11 @@ def queue_keys(article_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]
         REAL_ASSIGNMENT, article_id__in=article_ids
     ).values_list("article_id", "coder_id"):
         found[article_id].add((ReviewQueueKey.Kind.CODER, str(coder_id)))
+    for keys in found.values():
+        codes = [value for kind, value in keys if kind == ReviewQueueKey.Kind.EVENT_TYPE]
+        coders = [value for kind, value in keys if kind == ReviewQueueKey.Kind.CODER]
+        pairs = (pair_value(coder, code) for coder in coders for code in codes)
+        keys.update((ReviewQueueKey.Kind.PAIR, pair) for pair in pairs)
     return {pk: sorted(keys) for pk, keys in found.items()}
 
 

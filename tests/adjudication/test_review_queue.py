@@ -55,6 +55,9 @@ def _filters(coders: list[User]) -> list[dict[str, Any]]:
         *({"coder": c.pk} for c in coders),
         {"min_severity": 2, "event_type": "ATTACK", "status": "none"},
         {"unanimous": True, "event_type": "ATTACK", "coder": coders[0].pk},
+        *({"event_type": "ATTACK", "coder": c.pk} for c in coders),
+        *({"event_type": "TRUCE", "coder": c.pk, "status": "none"} for c in coders),
+        {"event_type": "ARMED_ASSAULT", "coder": coders[-1].pk, "min_severity": 3},
     ]
 
 
