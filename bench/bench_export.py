@@ -548,6 +548,7 @@ class Seeder:
             (self.supervisor if gold else self.coders[0]).pk,
             self.now,
             self.now,
+            "",  # suggestion_key: not from a machine suggestion
         )
 
     def _spans(self, gold0: int) -> Iterator[tuple[Any, ...]]:
@@ -638,6 +639,7 @@ EVENT_COLUMNS = [
     "created_by_id",
     "created_at",
     "updated_at",
+    "suggestion_key",
 ]
 
 
