@@ -871,6 +871,30 @@ def _reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
+STORE_WORKERS = 2
+"""Worker processes that store the renderings (0: this process, serially)."""
+BROKER = os.environ.get("REDIS_BENCH", "redis://127.0.0.1:6379/4")
+
+
+def _set_store_workers(processes: int) -> None:
+    global STORE_WORKERS
+    STORE_WORKERS = processes
+
+
+def store(world: World) -> tuple[float, int, float]:
+    if not STORE_WORKERS:
+        return store_lines(world)
+    from _export_store import store_with_workers
+
+    return store_with_workers(
+        db=DB,
+        database_url=database_url(DB),
+        project_id=world.project_id,
+        processes=STORE_WORKERS,
+        broker=BROKER,
+    )
+
+
 def http_runs(
     world: World, runs: int, timeout: int, *, cold: bool, formats: tuple[str, ...] = FORMATS
 ) -> list[HttpFigures]:
@@ -890,10 +914,10 @@ def http_runs(
                     server.base_url, world.project_id, world.researcher_token, fmt
                 )
                 print(f"  {fmt}, nothing stored: {run.rows_per_s:8,.0f} rows/s", flush=True)
-        store = store_lines(world)
-        print(f"  stored {store[1]:,} events' renderings in {store[0]:.1f} s", flush=True)
+        stored = store(world)
+        print(f"  stored {stored[1]:,} events' renderings in {stored[0]:.1f} s", flush=True)
         for fmt in formats:
-            figures = HttpFigures([], [], 0, colds.get(fmt), *store, fmt=fmt)
+            figures = HttpFigures([], [], 0, colds.get(fmt), *stored, fmt=fmt)
             _reset_peak(worker)
             # A parsed warm-up up to 100,000 events (json.loads of 2 GB of JSONL would take
             # longer than the runs); above, the first timed run is the warm-up's only check.
@@ -1003,12 +1027,19 @@ def main() -> None:
         "--formats", default=",".join(FORMATS), help=f"comma-separated, of {', '.join(FORMATS)}"
     )
     parser.add_argument(
+        "--store-workers",
+        type=int,
+        default=STORE_WORKERS,
+        help="Celery worker processes storing the renderings (0: in this process)",
+    )
+    parser.add_argument(
         "--linked",
         type=int,
         default=0,
         help="link this many pairs of reports into one dataset event (rendered, not stored)",
     )
     args = parser.parse_args()
+    _set_store_workers(args.store_workers)
 
     if not args.reuse:
         recreate_database(DB)
@@ -1085,10 +1116,18 @@ def http_lines(world: World, figures: HttpFigures) -> list[str]:
 
 
 def store_line(figures: HttpFigures) -> str:
+    where = (
+        f"{STORE_WORKERS} Celery worker process(es) taking its chunks"
+        if STORE_WORKERS
+        else "in this process"
+    )
+    per = ""
+    if figures.stored:
+        per = f", {1e6 * figures.store_cpu / figures.stored:.0f} µs CPU per event"
     return (
-        f"Storing {figures.stored:,} events' renderings in every format (the refresh task's "
-        f"work, in this process): {figures.store_seconds:.1f} s, CPU {figures.store_cpu:.1f} s "
-        "(this process + PostgreSQL)"
+        f"Storing {figures.stored:,} events' renderings in every format (a whole-project "
+        f"refresh, {where}): {figures.store_seconds:.1f} s, CPU {figures.store_cpu:.1f} s "
+        f"(Celery or this process + PostgreSQL){per}"
     )
 
 

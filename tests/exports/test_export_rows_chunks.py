@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -220,3 +221,18 @@ def test_gold_events_outside_the_range_are_not_stored(world: World) -> None:
     assert csv_rows_refresh(project=world.project, after=gold[0], last=gold[2]) == 2
     assert sorted(ExportCsvRow.objects.values_list("event_id", flat=True)) == gold[1:3]
     assert CodedEvent.objects.filter(pk__in=gold).count() == 4
+
+
+def test_the_refresh_command_can_leave_the_work_to_the_workers(
+    world: World, capsys: pytest.CaptureFixture[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    _validated_articles(world, count=1)
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("refresh_export_rows", "--project", world.project.slug, "--background")
+    assert capsys.readouterr().out.strip() == "refresh requested; the workers store the lines"
+    (item,) = OutboxItem.objects.filter(kind="csv_rows")
+    assert item.payload == {"project_id": world.project.pk, "article_ids": None}
+    assert ExportCsvRow.objects.count() == 0  # nothing stored by the command itself
+    with pytest.raises(CommandError, match="no project 'nope'"):
+        call_command("refresh_export_rows", "--project", "nope", "--background")
+    assert OutboxItem.objects.count() == 1
