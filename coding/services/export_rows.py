@@ -45,7 +45,7 @@ INSERT INTO coding_exportcsvrow (event_id, codebook_version_id, epoch, event_ver
                                  geojson, plover)
 SELECT event_id, codebook_version_id, epoch, event_version, validated_at, revision,
        agreement_run, line, csv_exact, jsonl, geojson, plover
-FROM athar_csv_rows_stage s
+FROM athar_export_rows_stage s
 WHERE EXISTS (SELECT 1 FROM coding_codedevent e WHERE e.id = s.event_id)
 ORDER BY event_id
 ON CONFLICT (event_id) DO UPDATE SET
@@ -141,18 +141,21 @@ def _render(project: Project, spec: Any, ids: list[int]) -> dict[int, Rendering]
 
 def _upsert(rows: Any) -> None:
     """COPY into a temporary table, then insert or replace in event-id order; lines of events
-    deleted meanwhile are dropped."""
+    deleted meanwhile are dropped. The staging table compresses as the stored table does
+    (LZ4 where the server has it): INSERT … SELECT keeps a compressed text as it is, so a
+    staging table of the default method stored every text pglz-compressed, which is slower
+    to decompress on every export."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS athar_csv_rows_stage "
-            "(LIKE coding_exportcsvrow) ON COMMIT DELETE ROWS"
+            "CREATE TEMP TABLE IF NOT EXISTS athar_export_rows_stage "
+            "(LIKE coding_exportcsvrow INCLUDING COMPRESSION) ON COMMIT DELETE ROWS"
         )
         # Emptied by hand too: inside an outer transaction (a caller's, or a test's) the
         # chunk's block is a savepoint and nothing commits between two chunks.
-        cursor.execute("TRUNCATE athar_csv_rows_stage")
+        cursor.execute("TRUNCATE athar_export_rows_stage")
         with (
             connection.wrap_database_errors,
-            cursor.copy(f"COPY athar_csv_rows_stage ({_COLUMNS}) FROM STDIN") as copy,
+            cursor.copy(f"COPY athar_export_rows_stage ({_COLUMNS}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)

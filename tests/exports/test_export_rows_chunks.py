@@ -24,7 +24,7 @@ from coding.services import export_rows, export_rows_chunks
 from coding.services.export_rows import csv_rows_refresh, csv_rows_schedule_after_run
 from coding.services.export_rows_chunks import chunk_ranges, csv_rows_chunk_take
 from coding.services.outbox_drain import HANDLERS, outbox_drain
-from tests.exports.test_export_csv_rows import _validated_articles
+from tests.exports.test_export_csv_rows import _validated_articles, reopened
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +236,24 @@ def test_the_refresh_command_can_leave_the_work_to_the_workers(
     with pytest.raises(CommandError, match="no project 'nope'"):
         call_command("refresh_export_rows", "--project", "nope", "--background")
     assert OutboxItem.objects.count() == 1
+
+
+def test_stored_texts_are_compressed_as_the_table_asks(world: World) -> None:
+    """Long texts are stored with the column's compression (LZ4 where the server has it),
+    not the staging table's default (pglz), which exports would decompress on every row."""
+    _validated_articles(world, count=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = "
+            "'coding_exportcsvrow'::regclass AND attname = 'jsonl'"
+        )
+        method = {"l": "lz4", "p": "pglz", "": "pglz"}[cursor.fetchone()[0]]
+    long_note = "ملاحظة طويلة " * 400  # compressible, far above the 2 kB toast threshold
+    for event in CodedEvent.objects.filter(article__project=world.project, layer="gold"):
+        with reopened(event.article_id):
+            event.values = dict(event.values) | {"notes_text": long_note}
+            event.save(update_fields=["values"])
+    csv_rows_refresh(project=world.project)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT pg_column_compression(jsonl) FROM coding_exportcsvrow")
+        assert [row[0] for row in cursor.fetchall()] == [method]
