@@ -40,6 +40,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -814,6 +815,41 @@ def _backend_cpu() -> dict[int, float]:
     return cpu
 
 
+class BackendSampler:
+    """CPU seconds of the bench database's PostgreSQL backends over a block, sampled every
+    0.2 s: a backend that connects and exits within the block (the web worker's connection
+    lives one request) is counted up to its last sample, where a before/after difference
+    missed it (the PostgreSQL figures that read 0.0)."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self, *, new_from_zero: bool) -> None:
+        for pid, seconds in _backend_cpu().items():
+            self.first.setdefault(pid, 0.0 if new_from_zero else seconds)
+            self.last[pid] = seconds
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample(new_from_zero=True)
+
+    def __enter__(self) -> BackendSampler:
+        self._sample(new_from_zero=False)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample(new_from_zero=True)
+
+    def total(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in path.read_text().split()] if path.exists() else []
@@ -930,14 +966,13 @@ def http_runs(
                     assert warm.rows == world.dataset_rows, (fmt, warm.rows, world.dataset_rows)
                 print(f"  {fmt} warm-up: {warm.rows:,} rows, {warm.megabytes:.0f} MB", flush=True)
             for run in range(runs):
-                before, backends = cpu_snapshot(server.process.pid, DB), _backend_cpu()
-                result = stream_export(
-                    server.base_url, world.project_id, world.researcher_token, fmt
-                )
+                before = cpu_snapshot(server.process.pid, DB)
+                with BackendSampler() as backends:
+                    result = stream_export(
+                        server.base_url, world.project_id, world.researcher_token, fmt
+                    )
                 result.cpu = cpu_snapshot(server.process.pid, DB) - before
-                result.database_cpu = sum(
-                    seconds - backends.get(pid, 0.0) for pid, seconds in _backend_cpu().items()
-                )
+                result.database_cpu = backends.total()
                 if warm is not None:
                     assert result.rows == warm.rows
                 elif fmt != "geojson":
