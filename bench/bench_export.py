@@ -40,6 +40,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -548,6 +549,7 @@ class Seeder:
             (self.supervisor if gold else self.coders[0]).pk,
             self.now,
             self.now,
+            "",  # suggestion_key: not from a machine suggestion
         )
 
     def _spans(self, gold0: int) -> Iterator[tuple[Any, ...]]:
@@ -638,6 +640,7 @@ EVENT_COLUMNS = [
     "created_by_id",
     "created_at",
     "updated_at",
+    "suggestion_key",
 ]
 
 
@@ -812,6 +815,41 @@ def _backend_cpu() -> dict[int, float]:
     return cpu
 
 
+class BackendSampler:
+    """CPU seconds of the bench database's PostgreSQL backends over a block, sampled every
+    0.2 s: a backend that connects and exits within the block (the web worker's connection
+    lives one request) is counted up to its last sample, where a before/after difference
+    missed it (the PostgreSQL figures that read 0.0)."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self, *, new_from_zero: bool) -> None:
+        for pid, seconds in _backend_cpu().items():
+            self.first.setdefault(pid, 0.0 if new_from_zero else seconds)
+            self.last[pid] = seconds
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample(new_from_zero=True)
+
+    def __enter__(self) -> BackendSampler:
+        self._sample(new_from_zero=False)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample(new_from_zero=True)
+
+    def total(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in path.read_text().split()] if path.exists() else []
@@ -869,6 +907,30 @@ def _reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
+STORE_WORKERS = 2
+"""Worker processes that store the renderings (0: this process, serially)."""
+BROKER = os.environ.get("REDIS_BENCH", "redis://127.0.0.1:6379/4")
+
+
+def _set_store_workers(processes: int) -> None:
+    global STORE_WORKERS
+    STORE_WORKERS = processes
+
+
+def store(world: World) -> tuple[float, int, float]:
+    if not STORE_WORKERS:
+        return store_lines(world)
+    from _export_store import store_with_workers
+
+    return store_with_workers(
+        db=DB,
+        database_url=database_url(DB),
+        project_id=world.project_id,
+        processes=STORE_WORKERS,
+        broker=BROKER,
+    )
+
+
 def http_runs(
     world: World, runs: int, timeout: int, *, cold: bool, formats: tuple[str, ...] = FORMATS
 ) -> list[HttpFigures]:
@@ -888,10 +950,10 @@ def http_runs(
                     server.base_url, world.project_id, world.researcher_token, fmt
                 )
                 print(f"  {fmt}, nothing stored: {run.rows_per_s:8,.0f} rows/s", flush=True)
-        store = store_lines(world)
-        print(f"  stored {store[1]:,} events' renderings in {store[0]:.1f} s", flush=True)
+        stored = store(world)
+        print(f"  stored {stored[1]:,} events' renderings in {stored[0]:.1f} s", flush=True)
         for fmt in formats:
-            figures = HttpFigures([], [], 0, colds.get(fmt), *store, fmt=fmt)
+            figures = HttpFigures([], [], 0, colds.get(fmt), *stored, fmt=fmt)
             _reset_peak(worker)
             # A parsed warm-up up to 100,000 events (json.loads of 2 GB of JSONL would take
             # longer than the runs); above, the first timed run is the warm-up's only check.
@@ -904,14 +966,13 @@ def http_runs(
                     assert warm.rows == world.dataset_rows, (fmt, warm.rows, world.dataset_rows)
                 print(f"  {fmt} warm-up: {warm.rows:,} rows, {warm.megabytes:.0f} MB", flush=True)
             for run in range(runs):
-                before, backends = cpu_snapshot(server.process.pid, DB), _backend_cpu()
-                result = stream_export(
-                    server.base_url, world.project_id, world.researcher_token, fmt
-                )
+                before = cpu_snapshot(server.process.pid, DB)
+                with BackendSampler() as backends:
+                    result = stream_export(
+                        server.base_url, world.project_id, world.researcher_token, fmt
+                    )
                 result.cpu = cpu_snapshot(server.process.pid, DB) - before
-                result.database_cpu = sum(
-                    seconds - backends.get(pid, 0.0) for pid, seconds in _backend_cpu().items()
-                )
+                result.database_cpu = backends.total()
                 if warm is not None:
                     assert result.rows == warm.rows
                 elif fmt != "geojson":
@@ -1001,12 +1062,19 @@ def main() -> None:
         "--formats", default=",".join(FORMATS), help=f"comma-separated, of {', '.join(FORMATS)}"
     )
     parser.add_argument(
+        "--store-workers",
+        type=int,
+        default=STORE_WORKERS,
+        help="Celery worker processes storing the renderings (0: in this process)",
+    )
+    parser.add_argument(
         "--linked",
         type=int,
         default=0,
         help="link this many pairs of reports into one dataset event (rendered, not stored)",
     )
     args = parser.parse_args()
+    _set_store_workers(args.store_workers)
 
     if not args.reuse:
         recreate_database(DB)
@@ -1083,10 +1151,18 @@ def http_lines(world: World, figures: HttpFigures) -> list[str]:
 
 
 def store_line(figures: HttpFigures) -> str:
+    where = (
+        f"{STORE_WORKERS} Celery worker process(es) taking its chunks"
+        if STORE_WORKERS
+        else "in this process"
+    )
+    per = ""
+    if figures.stored:
+        per = f", {1e6 * figures.store_cpu / figures.stored:.0f} µs CPU per event"
     return (
-        f"Storing {figures.stored:,} events' renderings in every format (the refresh task's "
-        f"work, in this process): {figures.store_seconds:.1f} s, CPU {figures.store_cpu:.1f} s "
-        "(this process + PostgreSQL)"
+        f"Storing {figures.stored:,} events' renderings in every format (a whole-project "
+        f"refresh, {where}): {figures.store_seconds:.1f} s, CPU {figures.store_cpu:.1f} s "
+        f"(Celery or this process + PostgreSQL){per}"
     )
 
 

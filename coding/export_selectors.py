@@ -170,6 +170,10 @@ def read_snapshot() -> Iterator[None]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # The export's query passes PostgreSQL's JIT cost threshold from ~100,000
+                # rows and then spends ~1 s compiling expressions as trivial as a key
+                # comparison: 10 µs a row at 100,000 rows, for nothing (bench_export.py).
+                cursor.execute("SET LOCAL jit = off")
         yield
 
 

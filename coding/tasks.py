@@ -118,6 +118,16 @@ def refresh_csv_rows(project_id: int | None = None, article_ids: list[int] | Non
     return csv_rows_refresh(project=project, article_ids=article_ids)
 
 
+@shared_task(name="coding.refresh_export_chunk", **RETRY)
+def refresh_export_chunk(item_id: int) -> int | None:
+    """One chunk of a large refresh of stored export renderings (its outbox row; see
+    coding.services.export_rows_chunks). Idempotent: a chunk done, or held by another
+    worker right now, is left alone (None)."""
+    from coding.services.export_rows_chunks import csv_rows_chunk_take
+
+    return csv_rows_chunk_take(item_id=item_id)
+
+
 @shared_task(name="coding.build_release", **RETRY)
 def build_release(release_id: int) -> int:
     """Write a release's files (idempotent: a ready release is left as it is)."""

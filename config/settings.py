@@ -292,6 +292,9 @@ ATHAR_LEASE_SECONDS = env.float("ATHAR_LEASE_SECONDS", default=180.0)
 # A project recompute is split into chunks of this many articles, computed by any number of
 # workers (coding.services.agreement_chunks): more workers, shorter recomputes.
 ATHAR_AGREEMENT_CHUNK_ARTICLES = env.int("ATHAR_AGREEMENT_CHUNK_ARTICLES", default=500)
+# A whole-project refresh of stored export renderings above this many gold events is cut
+# into chunks of it that any worker takes (coding/services/export_rows_chunks.py).
+ATHAR_EXPORT_REFRESH_CHUNK_EVENTS = env.int("ATHAR_EXPORT_REFRESH_CHUNK_EVENTS", default=10000)
 # Run and release hand-overs before the work is marked failed (a retry action remains).
 ATHAR_WORK_MAX_ATTEMPTS = env.int("ATHAR_WORK_MAX_ATTEMPTS", default=5)
 # Project figures wait this long for more submissions; 0 when tasks run eagerly (the demo has

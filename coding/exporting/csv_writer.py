@@ -86,6 +86,21 @@ class CsvSink:
         self._writer.writerow(values)
         self.rows += 1
 
+    def guarded_and_exact(self, event: ExportEvent) -> tuple[str, str | None]:
+        """The guarded line of ``event`` and its exact line (None: the same), from one
+        computation of its cells — what the refresh stores (``renderings.EventRenderer``).
+        A sink made with ``formula_guard``; ("", None) for a retracted event."""
+        if event.retracted:
+            return "", None
+        values = self.plan.csv_values(self.plan.cells(event))
+        guarded = guard_row(values, self._guarded) if self._guarded else values
+        self._writer.writerow(guarded)
+        line = self.take()
+        if guarded is values:  # nothing needed a guard (the usual case)
+            return line, None
+        self._writer.writerow(values)
+        return line, self.take()
+
     def take(self) -> str:
         text = self._buffer.getvalue()
         self._buffer.seek(0)

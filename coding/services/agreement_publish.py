@@ -16,6 +16,7 @@ from coding.services.agreement_figures import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED,
 from coding.services.agreement_gamma import gamma_result_row
 from coding.services.agreement_inputs import ALGORITHM_VERSION
 from coding.services.agreement_leases import LeaseLost
+from coding.services.export_rows import csv_rows_schedule_after_run
 
 _LIVE = (AgreementRun.Status.QUEUED, AgreementRun.Status.RUNNING)
 
@@ -74,4 +75,6 @@ def run_publish(run: AgreementRun, fold: RunFold, *, token: str | None = None) -
                 **(gamma if with_gamma else {}),
             },
         )
+        # Articles computed again show new figures in JSONL: their stored lines follow.
+        csv_rows_schedule_after_run(run=run)
     return True

@@ -33,7 +33,7 @@ from coding.export_streams import (
     valid_rows,
 )
 from coding.exporting.renderings import EventRenderer, Rendering
-from coding.models import Adjudication, CodedEvent, Project
+from coding.models import Adjudication, AgreementRun, CodedEvent, Project
 
 _COLUMNS = (
     "event_id, codebook_version_id, epoch, event_version, validated_at, revision, agreement_run, "
@@ -45,7 +45,7 @@ INSERT INTO coding_exportcsvrow (event_id, codebook_version_id, epoch, event_ver
                                  geojson, plover)
 SELECT event_id, codebook_version_id, epoch, event_version, validated_at, revision,
        agreement_run, line, csv_exact, jsonl, geojson, plover
-FROM athar_csv_rows_stage s
+FROM athar_export_rows_stage s
 WHERE EXISTS (SELECT 1 FROM coding_codedevent e WHERE e.id = s.event_id)
 ORDER BY event_id
 ON CONFLICT (event_id) DO UPDATE SET
@@ -57,10 +57,17 @@ ON CONFLICT (event_id) DO UPDATE SET
 """
 
 
-def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = None) -> int:
+def csv_rows_refresh(
+    *,
+    project: Project,
+    article_ids: Collection[int] | None = None,
+    after: int = 0,
+    last: int | None = None,
+) -> int:
     """Render and store the renderings of every exportable gold event of ``project`` (of the
-    articles ``article_ids`` only, when given) whose stored rendering is missing or stale
-    in any format; returns how many events were stored. A no-op except on PostgreSQL.
+    articles ``article_ids`` only, when given; of the events with ``after < id <= last``
+    only, ``last`` None: no upper bound) whose stored rendering is missing or stale in any
+    format; returns how many events were stored. A no-op except on PostgreSQL.
 
     Idempotent, and safe to run concurrently with itself (lines are upserted in event-id
     order, so two refreshes never deadlock) and with supervisors' work: each chunk is its own
@@ -71,14 +78,15 @@ def csv_rows_refresh(*, project: Project, article_ids: Collection[int] | None = 
     if not stores_csv_lines():
         return 0
     with fewer_collections():
-        return _refresh(project, article_ids)
+        return _refresh(project, article_ids, after, last)
 
 
-def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
+def _refresh(
+    project: Project, article_ids: Collection[int] | None, after: int, last: int | None
+) -> int:
     spec = version_spec(project.codebook_version)
     version_id = project.codebook_version_id
     written = 0
-    after = 0
     while True:
         with transaction.atomic():
             epoch = current_epoch()
@@ -95,6 +103,8 @@ def _refresh(project: Project, article_ids: Collection[int] | None) -> int:
             )
             if article_ids is not None:
                 events = events.filter(article_id__in=list(article_ids))
+            if last is not None:
+                events = events.filter(id__lte=last)
             keys = list(
                 events.values_list(
                     "id",
@@ -131,18 +141,21 @@ def _render(project: Project, spec: Any, ids: list[int]) -> dict[int, Rendering]
 
 def _upsert(rows: Any) -> None:
     """COPY into a temporary table, then insert or replace in event-id order; lines of events
-    deleted meanwhile are dropped."""
+    deleted meanwhile are dropped. The staging table compresses as the stored table does
+    (LZ4 where the server has it): INSERT … SELECT keeps a compressed text as it is, so a
+    staging table of the default method stored every text pglz-compressed, which is slower
+    to decompress on every export."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS athar_csv_rows_stage "
-            "(LIKE coding_exportcsvrow) ON COMMIT DELETE ROWS"
+            "CREATE TEMP TABLE IF NOT EXISTS athar_export_rows_stage "
+            "(LIKE coding_exportcsvrow INCLUDING COMPRESSION) ON COMMIT DELETE ROWS"
         )
         # Emptied by hand too: inside an outer transaction (a caller's, or a test's) the
         # chunk's block is a savepoint and nothing commits between two chunks.
-        cursor.execute("TRUNCATE athar_csv_rows_stage")
+        cursor.execute("TRUNCATE athar_export_rows_stage")
         with (
             connection.wrap_database_errors,
-            cursor.copy(f"COPY athar_csv_rows_stage ({_COLUMNS}) FROM STDIN") as copy,
+            cursor.copy(f"COPY athar_export_rows_stage ({_COLUMNS}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
@@ -156,6 +169,32 @@ def csv_rows_refresh_all() -> int:
         adjudications__status=Adjudication.Status.VALIDATED
     )
     return sum(csv_rows_refresh(project=project) for project in projects.distinct())
+
+
+ARTICLES_IN_A_REQUEST = 1000
+"""Above this many articles a refresh request names the whole project (payloads stay small;
+the refresh only renders what is stale either way)."""
+
+
+def csv_rows_schedule_after_run(*, run: AgreementRun) -> None:
+    """After the project run ``run`` is published: JSONL shows each article's latest
+    agreement run, so the stored lines of the articles whose article runs the recompute
+    stored (ids above the project run's: written after it was requested) are stale; store
+    them again in the background. Call inside the publishing transaction."""
+    articles = list(
+        AgreementRun.objects.filter(
+            project_id=run.project_id, scope="article", status="done", pk__gt=run.pk
+        )
+        .order_by("article_id")
+        .values_list("article_id", flat=True)
+        .distinct()[: ARTICLES_IN_A_REQUEST + 1]
+    )
+    if not articles:
+        return
+    csv_rows_schedule(
+        project_id=run.project_id,
+        article_ids=None if len(articles) > ARTICLES_IN_A_REQUEST else articles,
+    )
 
 
 def csv_rows_schedule(

@@ -113,11 +113,25 @@ def _project_run_hand_over(run: AgreementRun) -> None:
 
 
 def _csv_rows(payloads: list[dict[str, Any]]) -> None:
-    from coding.services.export_rows import csv_rows_refresh, csv_rows_refresh_all
+    """Stored renderings: of some articles, of a project, of every project (None), or of
+    one chunk of a large project's refresh (a payload with ``after``). A whole project of
+    more than one chunk's events is cut into chunks that workers take (export_rows_chunks)."""
+    from coding.services.export_rows import csv_rows_refresh
+    from coding.services.export_rows_chunks import (
+        csv_rows_chunk_refresh,
+        csv_rows_refresh_project,
+    )
 
+    if "after" in payloads[0]:
+        csv_rows_chunk_refresh(payloads)
+        return
     project_id = payloads[0]["project_id"]
     if project_id is None:
-        csv_rows_refresh_all()
+        projects = Project.objects.select_related("codebook_version__codebook").filter(
+            adjudications__status="validated"
+        )
+        for each in projects.distinct().order_by("id"):
+            csv_rows_refresh_project(project=each)
         return
     project = (
         Project.objects.select_related("codebook_version__codebook").filter(pk=project_id).first()
@@ -130,7 +144,10 @@ def _csv_rows(payloads: list[dict[str, Any]]) -> None:
             ids = None  # the whole project covers every narrower request
             break
         ids.update(payload["article_ids"])  # type: ignore[union-attr]
-    csv_rows_refresh(project=project, article_ids=None if ids is None else sorted(ids))
+    if ids is None:
+        csv_rows_refresh_project(project=project)
+    else:
+        csv_rows_refresh(project=project, article_ids=sorted(ids))
 
 
 def _release_build(payloads: list[dict[str, Any]]) -> None:

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from coding.models import AgreementRun, Assignment, OutboxItem
-from coding.services import export_rows, outbox_drain
+from coding.services import export_rows, export_rows_chunks, outbox_drain
 from coding.services.outbox import outbox_record
 from coding.services.outbox_drain import HANDLERS
 from tests.worker.conftest import broker_at
@@ -114,6 +114,12 @@ def test_rows_of_one_key_are_done_once_with_their_payloads_merged(
         export_rows,
         "csv_rows_refresh",
         lambda *, project, article_ids=None: calls.append((project.pk, article_ids)) or 0,
+    )
+    # A whole project goes to the planner (chunks when it is large: export_rows_chunks).
+    monkeypatch.setattr(
+        export_rows_chunks,
+        "csv_rows_refresh_project",
+        lambda *, project: calls.append((project.pk, None)) or 0,
     )
     p = world.project.pk
     with transaction.atomic():
