@@ -148,12 +148,15 @@ def upload_and_wait(
     project_id: int,
     token: str,
     path: Path,
+    *,
+    db_name: str = DB_NAME,
+    poll_seconds: float = POLL_SECONDS,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """POST `path`, then poll the job until it is done; the job and the CPU/time figures."""
     import httpx
 
-    before = cpu_snapshot(server_pid, DB_NAME)
-    backends = BackendCpu(DB_NAME)
+    before = cpu_snapshot(server_pid, db_name)
+    backends = BackendCpu(db_name)
     celery = TreeCpu(celery_pid)
     load = os.getloadavg()[0]
     headers = {"Authorization": f"Token {token}"}
@@ -171,12 +174,12 @@ def upload_and_wait(
         if job["status"] != "queued":
             raise SystemExit(f"the upload answered a {job['status']} job: the request imported it")
         while job["status"] not in ("done", "failed"):
-            time.sleep(POLL_SECONDS)
+            time.sleep(poll_seconds)
             job = client.get(base_url + job["url"]).json()
     seconds = time.perf_counter() - start
     database = backends.stop()
     worker = celery.stop()
-    spent = cpu_snapshot(server_pid, DB_NAME) - before
+    spent = cpu_snapshot(server_pid, db_name) - before
     if job["status"] != "done":
         raise SystemExit(f"the import failed: {json.dumps(job['error'])[:400]}")
     ours = spent.app + database + spent.driver + worker
