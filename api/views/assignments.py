@@ -195,11 +195,16 @@ class AssignmentDetailView(APIView):
     def get(self, request: Request, assignment_id: int) -> Response:
         limit = count_param(request, "events_limit", minimum=1, maximum=MAX_PAGE_SIZE)
         assignment = access_assignment_for_read(request.user, assignment_id)  # type: ignore[arg-type]
+        article = assignment.article
         page = assignment_event_page(
-            assignment, article_text=assignment.article.text, limit=limit, with_totals=True
+            assignment,
+            article_text=article.text,
+            text_sha256=article.text_sha256,
+            limit=limit,
+            with_totals=True,
         )
         # The summary the lists annotate in SQL, over every event of the assignment.
-        summary, article = assignment_detail_dicts(
+        summary, shown = assignment_detail_dicts(
             assignment,
             n_events=page.total or 0,
             last_activity=(
@@ -209,7 +214,7 @@ class AssignmentDetailView(APIView):
         return Response(
             {
                 "assignment": summary,
-                "article": article,
+                "article": shown,
                 "events": RawJSON(page.events_json),
                 "events_next": next_url(request, assignment_id, page, limit) if limit else None,
             }

@@ -83,8 +83,13 @@ class AssignmentEventPageView(APIView):
         limit = count_param(request, "limit", minimum=1, maximum=MAX_PAGE_SIZE)
         limit = limit or DEFAULT_PAGE_SIZE
         assignment = access_assignment_for_read(request.user, assignment_id)  # type: ignore[arg-type]
+        article = assignment.article
         page = assignment_event_page(
-            assignment, article_text=assignment.article.text, after=after, limit=limit
+            assignment,
+            article_text=article.text,
+            text_sha256=article.text_sha256,
+            after=after,
+            limit=limit,
         )
         body: dict[str, Any] = {
             "events": RawJSON(page.events_json),

@@ -22,7 +22,7 @@ from coding.access import access_assignment
 from coding.assignment_reads import access_assignment_for_read
 from coding.codebook_runtime import event_type_codes
 from coding.errors import NotFound, PermissionDenied
-from coding.event_pages import assignment_event_page
+from coding.event_pages import article_thresholds, assignment_event_page, astral_thresholds
 from coding.models import Article, Assignment, CodedEvent, EvidenceSpan, Membership, User
 from coding.services.articles import articles_create
 from coding.services.assignment import assignments_balance
@@ -215,3 +215,11 @@ def test_a_changed_event_is_served_anew_never_the_stored_text(world: World) -> N
     assert "بولكيسي" in [s["quote"] for s in changed["spans"]]
     if connection.vendor == "postgresql":
         assert second["assignment"]["n_events"] == 2
+
+
+def test_an_articles_astral_positions_are_kept_by_its_id_and_hash() -> None:
+    first = article_thresholds(10**9, "a" * 64, TEXT)
+    assert first == astral_thresholds(TEXT)
+    assert first == [i + 1 for i, c in enumerate(TEXT) if ord(c) > 0xFFFF]
+    assert article_thresholds(10**9, "a" * 64, TEXT) is first  # kept
+    assert article_thresholds(10**9 + 1, "a" * 64, "plain") == []  # another article
