@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from coding.models import CodedEvent, EvidenceSpan
+from rest_framework import serializers
+
+from coding.models import Assignment, CodedEvent, EvidenceSpan
 from coding.text.offsets import OffsetMap
 
 
@@ -41,3 +44,61 @@ def event_dict(
         "created_at": event.created_at.isoformat(),
         "updated_at": event.updated_at.isoformat(),
     }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _when(value: datetime | None) -> str | None:
+    """What the serializers' DateTimeField writes: ISO 8601, UTC as "Z"; None stays None."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def assignment_detail_dicts(
+    assignment: Assignment, n_events: int, last_activity: datetime | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What `AssignmentSerializer(assignment).data` (with `n_events` and `last_activity`) and
+    `CodingArticleSerializer(assignment.article).data` give, the same keys in the same order,
+    as plain dicts: building the two ModelSerializers' fields cost ~1 ms per request.
+    `assignment.article` and `assignment.coder` must be loaded
+    (coding.assignment_reads.access_assignment_for_read)."""
+    article = assignment.article
+    published = article.published_at
+    summary = {
+        "id": assignment.pk,
+        "project": assignment.project_id,
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "language": article.language,
+            "direction": article.direction,
+            "source": article.source,
+            "published_at": published.isoformat() if published else None,
+        },
+        "coder": {"id": assignment.coder_id, "username": assignment.coder.username},
+        "status": assignment.status,
+        "version": assignment.version,
+        "n_events": n_events,
+        "created_at": _when(assignment.created_at),
+        "started_at": _when(assignment.started_at),
+        "submitted_at": _when(assignment.submitted_at),
+        "last_activity": _when(last_activity),
+        "reopen_count": assignment.reopen_count,
+    }
+    shown = {
+        "id": article.pk,
+        "title": article.title,
+        "language": article.language,
+        "direction": article.direction,
+        "source": article.source,
+        "url": article.url,
+        "published_at": _when(published),
+        "external_id": article.external_id,
+        "len_cp": article.len_cp,
+        "len_u16": article.len_u16,
+        "text_sha256": article.text_sha256,
+        "text": article.text,
+        "paragraphs": article.paragraphs,
+        "metadata": article.metadata,
+    }
+    return summary, shown

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.presenters import assignment_detail_dicts
 from api.renderers import RawJSON
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import (
@@ -28,6 +29,7 @@ from api.serializers.workflow import (
 from api.time_reports import TIME_HEADER, record_header_time
 from api.views.event_pages import count_param, next_url
 from coding import access, selectors
+from coding.assignment_reads import access_assignment_for_read
 from coding.errors import ValidationFailed
 from coding.event_pages import MAX_PAGE_SIZE, assignment_event_page
 from coding.models import Assignment, User
@@ -192,20 +194,27 @@ class AssignmentDetailView(APIView):
     )
     def get(self, request: Request, assignment_id: int) -> Response:
         limit = count_param(request, "events_limit", minimum=1, maximum=MAX_PAGE_SIZE)
-        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        assignment = access_assignment_for_read(request.user, assignment_id)  # type: ignore[arg-type]
         article = assignment.article
         page = assignment_event_page(
-            assignment, article_text=article.text, limit=limit, with_totals=True
+            assignment,
+            article_text=article.text,
+            text_sha256=article.text_sha256,
+            limit=limit,
+            with_totals=True,
         )
         # The summary the lists annotate in SQL, over every event of the assignment.
-        assignment.n_events = page.total  # type: ignore[attr-defined]
-        assignment.last_activity = (  # type: ignore[attr-defined]
-            datetime.fromisoformat(page.last_activity) if page.last_activity else None
+        summary, shown = assignment_detail_dicts(
+            assignment,
+            n_events=page.total or 0,
+            last_activity=(
+                datetime.fromisoformat(page.last_activity) if page.last_activity else None
+            ),
         )
         return Response(
             {
-                "assignment": AssignmentSerializer(assignment).data,
-                "article": CodingArticleSerializer(article).data,
+                "assignment": summary,
+                "article": shown,
                 "events": RawJSON(page.events_json),
                 "events_next": next_url(request, assignment_id, page, limit) if limit else None,
             }

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from api.renderers import RawJSON
 from api.serializers.events import EventReadSerializer
 from api.serializers.workflow import error_responses
-from coding import access
+from coding.assignment_reads import access_assignment_for_read
 from coding.errors import ValidationFailed
 from coding.event_pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, EventPage, assignment_event_page
 
@@ -82,9 +82,14 @@ class AssignmentEventPageView(APIView):
         after = count_param(request, "after", minimum=0, maximum=None) or 0
         limit = count_param(request, "limit", minimum=1, maximum=MAX_PAGE_SIZE)
         limit = limit or DEFAULT_PAGE_SIZE
-        assignment = access.access_assignment(request.user, assignment_id)  # type: ignore[arg-type]
+        assignment = access_assignment_for_read(request.user, assignment_id)  # type: ignore[arg-type]
+        article = assignment.article
         page = assignment_event_page(
-            assignment, article_text=assignment.article.text, after=after, limit=limit
+            assignment,
+            article_text=article.text,
+            text_sha256=article.text_sha256,
+            after=after,
+            limit=limit,
         )
         body: dict[str, Any] = {
             "events": RawJSON(page.events_json),

@@ -40,11 +40,11 @@ EXPECTED: list[tuple[str, str, int]] = [
     ("projects/{p}/audit/",               "supervisor", 4),
     ("projects/",                         "coder",      3),  # COUNT, page, roles
     ("assignments/{a}/",                  "coder",      2),  # assignment+article, events as JSON
-    ("assignments/{a}/",                  "supervisor", 3),  # + role
+    ("assignments/{a}/",                  "supervisor", 2),  # the role in the first statement
     ("assignments/{a}/?events_limit=20",  "coder",      2),
     ("assignments/{a}/events/",           "coder",      3),
     ("assignments/{a}/events/page/",      "coder",      2),
-    ("assignments/{a}/events/page/",      "supervisor", 3),
+    ("assignments/{a}/events/page/",      "supervisor", 2),
     ("events/{e}/",                       "coder",      4),  # event, assignment; event, spans
     ("events/{e}/",                       "supervisor", 5),  # + role
 ]
