@@ -45,6 +45,7 @@ def test_a_file_is_imported_by_a_worker_with_progress_then_the_report(
     from config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.ATHAR = {**settings.ATHAR, "IMPORT_IN_REQUEST_MAX_BYTES": 0}  # to the worker
     app.conf.task_always_eager = False
     app.control.purge()
     # The worker pauses after reading the file, before its commit: the page shows it running.
