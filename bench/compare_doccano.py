@@ -34,7 +34,7 @@ What is measured:
   with a job, polled until its worker has stored and assigned the articles); doccano, the
   file upload (filepond) then the import request, then polling its task until its worker is
   done. Both polled every 50 ms; each worker has run one unmeasured import of 10 articles
-  first.
+  first, and each freshly started gunicorn two (WARM_IMPORTS).
 """
 
 from __future__ import annotations
@@ -86,6 +86,10 @@ ATHAR_BROKER = os.environ.get("BENCH_ATHAR_BROKER_URL", "redis://127.0.0.1:6379/
 WORD = re.compile(r"\w{3,}")
 DOCS_PER_CODER = 20
 READ_ANNOTATIONS = 500
+# Unmeasured imports of 10 articles into each freshly started gunicorn before the measured one,
+# so that both of its workers, most likely, have run an import (loaded the import code, built
+# their tables) as long-lived workers have: a small upload is imported in Athar's web process.
+WARM_IMPORTS = 2
 
 
 # --- doccano ------------------------------------------------------------------------------------
@@ -607,13 +611,13 @@ def main() -> None:
             ):
                 # One import of 10 articles into each system first, not measured: both
                 # workers have booted and run an import before the measured ones.
-                warm = tmp / "warm-up.jsonl"
-                write_import_file(warm, 10, 1, doccano=False)
+                warm = {s: tmp / f"warm-up-{s}.jsonl" for s in ("athar", "doccano")}
+                for system, path in warm.items():
+                    write_import_file(path, 10, 1, doccano=system == "doccano")
                 with gunicorn(ath["url"], 2, ["--timeout", "300"], athar_env) as server:
-                    athar_import(server, athar_worker.pid, "warm-up", warm)
-                write_import_file(warm, 10, 1, doccano=True)
+                    athar_import(server, athar_worker.pid, "warm-up", warm["athar"])
                 with doccano_gunicorn(venv, backend, env) as server:
-                    doccano_import(server, worker, doc, warm)
+                    doccano_import(server, worker, doc, warm["doccano"])
                 for round_no in range(args.rounds):
                     order = ("athar", "doccano") if round_no % 2 == 0 else ("doccano", "athar")
                     for system in order:
@@ -637,6 +641,10 @@ def main() -> None:
                                         "athar",
                                         record,
                                     )
+                                for n in range(WARM_IMPORTS):
+                                    athar_import(
+                                        server, athar_worker.pid, f"w{round_no}-{n}", warm["athar"]
+                                    )
                                 record(
                                     "athar",
                                     "import",
@@ -655,6 +663,8 @@ def main() -> None:
                                         "doccano",
                                         record,
                                     )
+                                for _ in range(WARM_IMPORTS):
+                                    doccano_import(server, worker, doc, warm["doccano"])
                                 record(
                                     "doccano", "import", doccano_import(server, worker, doc, path)
                                 )
