@@ -29,11 +29,12 @@ What is measured:
   in one request); doccano's span list of an example with 500 spans (its text comes in another
   request, not counted: that favours doccano).
 - import: 1,000 articles of ~3,000 characters over HTTP as a user does it, each system with one
-  Celery worker process (its CPU counted): Athar, one multipart upload answered at once with a
-  job, then polling the job until its worker has stored and assigned the articles; doccano, the
+  Celery worker process (its CPU counted): Athar, one multipart upload (a file this small is
+  imported in the request and answered 201 with the finished job; a larger one is answered 202
+  with a job, polled until its worker has stored and assigned the articles); doccano, the
   file upload (filepond) then the import request, then polling its task until its worker is
   done. Both polled every 50 ms; each worker has run one unmeasured import of 10 articles
-  first.
+  first, and each freshly started gunicorn two (WARM_IMPORTS).
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ ATHAR_BROKER = os.environ.get("BENCH_ATHAR_BROKER_URL", "redis://127.0.0.1:6379/
 WORD = re.compile(r"\w{3,}")
 DOCS_PER_CODER = 20
 READ_ANNOTATIONS = 500
+# Unmeasured imports of 10 articles into each freshly started gunicorn before the measured one,
+# so that both of its workers, most likely, have run an import (loaded the import code, built
+# their tables) as long-lived workers have: a small upload is imported in Athar's web process.
+WARM_IMPORTS = 2
 
 
 # --- doccano ------------------------------------------------------------------------------------
@@ -576,6 +581,12 @@ def main() -> None:
         "doccano: with 12 spans)",
     )
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--only",
+        choices=("all", "import"),
+        default="all",
+        help="import: only the import part (no write or read load)",
+    )
     args = parser.parse_args()
     venv = args.doccano_venv
     backend = doccano_backend(venv)
@@ -600,13 +611,13 @@ def main() -> None:
             ):
                 # One import of 10 articles into each system first, not measured: both
                 # workers have booted and run an import before the measured ones.
-                warm = tmp / "warm-up.jsonl"
-                write_import_file(warm, 10, 1, doccano=False)
+                warm = {s: tmp / f"warm-up-{s}.jsonl" for s in ("athar", "doccano")}
+                for system, path in warm.items():
+                    write_import_file(path, 10, 1, doccano=system == "doccano")
                 with gunicorn(ath["url"], 2, ["--timeout", "300"], athar_env) as server:
-                    athar_import(server, athar_worker.pid, "warm-up", warm)
-                write_import_file(warm, 10, 1, doccano=True)
+                    athar_import(server, athar_worker.pid, "warm-up", warm["athar"])
                 with doccano_gunicorn(venv, backend, env) as server:
-                    doccano_import(server, worker, doc, warm)
+                    doccano_import(server, worker, doc, warm["doccano"])
                 for round_no in range(args.rounds):
                     order = ("athar", "doccano") if round_no % 2 == 0 else ("doccano", "athar")
                     for system in order:
@@ -619,16 +630,21 @@ def main() -> None:
                         )
                         if system == "athar":
                             with gunicorn(ath["url"], 2, ["--timeout", "300"], athar_env) as server:
-                                measure(
-                                    server,
-                                    ATHAR_DB,
-                                    ath["writes"],
-                                    ath["read"],
-                                    4,
-                                    args,
-                                    "athar",
-                                    record,
-                                )
+                                if args.only == "all":
+                                    measure(
+                                        server,
+                                        ATHAR_DB,
+                                        ath["writes"],
+                                        ath["read"],
+                                        4,
+                                        args,
+                                        "athar",
+                                        record,
+                                    )
+                                for n in range(WARM_IMPORTS):
+                                    athar_import(
+                                        server, athar_worker.pid, f"w{round_no}-{n}", warm["athar"]
+                                    )
                                 record(
                                     "athar",
                                     "import",
@@ -636,16 +652,19 @@ def main() -> None:
                                 )
                         else:
                             with doccano_gunicorn(venv, backend, env) as server:
-                                measure(
-                                    server,
-                                    DOCCANO_DB,
-                                    doccano_write_calls(doc, 400, round_no),
-                                    doccano_read_call(doc),
-                                    1,
-                                    args,
-                                    "doccano",
-                                    record,
-                                )
+                                if args.only == "all":
+                                    measure(
+                                        server,
+                                        DOCCANO_DB,
+                                        doccano_write_calls(doc, 400, round_no),
+                                        doccano_read_call(doc),
+                                        1,
+                                        args,
+                                        "doccano",
+                                        record,
+                                    )
+                                for _ in range(WARM_IMPORTS):
+                                    doccano_import(server, worker, doc, warm["doccano"])
                                 record(
                                     "doccano", "import", doccano_import(server, worker, doc, path)
                                 )
@@ -698,14 +717,48 @@ def summary(
             f["web"] + f["worker"] + f["database"] for f in figures[(system, "import")]
         )
 
-    w_rps, w_cpu, w_span, w_p95 = (both("writes", k) for k in ("rps", "cpu", "cpu_span", "p95"))
-    r_rps, r_cpu, r_p95 = (both("read", k) for k in ("rps", "cpu", "p95"))
     i_sec = both("import", "seconds")
     i_cpu = import_cpu("athar"), import_cpu("doccano")
-    lines = [
+    i_parts = {k: both("import", k) for k in ("web", "worker", "database")}
+    import_lines = [
+        f"import of {args.import_articles:,} articles over HTTP: {i_sec[0]:.2f} vs "
+        f"{i_sec[1]:.2f} s (**{i_sec[1] / i_sec[0]:.2f}× faster**); CPU of every process "
+        f"{i_cpu[0]:.2f} vs {i_cpu[1]:.2f} s (**{i_cpu[1] / i_cpu[0]:.2f}× less**): web "
+        f"{i_parts['web'][0]:.2f} vs {i_parts['web'][1]:.2f} s, worker "
+        f"{i_parts['worker'][0]:.2f} vs {i_parts['worker'][1]:.2f} s, PostgreSQL "
+        f"{i_parts['database'][0]:.2f} vs {i_parts['database'][1]:.2f} s",
+    ]
+    head = [
         f"Machine: {machine_note()}",
         f"{args.clients} clients each way, gunicorn 2 sync workers each, {args.rounds} "
         f"interleaved rounds of {args.duration:g} s per load (medians; Athar vs doccano)",
+    ]
+    if args.only == "import":
+        lines = [*head, *import_lines]
+    else:
+        lines = [*head, *_load_lines(both), *import_lines]
+    lines.append(
+        "load average as each load began: "
+        + ", ".join(f"{f['load']:.1f}" for v in figures.values() for f in v)
+    )
+    command = (
+        f".venv/bin/python bench/compare_doccano.py --clients {args.clients} --duration "
+        f"{args.duration:g} --rounds {args.rounds} --import-articles {args.import_articles}"
+        + (" --only import" if args.only == "import" else "")
+    )
+    print()
+    print("### Athar and doccano 1.8.4 under the same conditions")
+    print()
+    print(f"Command: `{command}`")
+    print()
+    for line in lines:
+        print(f"- {line}")
+
+
+def _load_lines(both: Any) -> list[str]:
+    w_rps, w_cpu, w_span, w_p95 = (both("writes", k) for k in ("rps", "cpu", "cpu_span", "p95"))
+    r_rps, r_cpu, r_p95 = (both("read", k) for k in ("rps", "cpu", "p95"))
+    return [
         "writes (Athar: an event with 4 spans per request; doccano: one span per request): "
         f"{w_rps[0]:.0f} vs {w_rps[1]:.0f} req/s (**{w_rps[0] / w_rps[1]:.2f}×**); server CPU "
         f"per request {w_cpu[0]:.2f} vs {w_cpu[1]:.2f} ms (**{w_cpu[1] / w_cpu[0]:.2f}× less**);"
@@ -716,23 +769,7 @@ def summary(
         f"(**{r_cpu[1] / r_cpu[0]:.2f}× less**); p95 {r_p95[0]:.0f} vs {r_p95[1]:.0f} ms "
         f"(Athar's read carries the text and {READ_ANNOTATIONS * 4:,} spans, doccano's "
         f"{READ_ANNOTATIONS} spans without the text)",
-        f"import of {args.import_articles:,} articles over HTTP: {i_sec[0]:.2f} vs "
-        f"{i_sec[1]:.2f} s (**{i_sec[1] / i_sec[0]:.2f}× faster**); CPU of every process "
-        f"{i_cpu[0]:.2f} vs {i_cpu[1]:.2f} s (**{i_cpu[1] / i_cpu[0]:.2f}× less**)",
-        "load average as each load began: "
-        + ", ".join(f"{f['load']:.1f}" for v in figures.values() for f in v),
     ]
-    command = (
-        f".venv/bin/python bench/compare_doccano.py --clients {args.clients} --duration "
-        f"{args.duration:g} --rounds {args.rounds} --import-articles {args.import_articles}"
-    )
-    print()
-    print("### Athar and doccano 1.8.4 under the same conditions")
-    print()
-    print(f"Command: `{command}`")
-    print()
-    for line in lines:
-        print(f"- {line}")
 
 
 if __name__ == "__main__":

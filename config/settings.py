@@ -407,5 +407,10 @@ ATHAR.update(
         "MAX_SPANS_PER_EVENT": env.int("ATHAR_MAX_SPANS_PER_EVENT", default=200),
         # An import report lists this many problems in full, then only counts them by kind.
         "MAX_IMPORT_REPORT_PROBLEMS": env.int("ATHAR_MAX_IMPORT_REPORT_PROBLEMS", default=200),
+        # An upload of at most this many bytes is imported in the request (201, the job
+        # finished); a larger one is stored and imported by a worker (202). 0: always a worker.
+        "IMPORT_IN_REQUEST_MAX_BYTES": env.int(
+            "ATHAR_IMPORT_IN_REQUEST_MAX_BYTES", default=8 * 1024 * 1024
+        ),
     }
 )

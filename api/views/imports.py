@@ -1,5 +1,6 @@
-"""Article import: the upload answers at once with a job a worker does; the job's state,
-progress and report (coding.services.import_jobs)."""
+"""Article import: a small upload is imported in the request and answered 201 with its
+finished job; a larger one answers at once (202) with a job a worker does; the job's state,
+progress and report (coding.services.import_uploads, coding.services.import_jobs)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from api.serializers.workflow import (
 )
 from coding import access
 from coding.models import ImportJob
-from coding.services.import_jobs import import_job_create
+from coding.services.import_uploads import import_upload
 
 RECENT_JOBS = 20
+FINISHED = (ImportJob.Status.DONE, ImportJob.Status.FAILED)
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -99,6 +101,7 @@ class ArticleImportView(APIView):
             )
         ],
         responses={
+            201: ImportJobSerializer,
             202: ImportJobSerializer,
             **error_responses(
                 400,
@@ -111,7 +114,10 @@ class ArticleImportView(APIView):
                 e422="No file, or an unknown `format` value; nothing stored",
             ),
         },
-        summary="Upload a file of articles; a worker imports it (poll the job's url)",
+        summary=(
+            "Upload a file of articles: a small one is imported at once (201, the job done or "
+            "failed); a larger one by a worker (202: poll the job's url)"
+        ),
     )
     def post(self, request: Request, project_id: int) -> Response:
         project, _ = access.access_project(request.user, project_id, roles=access.MANAGERS)  # type: ignore[arg-type]
@@ -119,17 +125,20 @@ class ArticleImportView(APIView):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         skip = request.query_params.get("skip_invalid", "false").lower() in {"1", "true", "yes"}
-        job = import_job_create(
+        job = import_upload(
             project=project,
             actor=request.user,  # type: ignore[arg-type]
             fileobj=upload,
             filename=upload.name,
+            size=upload.size,
             skip_invalid=skip,
             fmt=serializer.validated_data.get("format"),
         )
-        job.refresh_from_db()  # done already where tasks run in-process (the demo)
+        if job.status not in FINISHED:
+            job.refresh_from_db()  # done already where tasks run in-process (the demo)
         body = job_body(job)
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        code = status.HTTP_201_CREATED if job.status in FINISHED else status.HTTP_202_ACCEPTED
+        return Response(body, status=code, headers={"Location": body["url"]})
 
 
 @extend_schema(tags=["articles"])

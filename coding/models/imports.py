@@ -8,14 +8,16 @@ from .corpus import Project
 
 
 class ImportJob(models.Model):
-    """One uploaded file to import into a project, done by a Celery worker.
+    """One uploaded file to import into a project: a small one imported in the request that
+    uploaded it (coding.services.import_uploads: the job, the articles and its report commit
+    together), a larger one by a Celery worker.
 
-    The upload is stored first (ImportUploadChunk rows, in the database: every web host and
-    worker shares it), the job and its outbox row commit together, and the answer is given at
-    once. A worker imports the file in one transaction that also marks the job done or failed
-    and deletes the upload, so a job is imported exactly once or not at all. `rows_read` and
-    the lease are written while it works, from a connection of their own (progress a
-    supervisor can watch).
+    For a worker, the upload is stored first (ImportUploadChunk rows, in the database: every
+    web host and worker shares it), the job and its outbox row commit together, and the answer
+    is given at once. A worker imports the file in one transaction that also marks the job
+    done or failed and deletes the upload, so a job is imported exactly once or not at all.
+    `rows_read` and the lease are written while it works, from a connection of their own
+    (progress a supervisor can watch).
     """
 
     class Status(models.TextChoices):

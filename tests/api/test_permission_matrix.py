@@ -188,14 +188,15 @@ MATRIX: list[tuple[str, str, str, int]] = [
     ("GET",    "projects/{p}/articles/",           "ex_coder",    404),
     ("GET",    "projects/{q}/articles/",           "supervisor",  404),
 
+    # A small file is imported in the request: 201 with the finished job (a large one: 202).
     ("POST",   "projects/{p}/articles/import/",    "anonymous",   401),
     ("POST",   "projects/{p}/articles/import/",    "coder",       403),
     ("POST",   "projects/{p}/articles/import/",    "other_coder", 403),
-    ("POST",   "projects/{p}/articles/import/",    "supervisor",  202),
+    ("POST",   "projects/{p}/articles/import/",    "supervisor",  201),
     ("POST",   "projects/{p}/articles/import/",    "researcher",  403),
-    ("POST",   "projects/{p}/articles/import/",    "admin",       202),
+    ("POST",   "projects/{p}/articles/import/",    "admin",       201),
     ("POST",   "projects/{p}/articles/import/",    "outsider",    404),
-    ("POST",   "projects/{p}/articles/import/",    "superuser",   202),
+    ("POST",   "projects/{p}/articles/import/",    "superuser",   201),
     ("POST",   "projects/{p}/articles/import/",    "ex_coder",    404),
     ("POST",   "projects/{q}/articles/import/",    "supervisor",  404),
     ("GET",    "projects/{p}/imports/", "anonymous", 401),

@@ -1,6 +1,7 @@
 """The supervisors' import page in Chromium: a file chosen and sent with the keyboard is
-imported by a real Celery worker while the page shows its progress, then its report; a bad
-file ends failed, with the problem at its line, and nothing imported."""
+imported by a real Celery worker while the page shows its progress, then its report; a small
+file is imported in the request (201) and its report shown at once; a bad file ends failed,
+with the problem at its line, and nothing imported."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def test_a_file_is_imported_by_a_worker_with_progress_then_the_report(
     from config.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.ATHAR = {**settings.ATHAR, "IMPORT_IN_REQUEST_MAX_BYTES": 0}  # to the worker
     app.conf.task_always_eager = False
     app.control.purge()
     # The worker pauses after reading the file, before its commit: the page shows it running.
@@ -80,6 +82,36 @@ def test_a_file_is_imported_by_a_worker_with_progress_then_the_report(
     finally:
         worker.stop()
         app.conf.task_always_eager = True
+
+
+def test_a_small_file_is_imported_in_the_request_and_the_report_shown(
+    page: Page, live_server: Any, world: World, tmp_path: Path
+) -> None:
+    rows = [
+        json.dumps({"title": f"Dépêche {i}", "text": f"Des hommes armés ont attaqué Boni ({i})."})
+        for i in range(5)
+    ]
+    path = _file(tmp_path, "petit.jsonl", rows)
+    sign_in(page, live_server.url, world.supervisor.username)
+    page.goto(f"{live_server.url}/projects/{world.project.pk}/import/")
+    page.wait_for_selector("body[data-ready=true]")
+    with page.expect_response(lambda r: r.url.endswith("/articles/import/")) as answer:
+        _choose_and_send(page, path)
+    assert answer.value.status == 201  # imported in the request: no job to follow
+    expect(page.locator("#job-status")).to_have_text("Done. New articles: 5")
+    expect(page.locator("#job-title")).to_be_focused()
+    expect(page.locator("#job-summary li")).to_have_text(
+        [
+            "New articles: 5",
+            "Already in the project or twice in the file: 0",
+            "Assignments created: 10",
+        ]
+    )
+    expect(page.locator("#job-progress")).to_have_attribute("value", "100")
+    expect(page.locator("#recent-table tbody tr").first).to_contain_text("petit.jsonl")
+    expect(page.locator("#import-submit")).to_be_enabled()
+    assert Article.objects.filter(title__startswith="Dépêche").count() == 5
+    assert ImportJob.objects.get().status == "done"
 
 
 def test_a_bad_file_shows_the_error_and_imports_nothing(

@@ -84,8 +84,9 @@ def test_an_unknown_format_value_is_refused_before_anything_is_stored(world: Wor
 
 
 def test_the_upload_answers_202_with_the_queued_job_and_the_worker_finishes_it(
-    world: World,
+    world: World, settings: Any
 ) -> None:
+    settings.ATHAR = {**settings.ATHAR, "IMPORT_IN_REQUEST_MAX_BYTES": len(_jsonl(4)) - 1}
     client = world.client(world.supervisor)
     with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
         response = client.post(

@@ -35,3 +35,20 @@ def test_detects_news_sentences(text, expected):
 )
 def test_unsure_gives_none(text):
     assert detect_language(text) is None
+
+
+def test_letter_counts_agree_with_the_patterns_at_every_code_point() -> None:
+    """The table lookup counts what the regex definitions count: letters (\\p{L}) and
+    Arabic-script letters, over every code point (surrogates included) in one text."""
+    import regex
+
+    from coding.text.language import _letter_counts
+
+    every = "".join(map(chr, range(0x110000)))
+    letters = len(regex.findall(r"\p{L}", every))
+    arabic = len(regex.findall(r"[\p{L}&&\p{Script=Arabic}]", every, flags=regex.V1))
+    assert _letter_counts(every) == (letters, arabic)
+    assert letters > 100_000
+    assert arabic > 1_000
+    assert _letter_counts("") == (0, 0)
+    assert _letter_counts("ab\ud800ب1") == (3, 1)

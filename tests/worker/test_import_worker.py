@@ -28,6 +28,12 @@ FAST = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _uploads_go_to_a_worker(settings: Any) -> None:
+    """These files are small: without this they would be imported in the request."""
+    settings.ATHAR = {**settings.ATHAR, "IMPORT_IN_REQUEST_MAX_BYTES": 0}
+
+
 def _jsonl(n: int, prefix: str = "Article") -> bytes:
     rows = [
         {"title": f"{prefix} {i}", "text": f"هاجم مسلحون قرية رقم {i} ({prefix}) يوم الاثنين."}

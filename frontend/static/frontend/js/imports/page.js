@@ -1,6 +1,7 @@
-// The supervisors' import page (/projects/<id>/import/): upload a file; the server stores it
-// and answers at once with a job (202), which a worker imports. The page polls the job's url
-// until it is done or failed, shows its progress (rows and bytes read), then its report: the
+// The supervisors' import page (/projects/<id>/import/): upload a file; the server imports a
+// small one in the request and answers with the finished job (201), or stores a larger one
+// and answers at once with a job (202), which a worker imports. The page then polls the job's
+// url until it is done or failed, shows its progress (rows and bytes read), then its report: the
 // articles created, the duplicates, the assignments, and every problem listed by the server
 // (a failed job imported nothing). Recent imports are listed below the form.
 
@@ -152,6 +153,14 @@ $("import-form").addEventListener("submit", async (event) => {
   $("job-progress").value = 0;
   $("job-status").textContent = t("Uploading…");
   const answer = await upload(event.target);
+  if (answer.status === 201) { // imported in the request: the job is done or failed
+    polling++;
+    show(answer.data);
+    focusOn($("job-title"));
+    $("import-submit").disabled = false;
+    await loadRecent();
+    return;
+  }
   if (answer.status === 202) {
     show(answer.data);
     follow(answer.data.url);
