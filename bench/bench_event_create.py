@@ -68,7 +68,7 @@ COMPONENTS: list[Component] = [
     ("body validation", 1, "api.views.events:validated_event_body"),
     ("service event_create_locked", 1, "api.views.events:event_create_locked"),
     ("validation (spans and codebook)", 2, "coding.services.events:_validated"),
-    ("insert event + spans + audit row", 2, "coding.services.events:_insert_event"),
+    ("insert event + spans + audit row", 2, "coding.services.events:insert_event"),
     ("response body", 1, "api.views.events:event_dict"),
 ]
 

@@ -8,13 +8,12 @@ quote the client saw must equal the stored text at the converted offsets.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,7 +31,6 @@ from coding.models import (
     Actor,
     Article,
     Assignment,
-    AuditEntry,
     CodedEvent,
     EvidenceSpan,
     Location,
@@ -40,7 +38,8 @@ from coding.models import (
 )
 from coding.prepared import prepared_cursor
 from coding.services.audit import audit_entry, audit_record
-from coding.services.review_queue import review_queue_follow_coding
+from coding.services.event_insert import insert_event
+from coding.services.review_queue import review_queue_follow_coding, review_queue_refresh
 from coding.text.offsets import OffsetError, OffsetMap
 
 OffsetUnit = Literal["cp", "utf16"]
@@ -289,87 +288,6 @@ def _write_spans(event: CodedEvent, spans: Sequence[SpanInput]) -> list[Evidence
     )
 
 
-def _insert_params(instance: models.Model, skip: Sequence[str] = ()) -> tuple[list[str], list[Any]]:
-    """The columns and database values Django's INSERT would write for `instance` (defaults and
-    auto_now included), except the primary key and the attributes in `skip`."""
-    columns, params = [], []
-    for fdef in instance._meta.concrete_fields:
-        if fdef.primary_key or fdef.attname in skip:
-            continue
-        value = fdef.pre_save(instance, add=True)
-        columns.append(connection.ops.quote_name(fdef.column or fdef.attname))
-        params.append(fdef.get_db_prep_save(value, connection))
-    return columns, params
-
-
-def _insert_event(
-    event: CodedEvent, spans: Sequence[SpanInput], audit: AuditEntry
-) -> list[EvidenceSpan]:
-    """INSERT the event, its spans and its audit row in one statement (one round trip; the
-    audit row's target is the new event). Sets `event.pk` and `event.values` as stored (jsonb
-    orders keys and normalizes numbers); returns the spans as stored, with their ids."""
-    if connection.vendor != "postgresql":  # the SQLite demo: three statements
-        return _insert_event_orm(event, spans, audit)
-    event_columns, event_params = _insert_params(event)
-    audit_columns, audit_params = _insert_params(audit, skip=["target_id"])
-    # Table and column names come from the models; every value is a parameter.
-    sql = f"""
-        WITH event AS (
-            INSERT INTO {CodedEvent._meta.db_table} ({", ".join(event_columns)})
-            VALUES ({", ".join(["%s"] * len(event_params))})
-            RETURNING id, "values"
-        ), span AS (
-            INSERT INTO {EvidenceSpan._meta.db_table} (event_id, role, start, "end", quote)
-            SELECT event.id, s.role, s.start, s.end, s.quote
-            FROM event, unnest(%s::text[], %s::integer[], %s::integer[], %s::text[])
-                WITH ORDINALITY AS s(role, start, "end", quote, n)
-            ORDER BY s.n
-            RETURNING id, role, start, "end", quote
-        ), audit AS (
-            INSERT INTO {AuditEntry._meta.db_table} ({", ".join(audit_columns)}, target_id)
-            SELECT {", ".join(["%s"] * len(audit_params))}, event.id FROM event
-        )
-        SELECT event.id, event."values"::text,
-               (SELECT coalesce(json_agg(json_build_array(id, role, start, "end", quote)), '[]')
-                FROM span)::text
-        FROM event
-    """  # noqa: S608
-    params = [
-        *event_params,
-        [s.role for s in spans],
-        [s.start for s in spans],
-        [s.end for s in spans],
-        [s.quote for s in spans],
-        *audit_params,
-    ]
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        event_id, values, stored_spans = cursor.fetchone()
-    event.pk = event_id
-    event.values = json.loads(values)
-    event._state.adding = False
-    event._state.db = connection.alias
-    written = [
-        EvidenceSpan(id=span_id, event=event, role=role, start=start, end=end, quote=quote)
-        for span_id, role, start, end, quote in json.loads(stored_spans)
-    ]
-    for span in written:
-        span._state.adding = False
-        span._state.db = connection.alias
-    return sorted(written, key=lambda s: (s.start, s.end, s.pk))
-
-
-def _insert_event_orm(
-    event: CodedEvent, spans: Sequence[SpanInput], audit: AuditEntry
-) -> list[EvidenceSpan]:
-    event.save(force_insert=True)
-    event.refresh_from_db(fields=["values"])
-    _write_spans(event, spans)
-    audit.target_id = event.pk
-    audit.save(force_insert=True)
-    return list(EvidenceSpan.objects.filter(event=event))
-
-
 @dataclass(frozen=True)
 class WrittenEvent:
     """An event just written and its spans as stored, ordered as `event.spans.all()` orders
@@ -397,13 +315,14 @@ def _create(
         action="event.create",
         actor=actor,
         project=assignment.project,
-        target=None,  # the event's id is known only once inserted: set by _insert_event
+        target=None,  # the event's id is known only once inserted: set by insert_event
         data={"assignment": assignment.pk, "spans": len(spans)},
     )
     audit.target_type = CodedEvent._meta.model_name or ""
-    written = _insert_event(event, spans, audit)
+    written, queued = insert_event(event, spans, audit)
     _mark_started(locked)
-    review_queue_follow_coding(article_ids=[assignment.article_id])  # its type filter keys
+    if queued:  # its type filter keys follow the coder events (review_queue_follow_coding)
+        review_queue_refresh(article_ids=[assignment.article_id])
     return WrittenEvent(event, written)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -500,4 +500,34 @@ def test_concurrent_writers_and_readers(world: World) -> None:
         thread.join(timeout=60)
     assert failures == []
     assert [dict(e)["memo"] for e in _read(assignment)[0]][:3] == ["round 14"] * 3
+    _assert_fresh(assignment)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inserted_spans_move_the_stamp_unless_their_event_is_new_and_unrendered(
+    world: World,
+) -> None:
+    """Inserting spans leaves the stamp alone only for an event inserted by the same
+    transaction that no read has rendered in it (no other transaction can have seen it)."""
+    assignment = _scene(world, 1)
+    old = _first(assignment)
+    _read(assignment)  # its rendering is stored (committed)
+    with transaction.atomic():  # an event of an earlier transaction: its stamp moves
+        EvidenceSpan.objects.create(event=old, **dataclasses.asdict(_span(NEEDLES[5], "place")))
+    assert CodedEvent.objects.get(pk=old.pk).render_stamp == old.render_stamp + 1
+    new = _create(world, assignment, 1)  # event and spans in one transaction, one statement
+    assert CodedEvent.objects.get(pk=new.pk).render_stamp == 0
+    _assert_fresh(assignment)
+    with transaction.atomic():  # new in this transaction, but rendered in it before its spans
+        third = CodedEvent.objects.get(pk=new.pk)
+        third.pk = None
+        third._state.adding = True
+        third.save()
+        _read(assignment)
+        assert EventRendering.objects.filter(event_id=third.pk).exists()
+        EvidenceSpan.objects.create(event=third, **dataclasses.asdict(_span(NEEDLES[6])))
+        assert CodedEvent.objects.get(pk=third.pk).render_stamp == 1
+    events, rendered = _read(assignment)
+    assert rendered == 1  # the third event, its stored text stale
+    assert events == _live(assignment)
     _assert_fresh(assignment)

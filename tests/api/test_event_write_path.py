@@ -117,22 +117,23 @@ def test_the_audit_row_is_the_one_audit_record_writes(world: World) -> None:
 def test_event_creation_query_count_is_pinned(world: World, django_assert_num_queries: Any) -> None:
     """Force-authenticated (a token adds its lookup). In a test the view's transaction is a
     savepoint: SAVEPOINT and RELEASE are counted. Then: access + row lock, both dictionaries,
-    event + spans + audit in one statement; the first event also marks the assignment
-    started; last, whether the article is in the adjudication queue (its filter keys follow
-    the coder events: coding.services.review_queue.review_queue_follow_coding)."""
+    event + spans + audit in one statement, which also says whether the article is in the
+    adjudication queue (its filter keys follow the coder events:
+    coding.services.review_queue.review_queue_follow_coding); the first event also marks the
+    assignment started."""
     # Warm the per-process codebook caches (a running server has them) on coder_b's side.
     warm = world.client(world.coder_b).post(
         f"/api/v1/assignments/{world.assignment_b.pk}/events/", complete_event(world), format="json"
     )
     assert warm.status_code == 201
     client = world.client(world.coder_a)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         first = client.post(_url(world), complete_event(world), format="json")
     assert first.status_code == 201
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         second = client.post(_url(world), complete_event(world), format="json")
     assert second.status_code == 201
-    with django_assert_num_queries(5):  # no references: no dictionary lookup
+    with django_assert_num_queries(4):  # no references: no dictionary lookup
         third = client.post(_url(world), {"event_type": "ATTACK"}, format="json")
     assert third.status_code == 201
 
