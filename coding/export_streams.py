@@ -1,4 +1,4 @@
-"""The export as text chunks in each format, streamed from stored renderings where it can.
+"""The export as chunks in each format, streamed from stored renderings where it can.
 
 On PostgreSQL each gold event's text in every format is rendered once
 (``coding.services.export_rows``) and stored, keyed to everything that can change it; an
@@ -17,19 +17,20 @@ What each format streams:
 * GeoJSON: the stored feature, joined with commas; "" stored for an event without one.
 * PLOVER JSONL: the stored line (stored for projects on the PLOVER preset only).
 
-Other databases render every event (``iter_export_events`` and the writers).
+The stored texts are read with one query (``coding.export_stored_query``) as UTF-8 bytes and
+sent as they come; only rendered pieces are Python text. Other databases render every event
+(``iter_export_events`` and the writers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from coding.codebook_runtime import version_spec
@@ -41,10 +42,10 @@ from coding.export_selectors import (
     EventReader,
     ExportFilters,
     fewer_collections,
-    gold_events,
     iter_export_events,
     read_snapshot,
 )
+from coding.export_stored_query import fetch_bytes, stored_query
 from coding.exporting import (
     CsvSink,
     JsonlSink,
@@ -53,18 +54,36 @@ from coding.exporting import (
     jsonl_chunks,
     plover_jsonl_chunks,
 )
-from coding.exporting.chunks import CHUNK_CHARS, batched_text
+from coding.exporting.chunks import CHUNK_CHARS
 from coding.exporting.renderings import Piece, piece_writer
 from coding.models import AgreementRun, CodedEvent, ExportCsvRow, ExportEpoch, Project
 
 FORMATS = ("csv", "jsonl", "geojson", "plover")
 STORED_CHUNK = 1000
-"""Stored rows per fetch: a JSONL line is ~2,300 characters, and text with an emoji takes
-4 bytes a character in Python, so 1,000 rows hold ~10 MB; the texts go out in ~64K-character
-chunks (``CHUNK_CHARS``)."""
+"""Stored rows per fetch, sent as one chunk: a JSONL line is ~2,300 bytes, so ~2.3 MB (the
+texts stay UTF-8 bytes from the database to the socket)."""
 _WRITERS = {"jsonl": jsonl_chunks, "geojson": geojson_chunks, "plover": plover_jsonl_chunks}
 _GEOJSON_OPENING = '{"type":"FeatureCollection","features":['
 _GEOJSON_CLOSING = "]}\n"
+
+
+def export_bytes(
+    project: Project,
+    fmt: str,
+    filters: ExportFilters,
+    as_of: dt.datetime,
+    *,
+    bom: bool = False,
+    formula_guard: bool = True,
+) -> Iterator[bytes]:
+    """The export of ``project`` in ``fmt`` (one of ``FORMATS``; ``bom`` and
+    ``formula_guard`` are CSV's, see ``csv_chunks``) as UTF-8 chunks, cut at ``as_of``, each
+    ending at a row's end. Nothing is read before the first chunk is asked for, except what
+    it takes to raise ``ExportLayoutError`` at call time."""
+    if stores_csv_lines():
+        return stored_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=formula_guard)
+    chunks = _rendered_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=formula_guard)
+    return _utf8(chunks)
 
 
 def export_chunks(
@@ -76,17 +95,51 @@ def export_chunks(
     bom: bool = False,
     formula_guard: bool = True,
 ) -> Iterator[str]:
-    """The export of ``project`` in ``fmt`` (one of ``FORMATS``; ``bom`` and
-    ``formula_guard`` are CSV's, see ``csv_chunks``) as text chunks, cut at ``as_of``.
-    Nothing is read before the first chunk is asked for, except what it takes to raise
-    ``ExportLayoutError`` at call time."""
+    """``export_bytes`` as text chunks (the same text)."""
     if stores_csv_lines():
-        return stored_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=formula_guard)
+        chunks = stored_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=formula_guard)
+        return _decoded(chunks)
+    return _rendered_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=formula_guard)
+
+
+def _rendered_chunks(
+    project: Project,
+    fmt: str,
+    filters: ExportFilters,
+    as_of: dt.datetime,
+    *,
+    bom: bool,
+    formula_guard: bool,
+) -> Iterator[str]:
     spec = version_spec(project.codebook_version)
     events = iter_export_events(project, filters, as_of)
     if fmt == "csv":
         return csv_chunks(events, spec, bom=bom, formula_guard=formula_guard)
     return _WRITERS[fmt](events, spec)
+
+
+def _utf8(chunks: Iterator[str]) -> Generator[bytes]:
+    try:
+        for chunk in chunks:
+            yield chunk.encode()
+    finally:
+        _close(chunks)
+
+
+def _decoded(chunks: Iterator[bytes]) -> Generator[str]:
+    try:
+        for chunk in chunks:
+            yield chunk.decode()  # every chunk ends at a row's end: whole characters
+    finally:
+        _close(chunks)
+
+
+def _close(chunks: Iterator[Any]) -> None:
+    """Close a chunk generator now: that ends the export's server-side cursor and read-only
+    transaction at once (not whenever the garbage collector gets to them)."""
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
 
 
 def stores_csv_lines() -> bool:
@@ -136,39 +189,30 @@ def valid_rows(epoch: int, project: Project) -> QuerySet[ExportCsvRow]:
 
 @dataclass(frozen=True)
 class _Format:
-    """How one format streams: its stored text (an expression over ``ExportCsvRow``), which
-    stored rows are valid for it, how to render a piece, and how pieces are joined."""
+    """How one format streams: its stored text (a key of ``STORED_TEXT``), how to render a
+    piece, and how pieces are joined."""
 
-    stored: Any
-    rows: Callable[[int, Project], QuerySet[ExportCsvRow]]
+    stored: str
     piece: Piece
     opening: str
     closing: str
-    features: bool  # GeoJSON: skip "" pieces, commas between the others
+    features: bool  # GeoJSON: skip empty pieces, commas between the others
     tombstones: bool  # JSONL: incremental sync ends with the retractions
 
 
 def _format(fmt: str, spec: CodebookSpec, *, bom: bool, formula_guard: bool) -> _Format:
-    def csv_rows(epoch: int, project: Project) -> QuerySet[ExportCsvRow]:
-        return valid_csv_rows(epoch, project.codebook_version_id)
-
     if fmt == "csv":
         opening = CsvSink(spec, bom=bom, formula_guard=formula_guard).opening()
-        stored: Any = (
-            F("line")
-            if formula_guard
-            # rows stored before every format (jsonl NULL) hold no exact line: missing
-            else Case(When(jsonl__isnull=False, then=Coalesce("csv_exact", "line")))
-        )
-        return _Format(stored, csv_rows, piece_writer("csv", spec, formula_guard=formula_guard),
+        return _Format("csv" if formula_guard else "csv_exact",
+                       piece_writer("csv", spec, formula_guard=formula_guard),
                        opening, "", False, False)  # fmt: skip
     if fmt == "jsonl":
-        return _Format(F("jsonl"), valid_rows, piece_writer("jsonl", spec), "", "", False, True)
+        return _Format("jsonl", piece_writer("jsonl", spec), "", "", False, True)
     if fmt == "geojson":
-        return _Format(F("geojson"), csv_rows, piece_writer("geojson", spec),
+        return _Format("geojson", piece_writer("geojson", spec),
                        _GEOJSON_OPENING, _GEOJSON_CLOSING, True, False)  # fmt: skip
     if fmt == "plover":
-        return _Format(F("plover"), csv_rows, piece_writer("plover", spec), "", "", False, False)
+        return _Format("plover", piece_writer("plover", spec), "", "", False, False)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -180,8 +224,9 @@ def render_pieces(reader: EventReader, piece: Piece, ids: list[int]) -> dict[int
     return {event.event_id: piece(event) for event in reader.events(rows)}
 
 
-def _text(stored: str | None, rendered: dict[int, str], pk: int) -> str:
-    return rendered[pk] if stored is None else stored  # "" is a stored GeoJSON "no feature"
+def _text(stored: bytes | None, rendered: dict[int, str], pk: int) -> bytes:
+    # b"" is a stored GeoJSON "no feature"
+    return rendered[pk].encode() if stored is None else stored
 
 
 def stored_chunks(
@@ -192,20 +237,13 @@ def stored_chunks(
     *,
     bom: bool = False,
     formula_guard: bool = True,
-) -> Iterator[str]:
-    """The export of ``project`` in ``fmt`` as text chunks from stored renderings: the same
+) -> Iterator[bytes]:
+    """The export of ``project`` in ``fmt`` as UTF-8 chunks from stored renderings: the same
     text as rendering ``iter_export_events(project, filters, as_of)`` with the format's
     writer. Raises ``ExportLayoutError`` at call time when the layout cannot be built."""
     spec = version_spec(project.codebook_version)
     how = _format(fmt, spec, bom=bom, formula_guard=formula_guard)
     return _chunks(project, spec, how, filters, as_of)
-
-
-def stored_csv_chunks(
-    project: Project, filters: ExportFilters, as_of: dt.datetime, *, bom: bool = False
-) -> Iterator[str]:
-    """The guarded CSV export from stored lines (``stored_chunks`` for CSV)."""
-    return stored_chunks(project, "csv", filters, as_of, bom=bom)
 
 
 def _chunks(
@@ -214,61 +252,41 @@ def _chunks(
     how: _Format,
     filters: ExportFilters,
     as_of: dt.datetime,
-) -> Generator[str]:
+) -> Generator[bytes]:
+    """One chunk per fetch of ``STORED_CHUNK`` rows: the stored texts as the database sends
+    them (UTF-8), the missing or stale ones and the grouped dataset events rendered."""
     if how.opening:
-        yield how.opening
+        yield how.opening.encode()
     with fewer_collections(), read_snapshot():
         epoch = current_epoch()
-        stored = Subquery(how.rows(epoch, project).values(text=how.stored)[:1])
-        rows = (
-            gold_events(project, filters, as_of)
-            .annotate(stored=stored)
-            .values_list("id", "stored")
-            .iterator(STORED_CHUNK)
-        )
+        sql, params = stored_query(project, filters, as_of, epoch=epoch, text=how.stored)
         group = grouping(project)
         emitted: set[int] = set()
         exported: set[int] = set()
         sync = how.tombstones and filters.validated_since is not None
         reader: EventReader | None = None
         features = 0
-        try:
-            while chunk := list(islice(rows, STORED_CHUNK)):
-                ids = [pk for pk, _ in chunk]
-                plan: list[int | tuple[int]] = list(ids)
-                fresh: list[int] = []
-                if group.dataset_of:  # some dataset events are grouped (see the module)
-                    plan, fresh = plan_chunk(ids, group, emitted)
-                texts: dict[int, str | None] = dict(chunk)
-                missing = [pk for pk in plan if isinstance(pk, int) and texts[pk] is None]
-                if sync:
-                    exported.update(pk for pk in plan if isinstance(pk, int))
-                if not missing and not fresh and len(plan) == len(chunk):
-                    pieces: list[str] = [text for _, text in chunk]
+        with fetch_bytes(sql, params) as cursor:
+            while chunk := cursor.fetchmany(STORED_CHUNK):
+                texts = [text for _, text in chunk]
+                pieces: list[bytes]
+                if not group.dataset_of and None not in texts:  # every text stored, valid
+                    pieces = texts
+                    if sync:
+                        exported.update(pk for pk, _ in chunk)
                 else:
                     reader = reader or EventReader(project, spec)
-                    rendered = render_pieces(reader, how.piece, missing) if missing else {}
-                    combined = DatasetCombiner(project, spec, reader).combined(fresh, group, as_of)
-                    if sync:
-                        exported.update(event.event_id for event in combined.values())
-                    pieces = [
-                        _text(texts[step], rendered, step)
-                        if isinstance(step, int)
-                        else how.piece(combined[step[0]])
-                        for step in plan
-                    ]
+                    pieces = _pieces(project, spec, how, chunk, group, emitted, reader, as_of,
+                                     exported if sync else None)  # fmt: skip
                 if how.features:
                     pieces = [piece for piece in pieces if piece]
                     if not pieces:
                         continue
-                    pieces = [
-                        ("," if features else "") + pieces[0],
-                        *("," + piece for piece in pieces[1:]),
-                    ]
+                    text = b",".join(pieces)
+                    yield b"," + text if features else text
                     features += len(pieces)
-                yield from batched_text(pieces, CHUNK_CHARS)
-        finally:
-            rows.close()  # type: ignore[attr-defined]  # the cursor goes before the snapshot
+                else:
+                    yield b"".join(pieces)
         if sync:
             assert filters.validated_since is not None
             since = filters.validated_since
@@ -277,9 +295,43 @@ def _chunks(
             for event in tombstones(project, since, as_of, exported, codebook):
                 sink.add(event)
                 if sink.pending >= CHUNK_CHARS:
-                    yield sink.take()
+                    yield sink.take().encode()
             rest = sink.take()
             if rest:
-                yield rest
+                yield rest.encode()
     if how.closing:
-        yield how.closing
+        yield how.closing.encode()
+
+
+def _pieces(
+    project: Project,
+    spec: CodebookSpec,
+    how: _Format,
+    chunk: list[tuple[int, bytes | None]],
+    group: Any,
+    emitted: set[int],
+    reader: EventReader,
+    as_of: dt.datetime,
+    exported: set[int] | None,
+) -> list[bytes]:
+    """The pieces of a fetch with texts to render: missing or stale ones, and dataset events
+    of several reports (combined once, where their first report comes; ``emitted``: the
+    groups already sent). ``exported`` (incremental sync) gets the ids sent live."""
+    ids = [pk for pk, _ in chunk]
+    plan: list[int | tuple[int]] = list(ids)
+    fresh: list[int] = []
+    if group.dataset_of:  # some dataset events are grouped (see the module)
+        plan, fresh = plan_chunk(ids, group, emitted)
+    texts = dict(chunk)
+    missing = [pk for pk in plan if isinstance(pk, int) and texts[pk] is None]
+    rendered = render_pieces(reader, how.piece, missing) if missing else {}
+    combined = DatasetCombiner(project, spec, reader).combined(fresh, group, as_of)
+    if exported is not None:
+        exported.update(pk for pk in plan if isinstance(pk, int))
+        exported.update(event.event_id for event in combined.values())
+    return [
+        _text(texts[step], rendered, step)
+        if isinstance(step, int)
+        else how.piece(combined[step[0]]).encode()
+        for step in plan
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -21,7 +20,7 @@ from coding import access
 from coding.codebook_runtime import version_spec
 from coding.errors import NotFound, ValidationFailed
 from coding.export_selectors import ExportFilters
-from coding.export_streams import export_chunks
+from coding.export_streams import export_bytes
 from coding.exporting.reliability_html import STYLE_CSP_SOURCE
 from coding.models import DatasetRelease, ReleaseFile
 from coding.services.projects import csv_formula_guard
@@ -128,19 +127,6 @@ def _filters(params: Any) -> ExportFilters:
     )
 
 
-def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
-    """The chunks as UTF-8. When the client goes away mid-stream the server closes this
-    generator; closing ``chunks`` then ends the export's server-side cursor and read-only
-    transaction at once (not whenever the garbage collector gets to them)."""
-    try:
-        for chunk in chunks:
-            yield chunk.encode("utf-8")
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-
-
 @extend_schema(tags=["export"])
 class ExportView(APIView):
     """Validated (gold) events only, streamed with bounded memory; every row carries the
@@ -165,9 +151,12 @@ class ExportView(APIView):
         as_of = timezone.now()
         bom = request.query_params.get("bom", "").lower() in {"1", "true", "yes"}
         guard = _flag(request.query_params, "formula_guard", csv_formula_guard(project))
-        chunks = export_chunks(project, fmt, filters, as_of, bom=bom, formula_guard=guard)
+        # UTF-8 chunks; when the client goes away mid-stream the server closes the response,
+        # which closes the generator: that ends the export's server-side cursor and read-only
+        # transaction at once (tests/exports/test_export_disconnect.py).
+        chunks = export_bytes(project, fmt, filters, as_of, bom=bom, formula_guard=guard)
         content_type, extension = FORMATS[fmt]
-        response = StreamingHttpResponse(_encoded(chunks), content_type=content_type)
+        response = StreamingHttpResponse(chunks, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{project.slug}-events.{extension}"'
         )

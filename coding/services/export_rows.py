@@ -144,11 +144,12 @@ def _upsert(rows: Any) -> None:
     deleted meanwhile are dropped. The staging table compresses as the stored table does
     (LZ4 where the server has it): INSERT … SELECT keeps a compressed text as it is, so a
     staging table of the default method stored every text pglz-compressed, which is slower
-    to decompress on every export."""
+    to decompress on every export. It keeps the texts inline as the stored table does
+    (storage MAIN, migration 0035), so no text is written to and read back from TOAST."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS athar_export_rows_stage "
-            "(LIKE coding_exportcsvrow INCLUDING COMPRESSION) ON COMMIT DELETE ROWS"
+            "CREATE TEMP TABLE IF NOT EXISTS athar_export_rows_stage (LIKE coding_exportcsvrow "
+            "INCLUDING COMPRESSION INCLUDING STORAGE) ON COMMIT DELETE ROWS"
         )
         # Emptied by hand too: inside an outer transaction (a caller's, or a test's) the
         # chunk's block is a savepoint and nothing commits between two chunks.

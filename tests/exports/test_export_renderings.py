@@ -245,3 +245,37 @@ def test_linked_reports_are_combined_never_served_from_their_stored_rows(
     sync = stored(world.project, "jsonl", {}, validated_since=before)
     assert '"merged_into"' in sync  # the absorbed dataset event's tombstone
     assert sync == rendered(world.project, "jsonl", {}, validated_since=before)
+
+
+def test_only_a_newer_finished_article_run_makes_a_stored_jsonl_line_stale(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSONL shows the article's latest done article run (one grouped pass over the runs in
+    the export's query): queued, running or failed runs and project runs change nothing —
+    the stored lines are served, nothing rendered — and a newer done run is never missed,
+    through the endpoint's bytes either."""
+    gold = _validated_articles(world)
+    _agreement_run(gold[0].article_id, world.project, 0.5)
+    csv_rows_refresh(project=world.project)
+    expected = rendered(world.project, "jsonl", {})
+    for status in ("queued", "running", "failed"):
+        AgreementRun.objects.create(
+            project=world.project,
+            article_id=gold[0].article_id,
+            scope="article",
+            status=status,
+            input_digest=f"digest-{status}",
+        )
+    AgreementRun.objects.create(
+        project=world.project, scope="project", status="done", input_digest="digest-project"
+    )
+    with monkeypatch.context() as patched:
+        refuse_rendering(patched)
+        assert stored(world.project, "jsonl", {}) == expected
+        assert _body(_export(world, format="jsonl")) == expected
+
+    _agreement_run(gold[0].article_id, world.project, 0.321)
+    jsonl = _body(_export(world, format="jsonl"))
+    assert '"fatalities":0.321' in jsonl
+    assert '"fatalities":0.5' not in jsonl
+    assert jsonl == rendered(world.project, "jsonl", {}) == stored(world.project, "jsonl", {})
