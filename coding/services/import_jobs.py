@@ -29,6 +29,7 @@ import tempfile
 import time
 from typing import IO, Any, BinaryIO
 
+import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -49,6 +50,9 @@ PROGRESS_SECONDS = 0.5
 TASK_RUN_IMPORT = "coding.run_import"
 LIVE = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 _ARTICLE_UNIQUE = "article_unique_text_per_project"
+# Articles are written with COPY, whose errors psycopg raises as its own (Django wraps only
+# the errors of execute and fetch): both kinds mean the same broken uniqueness.
+INTEGRITY_ERRORS = (IntegrityError, psycopg.IntegrityError)
 
 
 @transaction.atomic
@@ -155,7 +159,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     for attempt in range(3):
         try:
             return _run_once(job_id)
-        except IntegrityError as exc:
+        except INTEGRITY_ERRORS as exc:
             if _ARTICLE_UNIQUE not in str(exc) or attempt == 2:
                 raise
             log.info("import job %s met a concurrent import of the same text; again", job_id)

@@ -22,15 +22,15 @@ import hashlib
 import logging
 from typing import IO, Any, BinaryIO
 
-import psycopg
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from coding.errors import ValidationFailed
 from coding.models import ImportJob, Project, User
 from coding.services.import_jobs import (
     _ARTICLE_UNIQUE,
+    INTEGRITY_ERRORS,
     _finish,
     _test_pause,
     import_job_create,
@@ -41,9 +41,6 @@ from coding.services.imports import articles_import
 log = logging.getLogger(__name__)
 
 IN_REQUEST_DEFAULT_BYTES = 8 * 1024 * 1024
-# The articles are written with COPY, whose errors psycopg raises as its own (Django wraps
-# only the errors of execute and fetch).
-_INTEGRITY_ERRORS = (IntegrityError, psycopg.IntegrityError)
 _HASH_PIECE = 1024 * 1024
 
 
@@ -120,7 +117,7 @@ def import_in_request(
             fileobj.seek(0)
             try:
                 return _import_once(job, fileobj)
-            except _INTEGRITY_ERRORS as exc:
+            except INTEGRITY_ERRORS as exc:
                 if _ARTICLE_UNIQUE not in str(exc) or attempt == 2:
                     raise
                 log.info("an import in the request met a concurrent import of a text; again")

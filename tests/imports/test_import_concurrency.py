@@ -67,3 +67,38 @@ def test_two_jobs_sharing_a_text_import_it_once(
     assert [d["title"] for d in second.result["duplicates"]] == ["T0"]
     assert Article.objects.filter(project=world.project, text=SHARED).count() == 1
     assert Article.objects.filter(project=world.project, title__in=["T0", "T1"]).count() == 3
+
+
+def test_a_jobs_copy_meeting_a_concurrent_text_is_run_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The articles go in by COPY, whose unique violation psycopg raises as its own error
+    # (Django wraps only execute and fetch): the job is run again, not failed.
+    import psycopg
+
+    from coding.services import import_jobs
+
+    job = import_job_create(
+        project=world.project,
+        actor=world.supervisor,
+        fileobj=io.BytesIO(_file(SHARED)),
+        filename="f.jsonl",
+    )
+    real = import_jobs._run_once
+    calls = {"n": 0}
+
+    def collides_once(job_id: int) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise psycopg.errors.UniqueViolation(
+                'duplicate key value violates unique constraint "article_unique_text_per_project"'
+            )
+        return real(job_id)
+
+    monkeypatch.setattr(import_jobs, "_run_once", collides_once)
+    done = import_job_run(job_id=job.pk)
+    assert calls["n"] == 2
+    assert done is not None
+    assert done.status == "done"
+    assert done.result["created"] == 1
+    assert Article.objects.filter(project=world.project, text=SHARED).count() == 1
