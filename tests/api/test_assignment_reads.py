@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from api.presenters import event_dict
 from api.renderers import ORJSONRenderer, RawJSON
@@ -21,14 +20,13 @@ from coding import selectors
 from coding.access import access_assignment
 from coding.assignment_reads import access_assignment_for_read
 from coding.codebook_runtime import event_type_codes
-from coding.errors import NotFound, PermissionDenied
 from coding.event_pages import article_thresholds, assignment_event_page, astral_thresholds
 from coding.models import Article, Assignment, CodedEvent, EvidenceSpan, Membership, User
 from coding.services.articles import articles_create
 from coding.services.assignment import assignments_balance
 from coding.services.events import EventInput, SpanInput, event_create
 from coding.text.offsets import OffsetMap
-from tests.factories import UserFactory
+from tests.access_answers import access_answer, every_kind_of_user
 from tests.world import Item, World
 
 pytestmark = pytest.mark.django_db
@@ -48,43 +46,25 @@ def _span(needle: str, role: str = "trigger") -> SpanInput:
     return SpanInput(role, start, start + len(needle), needle)
 
 
-def _answer(call: Any) -> Any:
-    try:
-        with transaction.atomic():
-            assignment = call()
-    except (NotFound, PermissionDenied) as exc:
-        return type(exc).__name__, str(exc)
-    return "ok", assignment.pk
-
-
-def _readers(world: World) -> list[User]:
-    """The assigned coder, the other coder, every other role, an outsider and a superuser."""
-    return [
-        world.coder_a,
-        world.coder_b,
-        world.supervisor,
-        world.admin,
-        world.researcher,
-        world.outsider,
-        UserFactory(is_superuser=True),
-    ]
-
-
 def _same_answers(world: World) -> None:
-    for user in _readers(world):
+    for user in every_kind_of_user(world):
         for assignment_id in (world.assignment_a.pk, world.assignment_b.pk, 10**9):
-            expected = _answer(lambda u=user, a=assignment_id: access_assignment(u, a))
-            actual = _answer(lambda u=user, a=assignment_id: access_assignment_for_read(u, a))
+            expected = access_answer(lambda u=user, a=assignment_id: access_assignment(u, a))
+            actual = access_answer(lambda u=user, a=assignment_id: access_assignment_for_read(u, a))
             assert actual == expected, (user.username, assignment_id)
 
 
 def test_the_read_answers_like_access_assignment_in_every_membership_state(world: World) -> None:
     _same_answers(world)
-    assert _answer(lambda: access_assignment_for_read(world.coder_b, world.assignment_a.pk)) == (
+    assert access_answer(
+        lambda: access_assignment_for_read(world.coder_b, world.assignment_a.pk)
+    ) == (
         "NotFound",
         "assignment not found",
     )
-    assert _answer(lambda: access_assignment_for_read(world.supervisor, world.assignment_a.pk)) == (
+    assert access_answer(
+        lambda: access_assignment_for_read(world.supervisor, world.assignment_a.pk)
+    ) == (
         "ok",
         world.assignment_a.pk,
     )
@@ -92,20 +72,22 @@ def test_the_read_answers_like_access_assignment_in_every_membership_state(world
     # The coder's role changed: a researcher no longer reads their old assignment.
     memberships.filter(user=world.coder_a).update(role="researcher")
     _same_answers(world)
-    assert _answer(lambda: access_assignment_for_read(world.coder_a, world.assignment_a.pk))[0] == (
-        "NotFound"
-    )
+    assert access_answer(lambda: access_assignment_for_read(world.coder_a, world.assignment_a.pk))[
+        0
+    ] == ("NotFound")
     # Deactivated coder and supervisor: 404 for both; a superuser coder still reads their own.
     memberships.filter(user=world.coder_a).update(role="coder", is_active=False)
     memberships.filter(user=world.supervisor).update(is_active=False)
     _same_answers(world)
-    assert _answer(lambda: access_assignment_for_read(world.supervisor, world.assignment_a.pk))[
-        0
-    ] == ("NotFound")
+    assert access_answer(
+        lambda: access_assignment_for_read(world.supervisor, world.assignment_a.pk)
+    )[0] == ("NotFound")
     User.objects.filter(pk=world.coder_a.pk).update(is_superuser=True)
     world.coder_a.refresh_from_db()
     _same_answers(world)
-    assert _answer(lambda: access_assignment_for_read(world.coder_a, world.assignment_a.pk)) == (
+    assert access_answer(
+        lambda: access_assignment_for_read(world.coder_a, world.assignment_a.pk)
+    ) == (
         "ok",
         world.assignment_a.pk,
     )

@@ -16,7 +16,7 @@ from coding.access import (
     access_coder_event,
     access_coder_event_for_write,
 )
-from coding.errors import Conflict, NotFound, PermissionDenied
+from coding.errors import Conflict, NotFound
 from coding.models import (
     Actor,
     Assignment,
@@ -25,12 +25,11 @@ from coding.models import (
     EvidenceSpan,
     Location,
     Membership,
-    User,
 )
 from coding.services.events import EventInput, SpanInput, event_create_locked
 from coding.services.workflow import assignment_submit
+from tests.access_answers import access_answer, every_kind_of_user
 from tests.api.conftest import World, complete_event
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,42 +159,26 @@ def test_unknown_references_of_both_kinds_are_reported_exactly(world: World) -> 
 # --- access_assignment_for_write: the same answers as access_assignment(write=True) -----------
 
 
-def _answer(call: Any) -> Any:
-    try:
-        with transaction.atomic():
-            result = call()
-    except (NotFound, PermissionDenied) as exc:
-        return type(exc).__name__, str(exc)
-    return "ok", result.pk
-
-
-def _every_kind_of_user(world: World) -> list[User]:
-    """The assigned coder, the other coder, every other role, an outsider and a superuser."""
-    return [
-        world.coder_a,
-        world.coder_b,
-        world.supervisor,
-        world.admin,
-        world.researcher,
-        world.outsider,
-        UserFactory(is_superuser=True),
-    ]
-
-
 def test_for_write_answers_like_access_assignment(world: World) -> None:
-    for user in _every_kind_of_user(world):
+    for user in every_kind_of_user(world):
         for assignment_id in (world.assignment_a.pk, 10**9):
-            expected = _answer(lambda u=user, a=assignment_id: access_assignment(u, a, write=True))
-            actual = _answer(lambda u=user, a=assignment_id: access_assignment_for_write(u, a))
+            expected = access_answer(
+                lambda u=user, a=assignment_id: access_assignment(u, a, write=True)
+            )
+            actual = access_answer(
+                lambda u=user, a=assignment_id: access_assignment_for_write(u, a)
+            )
             assert actual == expected, (user.username, assignment_id)
-    assert _answer(lambda: access_assignment_for_write(world.coder_a, world.assignment_a.pk)) == (
+    assert access_answer(
+        lambda: access_assignment_for_write(world.coder_a, world.assignment_a.pk)
+    ) == (
         "ok",
         world.assignment_a.pk,
     )
-    assert _answer(lambda: access_assignment_for_write(world.supervisor, world.assignment_a.pk))[
-        0
-    ] == ("PermissionDenied")
-    assert _answer(lambda: access_assignment_for_write(world.coder_b, world.assignment_a.pk))[
+    assert access_answer(
+        lambda: access_assignment_for_write(world.supervisor, world.assignment_a.pk)
+    )[0] == ("PermissionDenied")
+    assert access_answer(lambda: access_assignment_for_write(world.coder_b, world.assignment_a.pk))[
         0
     ] == ("NotFound")
 
@@ -366,10 +349,10 @@ def _created(world: World) -> dict[str, Any]:
 
 def test_event_for_write_answers_like_access_coder_event(world: World) -> None:
     event_id = _created(world)["id"]
-    for user in _every_kind_of_user(world):
+    for user in every_kind_of_user(world):
         for target in (event_id, 10**9):
-            expected = _answer(lambda u=user, e=target: access_coder_event(u, e, write=True))
-            actual = _answer(lambda u=user, e=target: access_coder_event_for_write(u, e))
+            expected = access_answer(lambda u=user, e=target: access_coder_event(u, e, write=True))
+            actual = access_answer(lambda u=user, e=target: access_coder_event_for_write(u, e))
             assert actual == expected, (user.username, target)
     with transaction.atomic():
         event = access_coder_event_for_write(world.coder_a, event_id)
@@ -381,7 +364,7 @@ def test_event_for_write_answers_like_access_coder_event(world: World) -> None:
         )
         assert event.assignment.article.text == world.article.text
     Membership.objects.filter(project=world.project, user=world.coder_a).update(is_active=False)
-    assert _answer(lambda: access_coder_event_for_write(world.coder_a, event_id)) == (
+    assert access_answer(lambda: access_coder_event_for_write(world.coder_a, event_id)) == (
         "NotFound",
         "event not found",
     )
@@ -406,7 +389,7 @@ def test_event_for_write_finds_coder_layer_events_only(world: World) -> None:
     gold_id = decision.gold_event_id
     assert CodedEvent.objects.get(pk=gold_id).layer == "gold"
     for user in (world.coder_a, world.supervisor):
-        assert _answer(lambda u=user: access_coder_event_for_write(u, gold_id)) == (
+        assert access_answer(lambda u=user: access_coder_event_for_write(u, gold_id)) == (
             "NotFound",
             "event not found",
         )
